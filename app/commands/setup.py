@@ -1,0 +1,50 @@
+"""`flask setup`: upgrade the database, sync permissions and roles, load reference data. Idempotent."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_migrate import upgrade
+
+from app.extensions import db
+from app.permissions import ROLE_GRANTS, ROLES, role_permissions
+
+
+def sync_permissions() -> None:
+    """Create the permission-view pairs of every registered view."""
+    current_app.appbuilder.add_permissions(update_perms=True)
+
+
+def sync_roles() -> dict[str, int]:
+    """Make each built-in role hold exactly its permissions (replacing, never appending). Returns counts."""
+    from views import menu_resources
+
+    sm = current_app.appbuilder.sm
+    pvm_model = sm.permissionview_model
+    all_pvms = db.session.query(pvm_model).all()
+    by_name = {(p.permission.name, p.view_menu.name): p for p in all_pvms}
+    menu = menu_resources(current_app.appbuilder)
+    counts = {}
+    for role_name in ROLES:
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        if role_name == "Admin":
+            wanted = set(all_pvms)
+        else:
+            wanted = {by_name[p] for p in role_permissions(role_name, menu) if p in by_name}
+        if set(role.permissions) != wanted:
+            role.permissions = sorted(wanted, key=lambda p: p.id)
+        counts[role_name] = len(wanted)
+    db.session.commit()
+    return counts
+
+
+def run_setup() -> dict[str, int]:
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    sync_permissions()
+    counts = sync_roles()
+    from seeds.loader import load_reference
+
+    load_reference()
+    return counts
+
+
+assert set(ROLE_GRANTS) | {"Admin"} == set(ROLES)

@@ -1,0 +1,95 @@
+"""Permission names and the eight roles (DOMAIN.md §6), composed from (action, resource) pairs.
+
+Every screen and REST API of one object shares one resource (its model's name) and two actions,
+``can_read`` and ``can_write`` (Superset's read/write map). Menus follow from what a role may read.
+"""
+
+from __future__ import annotations
+
+READ = "read"
+WRITE = "write"
+
+# method → read/write, for ModelView screens and ModelRestApi endpoints.
+VIEW_METHOD_PERMISSIONS = {
+    "list": READ, "show": READ, "download": READ, "history": READ,
+    "add": WRITE, "edit": WRITE, "delete": WRITE, "muldelete": WRITE,
+    "action": WRITE, "action_post": WRITE,
+}
+API_METHOD_PERMISSIONS = {
+    "get": READ, "get_list": READ, "info": READ,
+    "post": WRITE, "put": WRITE, "delete": WRITE,
+}
+
+ROLES = ("Admin", "LeadingGroup", "Office", "TeamLeader", "TeamMember", "ReceivingDept", "UnitLiaison", "PartyOffice")
+
+# Resources grouped the way the roles see them.
+ORG = ("Unit", "Person")
+PLAN = ("AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "TeamMember")
+PREPARATION = ("Inspection", "Briefing", "WorkPlan", "Announcement", "NewsRelease", "Speech")
+FIELDWORK = (
+    "Meeting", "Survey", "SurveyQuestion", "SurveyResponse", "Petition", "Clue", "Talk", "Material",
+    "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix",
+)
+REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature")
+OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "Submission", "Supervision")
+ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
+SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent")
+BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
+
+
+def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
+    return {res: level for group in groups for res in group}
+
+
+_TEAM_COMMON = {
+    **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Transfer", "Submission", "Rectification",
+                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule")),
+    **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech"), FIELDWORK, REPORTING, ARCHIVE),
+}
+
+# role → {resource: read|write}. Admin is not listed: it holds every permission there is.
+ROLE_GRANTS: dict[str, dict[str, str]] = {
+    "LeadingGroup": _grant(READ, BUSINESS, SETTINGS),
+    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS), "RoutingRule": WRITE},
+    "TeamLeader": _TEAM_COMMON,
+    "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
+    "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "Document")), "Transfer": WRITE},
+    "UnitLiaison": {
+        **_grant(READ, ORG, ("Round", "Inspection", "Announcement", "Feedback", "Finding", "Recommendation",
+                             "Meeting", "FeedbackSignature")),
+        **_grant(WRITE, ("NewsRelease", "Rectification", "RectificationItem", "Document")),
+    },
+    "PartyOffice": {
+        **_grant(READ, ORG, ("Round", "Inspection", "Finding", "Rectification", "RectificationItem", "Document")),
+        **_grant(WRITE, ("Submission", "Supervision")),
+    },
+}
+
+# What every signed-in user may do with their own account.
+SELF_SERVICE = (
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+)
+
+
+def role_permissions(role: str, menu: dict[str, tuple[str, str]]) -> set[tuple[str, str]]:
+    """The exact (permission, view_menu) set of a non-Admin role.
+
+    :param menu: menu item name → (resource, category name) of every view registered with a menu.
+    """
+    grants = ROLE_GRANTS[role]
+    perms: set[tuple[str, str]] = set(SELF_SERVICE)
+    for resource, level in grants.items():
+        perms.add(("can_read", resource))
+        if level == WRITE:
+            perms.add(("can_write", resource))
+    for item, (resource, category) in menu.items():
+        if resource in grants:
+            perms.add(("menu_access", item))
+            if category:
+                perms.add(("menu_access", category))
+    return perms

@@ -1,0 +1,91 @@
+"""Request guards and error answers shared by every screen and API: no user input may produce a 500."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import prison
+from flask import Flask, jsonify, render_template_string, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+_LIST_ARG = re.compile(r"^(page|psize)_")
+
+MESSAGES = {
+    400: "请求参数有误",
+    401: "请先登录",
+    403: "没有权限执行此操作",
+    404: "记录不存在或无权查看",
+    405: "不支持的请求方式",
+    413: "上传的文件过大",
+    422: "数据不符合规则",
+    500: "系统内部错误，请联系管理员",
+}
+
+_ERROR_PAGE = """{% extends "appbuilder/base.html" %}{% block content %}
+<div class="alert alert-danger"><h4>{{ code }} {{ message }}</h4></div>{% endblock %}"""
+
+
+def _bad(message: str, code: int = 400):
+    if request.path.startswith("/api/"):
+        return jsonify(message=message), code
+    return render_template_string(_ERROR_PAGE, code=code, message=message), code
+
+
+def _check_int(name: str, raw, lo: int, hi: int) -> str | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return f"参数 {name} 必须是整数"
+    if not lo <= value <= hi:
+        return f"参数 {name} 超出范围（{lo}～{hi}）"
+    return None
+
+
+def guard_request():
+    """Reject crafted ids, page numbers, page sizes and rison queries before FAB parses them."""
+    pk = (request.view_args or {}).get("pk")
+    if pk is not None and (not str(pk).isdigit() or int(pk) > MAX_ID):
+        return _bad(MESSAGES[404], 404)
+    for arg, raw in request.args.items():
+        if _LIST_ARG.match(arg):
+            error = _check_int(arg, raw, 0, MAX_PAGE)
+            if error:
+                return _bad(error)
+    q = request.args.get("q")
+    if q is not None and request.path.startswith("/api/"):
+        try:
+            parsed = prison.loads(q)
+        except (RecursionError, Exception):  # prison raises bare ParserException / IndexError / RecursionError
+            return _bad("参数 q 不是合法的 rison 表达式")
+        if isinstance(parsed, dict):
+            for key in ("page", "page_size"):
+                if key in parsed:
+                    error = _check_int(key, parsed[key], 1 if key == "page_size" else 0, MAX_PAGE)
+                    if error:
+                        return _bad(error)
+    return None
+
+
+def register_web(app: Flask) -> None:
+    app.before_request(guard_request)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        message = MESSAGES.get(code, exc.description or "请求失败")
+        if code == 400 and exc.description and "CSRF" in exc.description:
+            message = "表单已过期或缺少安全令牌，请刷新页面后重试"
+        return _bad(message, code)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        from .extensions import db
+
+        db.session.rollback()
+        return _bad(MESSAGES[500], 500)

@@ -1,0 +1,58 @@
+"""Document templates for the 24 附件 and documents (generated or uploaded) kept in the storage folder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, Timestamps, choice, fk
+from .enums import TEMPLATE_FORMATS
+from .inspection import Inspection
+
+
+class DocumentTemplate(Timestamps, Model):
+    """A slot per 附件 with its versions; the active version renders."""
+
+    __tablename__ = "document_template"
+    __table_args__ = (sa.UniqueConstraint("attachment_no", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_no: Mapped[int] = mapped_column(sa.Integer, nullable=False, index=True)  # 1…24
+    title: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    file_format: Mapped[str] = mapped_column(choice("template_format", TEMPLATE_FORMATS), nullable=False)
+    is_guidance: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)  # 附件2, 附件21
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    original_name: Mapped[str | None] = mapped_column(sa.String(255))
+    storage_name: Mapped[str | None] = mapped_column(sa.String(255))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    def __str__(self) -> str:
+        return f"附件{self.attachment_no} {self.title}"
+
+
+class Document(Timestamps, Model):
+    """A file in the storage folder, with its original Chinese name and SHA-256."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int | None] = fk("inspection.id", ondelete="CASCADE")
+    attachment_no: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    template_id: Mapped[int | None] = fk("document_template.id", ondelete="SET NULL")
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    original_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    storage_name: Mapped[str] = mapped_column(sa.String(255), nullable=False, unique=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    is_generated: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    is_confidential: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    formed_on: Mapped[date | None] = mapped_column(sa.Date)
+    uploaded_by: Mapped[str | None] = mapped_column(sa.String(100))
+
+    inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
+    template: Mapped[DocumentTemplate | None] = relationship(lazy="selectin")
+
+    def __str__(self) -> str:
+        return self.original_name

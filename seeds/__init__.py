@@ -1,0 +1,1 @@
+"""Reference data as files and their idempotent loader; the demo data set."""

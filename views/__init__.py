@@ -1,0 +1,49 @@
+"""Every screen and REST API, registered in one place, menus in the procedure's order (DOMAIN.md §7)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+# Categories in the order of the procedure; each module lists its screens under them.
+CATEGORIES = (
+    ("一、启动巡察", "fa-flag"),
+    ("二、了解准备", "fa-search"),
+    ("三、实施巡察", "fa-briefcase"),
+    ("四、巡察报告", "fa-file-text"),
+    ("五、结果反馈", "fa-comments"),
+    ("六、成果运用", "fa-share"),
+    ("七、督查督办", "fa-eye"),
+    ("八、立卷归档", "fa-archive"),
+    ("系统设置", "fa-cogs"),
+)
+MODULES = ("plan", "preparation", "fieldwork", "reporting", "outcomes", "archive", "settings")
+
+
+def screens() -> list[tuple[type, str, str, str]]:
+    """(view class, menu name, category, icon) of every menu screen, in menu order."""
+    entries = [e for name in MODULES for e in import_module(f"views.{name}").SCREENS]
+    order = {cat: i for i, (cat, _) in enumerate(CATEGORIES)}
+    return sorted(entries, key=lambda e: order[e[2]])  # stable: keeps each module's own order
+
+
+def apis() -> list[type]:
+    return [api for name in MODULES for api in import_module(f"views.{name}").APIS]
+
+
+def register_views(appbuilder) -> None:
+    icons = dict(CATEGORIES)
+    for view, name, category, icon in screens():
+        appbuilder.add_view(view, name, icon=icon, category=category, category_icon=icons[category])
+    for module in MODULES:
+        for view in getattr(import_module(f"views.{module}"), "HIDDEN", ()):
+            appbuilder.add_view_no_menu(view)
+    for api in apis():
+        appbuilder.add_api(api)
+    # FAB adds its own security menu first; it belongs after ours.
+    menu = appbuilder.menu.menu
+    menu.sort(key=lambda item: item.name == "Security")
+
+
+def menu_resources(appbuilder) -> dict[str, tuple[str, str]]:
+    """menu item name → (resource, category) for role sync (app.permissions.role_permissions)."""
+    return {name: (view.datamodel.obj.__name__, category) for view, name, category, _ in screens()}
