@@ -13,8 +13,11 @@ def register_cli(app: Flask) -> None:
         """创建或升级数据库，同步角色与权限，加载基础数据（可重复执行）。"""
         from app.commands.setup import run_setup
 
-        counts = run_setup()
-        click.echo("数据库已是最新；角色权限：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        result = run_setup()
+        click.echo("数据库已是最新。")
+        click.echo("角色权限数：" + "，".join(f"{k} {v}" for k, v in result["roles"].items()))
+        added = {k: v for k, v in result["reference"].items() if v}
+        click.echo("基础数据新增：" + ("，".join(f"{k} {v}" for k, v in added.items()) if added else "无（已是最新）"))
 
     seed = AppGroup("seed", help="加载数据集。")
 
@@ -24,6 +27,9 @@ def register_cli(app: Flask) -> None:
         from seeds.demo import load_demo
 
         summary = load_demo()
-        click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+        if not summary:
+            click.echo("演示数据已存在，未重复加载。")
+        else:
+            click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items() if v))
 
     app.cli.add_command(seed)

@@ -27,7 +27,7 @@ ORG = ("Unit", "Person")
 PLAN = ("AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "TeamMember")
 PREPARATION = ("Inspection", "Briefing", "WorkPlan", "Announcement", "NewsRelease", "Speech")
 FIELDWORK = (
-    "Meeting", "Survey", "SurveyQuestion", "SurveyResponse", "Petition", "Clue", "Talk", "Material",
+    "Meeting", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyAnswer", "Petition", "Clue", "Talk", "Material",
     "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix",
 )
 REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature")

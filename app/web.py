@@ -6,7 +6,7 @@ import logging
 import re
 
 import prison
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, current_app, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,10 @@ _ERROR_PAGE = """{% extends "appbuilder/base.html" %}{% block content %}
 def _bad(message: str, code: int = 400):
     if request.path.startswith("/api/"):
         return jsonify(message=message), code
-    return render_template_string(_ERROR_PAGE, code=code, message=message), code
+    appbuilder = current_app.appbuilder
+    page = render_template_string(_ERROR_PAGE, code=code, message=message, appbuilder=appbuilder,
+                                  base_template=appbuilder.base_template)
+    return page, code
 
 
 def _check_int(name: str, raw, lo: int, hi: int) -> str | None:
@@ -71,12 +74,30 @@ def guard_request():
     return None
 
 
+def _jwt_answers(app: Flask) -> None:
+    """flask-jwt-extended answers {"msg": "..."} in English; API.md promises {"message": ...} in Chinese."""
+    jwt = app.appbuilder.sm.jwt_manager
+
+    def unauthorized(_reason=None, *_args):
+        return jsonify(message=MESSAGES[401]), 401
+
+    jwt.unauthorized_loader(unauthorized)
+    jwt.invalid_token_loader(unauthorized)
+    jwt.expired_token_loader(lambda *_a: (jsonify(message="登录已过期，请重新登录"), 401))
+    jwt.revoked_token_loader(lambda *_a: (jsonify(message="登录已失效，请重新登录"), 401))
+    jwt.needs_fresh_token_loader(lambda *_a: (jsonify(message="请重新登录后再试"), 401))
+
+
 def register_web(app: Flask) -> None:
     app.before_request(guard_request)
+    _jwt_answers(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
+        last = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if code == 405 and request.path.startswith("/api/") and not last.isdigit() and not last.startswith("_"):
+            code = 404  # /api/v1/unit/abc matches no id route: the record does not exist, the method is not wrong
         message = MESSAGES.get(code, exc.description or "请求失败")
         if code == 400 and exc.description and "CSRF" in exc.description:
             message = "表单已过期或缺少安全令牌，请刷新页面后重试"

@@ -47,8 +47,8 @@ class ArchiveItem(Timestamps, Model):
     document_id: Mapped[int | None] = fk("document.id", ondelete="SET NULL")
     note: Mapped[str | None] = mapped_column(sa.String(200))
 
-    volume: Mapped[ArchiveVolume] = relationship(lazy="selectin", back_populates="items")
-    document = relationship("Document", lazy="selectin")
+    volume: Mapped[ArchiveVolume] = relationship(back_populates="items")
+    document = relationship("Document")
 
     def __str__(self) -> str:
         return self.title

@@ -52,7 +52,7 @@ class Document(Timestamps, Model):
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(100))
 
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
-    template: Mapped[DocumentTemplate | None] = relationship(lazy="selectin")
+    template: Mapped[DocumentTemplate | None] = relationship()
 
     def __str__(self) -> str:
         return self.original_name

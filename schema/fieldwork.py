@@ -53,8 +53,8 @@ class Petition(Timestamps, Model):
     duplicate_of_id: Mapped[int | None] = fk("petition.id", ondelete="SET NULL")
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    registered_by: Mapped[Person | None] = relationship(lazy="selectin")
-    duplicate_of: Mapped[Petition | None] = relationship(lazy="selectin", remote_side=[id])
+    registered_by: Mapped[Person | None] = relationship()
+    duplicate_of: Mapped[Petition | None] = relationship(remote_side=[id])
 
     def __str__(self) -> str:
         return self.code or f"信访 #{self.id}"
@@ -80,10 +80,10 @@ class Talk(Timestamps, Model):
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
     interviewee: Mapped[Person] = relationship(lazy="selectin", foreign_keys=[interviewee_id])
-    interviewers: Mapped[list[Person]] = relationship(lazy="selectin", secondary=talk_interviewer)
-    recorder: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[recorder_id])
-    single_approved_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[single_approved_by_id])
-    reviewed_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[reviewed_by_id])
+    interviewers: Mapped[list[Person]] = relationship(secondary=talk_interviewer)
+    recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])
+    single_approved_by: Mapped[Person | None] = relationship(foreign_keys=[single_approved_by_id])
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
 
     def __str__(self) -> str:
         who = self.interviewee.name if self.interviewee else ""
@@ -113,10 +113,10 @@ class Material(Timestamps, Model):
     note: Mapped[str | None] = mapped_column(sa.String(500))
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    provider_unit: Mapped[Unit | None] = relationship(lazy="selectin")
-    received_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[received_by_id])
-    approved_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[approved_by_id])
-    custodian: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[custodian_id])
+    provider_unit: Mapped[Unit | None] = relationship()
+    received_by: Mapped[Person | None] = relationship(foreign_keys=[received_by_id])
+    approved_by: Mapped[Person | None] = relationship(foreign_keys=[approved_by_id])
+    custodian: Mapped[Person | None] = relationship(foreign_keys=[custodian_id])
     custody_events: Mapped[list[CustodyEvent]] = relationship(back_populates="material", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
@@ -132,8 +132,8 @@ class CustodyEvent(Timestamps, Model):
     handled_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
     note: Mapped[str | None] = mapped_column(sa.String(500))
 
-    material: Mapped[Material] = relationship(lazy="selectin", back_populates="custody_events")
-    handled_by: Mapped[Person | None] = relationship(lazy="selectin")
+    material: Mapped[Material] = relationship(back_populates="custody_events")
+    handled_by: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.kind} {self.happened_on}"
@@ -155,8 +155,8 @@ class Visit(Timestamps, Model):
     recorder_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    approved_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[approved_by_id])
-    recorder: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[recorder_id])
+    approved_by: Mapped[Person | None] = relationship(foreign_keys=[approved_by_id])
+    recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])
 
     def __str__(self) -> str:
         return f"走访{self.target}"
@@ -188,14 +188,14 @@ class Clue(Timestamps, Model):
     decision: Mapped[str | None] = mapped_column(sa.String(500))
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    petition: Mapped[Petition | None] = relationship(lazy="selectin")
-    talk: Mapped[Talk | None] = relationship(lazy="selectin")
-    material: Mapped[Material | None] = relationship(lazy="selectin")
-    visit: Mapped[Visit | None] = relationship(lazy="selectin")
-    survey_response: Mapped[SurveyResponse | None] = relationship(lazy="selectin")
+    petition: Mapped[Petition | None] = relationship()
+    talk: Mapped[Talk | None] = relationship()
+    material: Mapped[Material | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+    survey_response: Mapped[SurveyResponse | None] = relationship()
     department: Mapped[Unit | None] = relationship(lazy="selectin")
-    routing_rule = relationship("RoutingRule", lazy="selectin")
-    persons: Mapped[list[Person]] = relationship(lazy="selectin", secondary=clue_person)
+    routing_rule = relationship("RoutingRule")
+    persons: Mapped[list[Person]] = relationship(secondary=clue_person)
 
     def __str__(self) -> str:
         return self.code or f"线索 #{self.id}"
@@ -216,8 +216,8 @@ class DeepDive(Timestamps, Model):
     finished_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    owner: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[owner_id])
-    plan_approved_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[plan_approved_by_id])
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
+    plan_approved_by: Mapped[Person | None] = relationship(foreign_keys=[plan_approved_by_id])
 
     def __str__(self) -> str:
         return self.topic
@@ -236,7 +236,7 @@ class UrgentReport(Timestamps, Model):
     instructions: Mapped[str | None] = mapped_column(sa.Text)  # 领导批示 / 工作意见
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    reporter: Mapped[Person | None] = relationship(lazy="selectin")
+    reporter: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"重要情况报告 {self.reported_on}"
@@ -259,7 +259,7 @@ class ImmediateFix(Timestamps, Model):
     result: Mapped[str | None] = mapped_column(sa.Text)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    clue: Mapped[Clue | None] = relationship(lazy="selectin")
+    clue: Mapped[Clue | None] = relationship()
 
     def __str__(self) -> str:
         return (self.issue or "")[:30]

@@ -35,9 +35,9 @@ class Inspection(Timestamps, Model):
     note: Mapped[str | None] = mapped_column(sa.Text)
 
     round: Mapped[Round] = relationship(lazy="selectin")
-    team: Mapped[Team] = relationship(lazy="selectin")
+    team: Mapped[Team] = relationship()
     unit: Mapped[Unit] = relationship(lazy="selectin")
-    liaison: Mapped[Person | None] = relationship(lazy="selectin")
+    liaison: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         unit = self.unit.name if self.unit else ""
@@ -60,7 +60,7 @@ class Briefing(Timestamps, Model):
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
     department: Mapped[Unit | None] = relationship(lazy="selectin")
-    recorder: Mapped[Person | None] = relationship(lazy="selectin")
+    recorder: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.department or ''}通报情况"
@@ -132,9 +132,9 @@ class Speech(Timestamps, Model):
     body: Mapped[str | None] = mapped_column(sa.Text)
     filed_on: Mapped[date | None] = mapped_column(sa.Date)
 
-    round: Mapped[Round | None] = relationship(lazy="selectin")
+    round: Mapped[Round | None] = relationship()
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
-    speaker: Mapped[Person | None] = relationship(lazy="selectin")
+    speaker: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.occasion}讲话稿"
@@ -159,10 +159,10 @@ class Meeting(Timestamps, Model):
     minutes: Mapped[str | None] = mapped_column(sa.Text)  # 记录: 主要内容 / 讨论和决定事项 / 发言摘要
     recorder_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
 
-    round: Mapped[Round | None] = relationship(lazy="selectin")
+    round: Mapped[Round | None] = relationship()
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
-    host: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[host_id])
-    recorder: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[recorder_id])
+    host: Mapped[Person | None] = relationship(foreign_keys=[host_id])
+    recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])
 
     def __str__(self) -> str:
         return self.title or self.kind
@@ -197,7 +197,7 @@ class SurveyQuestion(Timestamps, Model):
     kind: Mapped[str] = mapped_column(choice("question_kind", QUESTION_KINDS), nullable=False)
     options: Mapped[str | None] = mapped_column(sa.Text)  # one option per line
 
-    survey: Mapped[Survey] = relationship(lazy="selectin", back_populates="questions")
+    survey: Mapped[Survey] = relationship(back_populates="questions")
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.text}"
@@ -212,7 +212,7 @@ class SurveyResponse(Timestamps, Model):
     respondent_group: Mapped[str | None] = mapped_column(sa.String(50))  # 教师 / 学生 / 干部 …
     submitted_on: Mapped[date | None] = mapped_column(sa.Date)
 
-    survey: Mapped[Survey] = relationship(lazy="selectin")
+    survey: Mapped[Survey] = relationship()
     answers: Mapped[list[SurveyAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
@@ -227,8 +227,8 @@ class SurveyAnswer(Model):
     question_id: Mapped[int] = fk("survey_question.id", ondelete="CASCADE", nullable=False)
     value: Mapped[str | None] = mapped_column(sa.Text)
 
-    response: Mapped[SurveyResponse] = relationship(lazy="selectin", back_populates="answers")
-    question: Mapped[SurveyQuestion] = relationship(lazy="selectin")
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+    question: Mapped[SurveyQuestion] = relationship()
 
     def __str__(self) -> str:
         return self.value or ""

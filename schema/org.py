@@ -24,7 +24,7 @@ class Unit(Timestamps, Model):
     is_receiving: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     contact: Mapped[str | None] = mapped_column(sa.String(100))
 
-    parent: Mapped[Unit | None] = relationship(lazy="selectin", remote_side=[id])
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
     def __str__(self) -> str:
         return self.name

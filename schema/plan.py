@@ -40,7 +40,7 @@ class PlanApproval(Timestamps, Model):
     meeting_name: Mapped[str | None] = mapped_column(sa.String(100))  # e.g. 党委常委会2026年第5次会议
     note: Mapped[str | None] = mapped_column(sa.Text)
 
-    plan: Mapped[AnnualPlan] = relationship(lazy="selectin", back_populates="approvals")
+    plan: Mapped[AnnualPlan] = relationship(back_populates="approvals")
 
     def __str__(self) -> str:
         return f"{self.body}审批"
@@ -55,7 +55,7 @@ class LeaderNomination(Timestamps, Model):
     person_id: Mapped[int] = fk("person.id", nullable=False)
     note: Mapped[str | None] = mapped_column(sa.String(200))
 
-    plan: Mapped[AnnualPlan] = relationship(lazy="selectin", back_populates="nominations")
+    plan: Mapped[AnnualPlan] = relationship(back_populates="nominations")
     person: Mapped[Person] = relationship(lazy="selectin")
 
     def __str__(self) -> str:
@@ -76,8 +76,8 @@ class Round(Timestamps, Model):
     previous_round_id: Mapped[int | None] = fk("round.id", ondelete="SET NULL")
     note: Mapped[str | None] = mapped_column(sa.Text)
 
-    plan: Mapped[AnnualPlan | None] = relationship(lazy="selectin", back_populates="rounds")
-    previous_round: Mapped[Round | None] = relationship(lazy="selectin", remote_side=[id])
+    plan: Mapped[AnnualPlan | None] = relationship(back_populates="rounds")
+    previous_round: Mapped[Round | None] = relationship(remote_side=[id])
     teams: Mapped[list[Team]] = relationship(back_populates="round")
 
     def __str__(self) -> str:
@@ -115,9 +115,9 @@ class TeamMember(Timestamps, Model):
     duties: Mapped[str | None] = mapped_column(sa.String(200))  # 分工
     commitment_signed_on: Mapped[date | None] = mapped_column(sa.Date)  # 工作纪律承诺书
 
-    team: Mapped[Team] = relationship(lazy="selectin", back_populates="members")
+    team: Mapped[Team] = relationship(back_populates="members")
     person: Mapped[Person] = relationship(lazy="selectin")
-    seconded_from: Mapped[Unit | None] = relationship(lazy="selectin")
+    seconded_from: Mapped[Unit | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.role}）" if self.person else self.role

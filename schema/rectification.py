@@ -36,7 +36,7 @@ class Rectification(Timestamps, Model):
     notice_published_on: Mapped[date | None] = mapped_column(sa.Date)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    first_responsible: Mapped[Person | None] = relationship(lazy="selectin")
+    first_responsible: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.inspection}整改"
@@ -68,12 +68,12 @@ class RectificationItem(Timestamps, Model):
     publishable: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    finding: Mapped[Finding | None] = relationship(lazy="selectin")
-    previous_item: Mapped[RectificationItem | None] = relationship(lazy="selectin", remote_side=[id])
-    responsible: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[responsible_id])
-    leader: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[leader_id])
-    reviewed_by: Mapped[Person | None] = relationship(lazy="selectin", foreign_keys=[reviewed_by_id])
-    evidence = relationship("Document", secondary=rectification_evidence, lazy="selectin")
+    finding: Mapped[Finding | None] = relationship()
+    previous_item: Mapped[RectificationItem | None] = relationship(remote_side=[id])
+    responsible: Mapped[Person | None] = relationship(foreign_keys=[responsible_id])
+    leader: Mapped[Person | None] = relationship(foreign_keys=[leader_id])
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
+    evidence = relationship("Document", secondary=rectification_evidence)
 
     def __str__(self) -> str:
         return (self.task or "")[:40]

@@ -43,10 +43,10 @@ class Finding(Timestamps, Model):
     is_general: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)  # 普遍性、倾向性 → 提交类
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    talks: Mapped[list[Talk]] = relationship(lazy="selectin", secondary=finding_talk)
-    clues: Mapped[list[Clue]] = relationship(lazy="selectin", secondary=finding_clue)
-    petitions: Mapped[list[Petition]] = relationship(lazy="selectin", secondary=finding_petition)
-    materials: Mapped[list[Material]] = relationship(lazy="selectin", secondary=finding_material)
+    talks: Mapped[list[Talk]] = relationship(secondary=finding_talk)
+    clues: Mapped[list[Clue]] = relationship(secondary=finding_clue)
+    petitions: Mapped[list[Petition]] = relationship(secondary=finding_petition)
+    materials: Mapped[list[Material]] = relationship(secondary=finding_material)
 
     def __str__(self) -> str:
         return f"【{self.aspect}】{self.summary[:40]}"
@@ -62,7 +62,7 @@ class Recommendation(Timestamps, Model):
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    findings: Mapped[list[Finding]] = relationship(lazy="selectin", secondary=recommendation_finding)
+    findings: Mapped[list[Finding]] = relationship(secondary=recommendation_finding)
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -135,8 +135,8 @@ class FeedbackSignature(Timestamps, Model):
     person_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
     signed_on: Mapped[date | None] = mapped_column(sa.Date)
 
-    feedback: Mapped[Feedback] = relationship(lazy="selectin", back_populates="signatures")
-    person: Mapped[Person | None] = relationship(lazy="selectin")
+    feedback: Mapped[Feedback] = relationship(back_populates="signatures")
+    person: Mapped[Person | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.signer_role}签字"

@@ -59,7 +59,7 @@ class Transfer(Timestamps, Model):
 
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
     department: Mapped[Unit] = relationship(lazy="selectin")
-    clues: Mapped[list[Clue]] = relationship(lazy="selectin", secondary=transfer_clue)
+    clues: Mapped[list[Clue]] = relationship(secondary=transfer_clue)
 
     def __str__(self) -> str:
         return f"移送{self.department}（{self.transferred_on or '未移送'}）"
@@ -81,7 +81,7 @@ class Submission(Timestamps, Model):
     reported_on: Mapped[date | None] = mapped_column(sa.Date)
     result: Mapped[str | None] = mapped_column(sa.Text)
 
-    round: Mapped[Round | None] = relationship(lazy="selectin")
+    round: Mapped[Round | None] = relationship()
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
     department: Mapped[Unit | None] = relationship(lazy="selectin")
 

@@ -1,5 +1,228 @@
-"""Idempotent loader of reference data (being written)."""
+"""Idempotent loader of reference data: the working-day calendar, units that receive transfers,
+deadline rules D1–D12, routing rules and the 24 附件 template slots.
+
+Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
+installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
+(perhaps edited by an admin) are never touched, so a second run inserts nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from app.extensions import db
+from schema import CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, Unit
+
+SEED_DIR = Path(__file__).resolve().parent
+CALENDAR_START = date(2004, 1, 1)
+ADJUSTED_WORKDAY_NOTE = "调休上班"
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a seed file, every value stripped; empty cells read as ''."""
+    with open(SEED_DIR / name, encoding="utf-8-sig", newline="") as fh:
+        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _bool(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value == "":
+        return None
+    if value in ("true", "1", "yes", "是"):
+        return True
+    if value in ("false", "0", "no", "否"):
+        return False
+    raise ValueError(f"不是布尔值：{value!r}")
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
+# ---------------------------------------------------------------------------------------------- calendar
+
+
+def calendar_last_day() -> date:
+    """The last day of the last year the installed chinesecalendar knows."""
+    from chinese_calendar import constants
+
+    return date(max(d.year for d in constants.holidays), 12, 31)
+
+
+def calendar_rows(
+    start: date = CALENDAR_START, end: date | None = None, skip: set[date] | frozenset = frozenset()
+) -> list[dict]:
+    """One mapping per day not in `skip`: is_workday, and a note (the holiday's Chinese name, or 调休上班).
+
+    Reads the package's own tables (the same rule as ``chinese_calendar.is_workday`` and ``get_holiday_detail``,
+    which re-validate the year range on every call and would make a full load take seconds).
+    """
+    from chinese_calendar.constants import Holiday, holidays, workdays
+
+    chinese = {h.value: h.chinese for h in Holiday}
+    end = end or calendar_last_day()
+    rows = []
+    day = start
+    one = timedelta(days=1)
+    while day <= end:
+        if day not in skip:
+            is_workday = day in workdays or (day.weekday() <= 4 and day not in holidays)
+            note = None
+            if is_workday:
+                if day.weekday() >= 5:
+                    note = ADJUSTED_WORKDAY_NOTE
+            elif day in holidays:
+                note = chinese.get(holidays[day], holidays[day])
+            rows.append({"day": day, "is_workday": is_workday, "note": note})
+        day += one
+    return rows
+
+
+def load_calendar() -> int:
+    existing = set(db.session.execute(select(CalendarDay.day)).scalars())
+    rows = calendar_rows(skip=existing)
+    for i in range(0, len(rows), 2000):
+        db.session.execute(insert(CalendarDay), rows[i : i + 2000])
+    return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def load_units() -> int:
+    existing = set(db.session.execute(select(Unit.name)).scalars())
+    n = 0
+    for row in read_csv("units.csv"):
+        if row["name"] in existing:
+            continue
+        db.session.add(
+            Unit(
+                name=row["name"],
+                short_name=row.get("short_name") or None,
+                kind=row["kind"],
+                is_receiving=bool(_bool(row["is_receiving"])),
+                party_org_name=row.get("party_org_name") or None,
+            )
+        )
+        n += 1
+    db.session.flush()
+    return n
+
+
+def load_deadline_rules() -> int:
+    existing = set(db.session.execute(select(DeadlineRule.code)).scalars())
+    n = 0
+    for row in read_csv("deadline_rules.csv"):
+        if row["code"] in existing:
+            continue
+        db.session.add(
+            DeadlineRule(
+                code=row["code"],
+                title=row["title"],
+                anchor=row["anchor"],
+                direction=row["direction"],
+                offset=int(row["offset"]),
+                offset_max=_int(row["offset_max"]),
+                time_unit=row["time_unit"],
+                warn_only=bool(_bool(row["warn_only"])),
+                done_field=row["done_field"] or None,
+                clause=row["clause"] or None,
+                is_active=True,
+            )
+        )
+        n += 1
+    return n
+
+
+def load_routing_rules() -> int:
+    existing = set(db.session.execute(select(RoutingRule.priority)).scalars())
+    units = {u.name: u.id for u in db.session.execute(select(Unit)).scalars()}
+    n = 0
+    for row in read_csv("routing_rules.csv"):
+        priority = int(row["priority"])
+        if priority in existing:
+            continue
+        department_id = None
+        if row["department"]:
+            if row["department"] not in units:
+                raise ValueError(f"routing_rules.csv 第 {priority} 条：找不到单位“{row['department']}”")
+            department_id = units[row["department"]]
+        db.session.add(
+            RoutingRule(
+                priority=priority,
+                category=row["category"] or None,
+                involves_leadership=_bool(row["involves_leadership"]),
+                department_id=department_id,
+                disposal=row["disposal"] or "移送类",
+                clause=row["clause"] or None,
+                is_active=True,
+            )
+        )
+        n += 1
+    return n
+
+
+def load_templates() -> int:
+    existing = set(
+        db.session.execute(select(DocumentTemplate.attachment_no).where(DocumentTemplate.version == 1)).scalars()
+    )
+    n = 0
+    for row in read_csv("templates.csv"):
+        no = int(row["attachment_no"])
+        if no in existing:
+            continue
+        db.session.add(
+            DocumentTemplate(
+                attachment_no=no,
+                title=row["title"],
+                file_format=row["file_format"],
+                is_guidance=bool(_bool(row["is_guidance"])),
+                version=1,
+                is_active=True,
+                original_name=None,
+                storage_name=None,
+                sha256=None,
+            )
+        )
+        n += 1
+    return n
 
 
 def load_reference() -> dict[str, int]:
-    return {}
+    """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
+    try:
+        counts = {
+            "calendar_day": load_calendar(),
+            "unit": load_units(),
+            "deadline_rule": load_deadline_rules(),
+            "routing_rule": load_routing_rules(),
+            "document_template": load_templates(),
+        }
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return counts
+
+
+def reference_missing() -> bool:
+    """True when some reference file row (or calendar day) is not in the database yet."""
+    have_rules = set(db.session.execute(select(DeadlineRule.code)).scalars())
+    have_units = set(db.session.execute(select(Unit.name)).scalars())
+    have_priorities = set(db.session.execute(select(RoutingRule.priority)).scalars())
+    have_templates = set(
+        db.session.execute(select(DocumentTemplate.attachment_no).where(DocumentTemplate.version == 1)).scalars()
+    )
+    last = db.session.execute(select(CalendarDay.day).order_by(CalendarDay.day.desc()).limit(1)).scalar()
+    return (
+        any(r["code"] not in have_rules for r in read_csv("deadline_rules.csv"))
+        or any(r["name"] not in have_units for r in read_csv("units.csv"))
+        or any(int(r["priority"]) not in have_priorities for r in read_csv("routing_rules.csv"))
+        or any(int(r["attachment_no"]) not in have_templates for r in read_csv("templates.csv"))
+        or last is None
+        or last < calendar_last_day()
+    )

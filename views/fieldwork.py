@@ -1,3 +1,379 @@
-"""(being written)"""
-SCREENS = []
-APIS = []
+"""三、实施巡察: meetings, surveys, petitions, talks, materials, visits, deep dives, urgent reports, 立行立改, clues.
+
+Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
+"""
+
+from __future__ import annotations
+
+
+from schema import (
+    Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Meeting, Petition, Survey, SurveyAnswer, SurveyQuestion,
+    SurveyResponse, Talk, UrgentReport, Visit,
+)
+from schema.enums import DISPOSALS
+
+from .base import XctSQLAInterface
+from .settings import RestApi, View, choice_field
+
+CATEGORY = "三、实施巡察"
+STAMPS = ["created_at", "updated_at"]
+
+
+# ---------------------------------------------------------------- 会议
+
+
+class MeetingView(View):
+    datamodel = XctSQLAInterface(Meeting)
+    list_columns = ["kind", "title", "round", "inspection", "held_on", "expected_count", "present_count"]
+    _fields = ["round", "inspection", "kind", "title", "held_on", "place", "host", "expected_count", "present_count",
+               "attendees", "agenda", "minutes", "recorder"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["kind", "title", "round", "held_on", "place"]
+    order_columns = ["kind", "title", "held_on", "expected_count", "present_count"]
+    label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
+
+
+class MeetingApi(RestApi):
+    resource_name = "meeting"
+    datamodel = XctSQLAInterface(Meeting)
+    list_columns = ["id", "kind", "title", "round.id", "round.name", "inspection.id", "held_on", "place",
+                    "expected_count", "present_count"]
+    show_columns = list_columns + ["host.id", "host.name", "attendees", "agenda", "minutes", "recorder.id",
+                                   "recorder.name"] + STAMPS
+    add_columns = edit_columns = MeetingView._fields
+    label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
+
+
+# ---------------------------------------------------------------- 调查问卷
+
+
+class SurveyQuestionView(View):
+    datamodel = XctSQLAInterface(SurveyQuestion)
+    base_order = ("seq", "asc")
+    list_columns = ["survey", "seq", "text", "kind"]
+    show_columns = ["survey", "seq", "text", "kind", "options"] + STAMPS
+    add_columns = edit_columns = ["survey", "seq", "text", "kind", "options"]
+    search_columns = ["text", "kind"]
+    order_columns = ["seq", "kind"]
+    label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
+
+
+class SurveyAnswerView(View):
+    datamodel = XctSQLAInterface(SurveyAnswer)
+    list_columns = ["response", "question", "value"]
+    show_columns = add_columns = edit_columns = ["response", "question", "value"]
+    search_columns = ["value"]
+    order_columns = ["value"]
+
+
+class SurveyResponseView(View):
+    datamodel = XctSQLAInterface(SurveyResponse)
+    list_columns = ["survey", "respondent_group", "submitted_on"]
+    show_columns = ["survey", "respondent_group", "submitted_on"] + STAMPS
+    add_columns = edit_columns = ["survey", "respondent_group", "submitted_on"]
+    search_columns = ["respondent_group", "submitted_on"]
+    order_columns = ["respondent_group", "submitted_on"]
+    label_columns = {"submitted_on": "答卷日期"}
+    related_views = [SurveyAnswerView]
+
+
+class SurveyView(View):
+    datamodel = XctSQLAInterface(Survey)
+    list_columns = ["title", "inspection", "distributed_on", "distributed_count", "collected_count"]
+    show_columns = ["title", "inspection", "instructions", "distributed_on", "distributed_count",
+                    "collected_count"] + STAMPS
+    add_columns = edit_columns = ["inspection", "title", "instructions", "distributed_on", "distributed_count",
+                                  "collected_count"]
+    search_columns = ["title", "distributed_on"]
+    order_columns = ["title", "distributed_on", "distributed_count", "collected_count"]
+    label_columns = {"title": "问卷名称", "instructions": "填写说明"}
+    related_views = [SurveyQuestionView, SurveyResponseView]
+
+
+class SurveyApi(RestApi):
+    resource_name = "survey"
+    datamodel = XctSQLAInterface(Survey)
+    list_columns = ["id", "inspection.id", "title", "distributed_on", "distributed_count", "collected_count"]
+    show_columns = list_columns + ["instructions", "questions.id"] + STAMPS
+    add_columns = edit_columns = ["inspection", "title", "instructions", "distributed_on", "distributed_count",
+                                  "collected_count"]
+    label_columns = {"title": "问卷名称", "instructions": "填写说明", "questions.id": "题目编号"}
+
+
+class SurveyQuestionApi(RestApi):
+    resource_name = "survey_question"
+    datamodel = XctSQLAInterface(SurveyQuestion)
+    base_order = ("seq", "asc")
+    list_columns = ["id", "survey.id", "seq", "text", "kind", "options"]
+    show_columns = list_columns + STAMPS
+    add_columns = edit_columns = ["survey", "seq", "text", "kind", "options"]
+    label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
+
+
+class SurveyResponseApi(RestApi):
+    resource_name = "survey_response"
+    datamodel = XctSQLAInterface(SurveyResponse)
+    list_columns = ["id", "survey.id", "respondent_group", "submitted_on"]
+    show_columns = list_columns + ["answers.id"] + STAMPS
+    add_columns = edit_columns = ["survey", "respondent_group", "submitted_on"]
+    label_columns = {"submitted_on": "答卷日期", "answers.id": "答案编号"}
+
+
+class SurveyAnswerApi(RestApi):
+    resource_name = "survey_answer"
+    datamodel = XctSQLAInterface(SurveyAnswer)
+    list_columns = show_columns = ["id", "response.id", "question.id", "value"]
+    add_columns = edit_columns = ["response", "question", "value"]
+
+
+# ---------------------------------------------------------------- 信访受理
+
+
+class PetitionView(View):
+    datamodel = XctSQLAInterface(Petition)
+    base_order = ("received_on", "desc")
+    list_columns = ["code", "channel", "received_on", "inspection", "subject_name", "triage"]
+    _fields = ["inspection", "code", "channel", "received_on", "is_anonymous", "petitioner_name",
+               "petitioner_contact", "subject_name", "summary", "registered_by", "triage", "triage_reason",
+               "duplicate_of"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["code", "channel", "received_on", "is_anonymous", "subject_name", "triage"]
+    order_columns = ["code", "channel", "received_on", "triage"]
+    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+
+
+class PetitionApi(RestApi):
+    resource_name = "petition"
+    datamodel = XctSQLAInterface(Petition)
+    list_columns = ["id", "inspection.id", "code", "channel", "received_on", "is_anonymous", "subject_name",
+                    "summary", "triage"]
+    show_columns = list_columns + ["petitioner_name", "petitioner_contact", "registered_by.id", "registered_by.name",
+                                   "triage_reason", "duplicate_of.id"] + STAMPS
+    add_columns = edit_columns = PetitionView._fields
+    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+
+
+# ---------------------------------------------------------------- 个别谈话
+
+
+class TalkView(View):
+    datamodel = XctSQLAInterface(Talk)
+    base_order = ("held_on", "desc")
+    list_columns = ["inspection", "interviewee", "held_on", "place", "interviewee_category", "reviewed_on"]
+    _fields = ["inspection", "interviewee", "interviewers", "held_on", "place", "interviewee_category", "outline",
+               "record", "recorder", "single_approved_by", "single_approved_on", "reviewed_by", "reviewed_on"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["held_on", "place", "interviewee_category", "reviewed_on"]
+    order_columns = ["held_on", "place", "interviewee_category", "reviewed_on"]
+    label_columns = {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期"}
+
+
+class TalkApi(RestApi):
+    resource_name = "talk"
+    datamodel = XctSQLAInterface(Talk)
+    list_columns = ["id", "inspection.id", "interviewee.id", "interviewee.name", "interviewers.id",
+                    "interviewers.name", "held_on", "place", "interviewee_category"]
+    show_columns = list_columns + ["outline", "record", "recorder.id", "recorder.name", "single_approved_by.id",
+                                   "single_approved_by.name", "single_approved_on", "reviewed_by.id",
+                                   "reviewed_by.name", "reviewed_on"] + STAMPS
+    add_columns = edit_columns = TalkView._fields
+    label_columns = {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期",
+                     "interviewers.id": "谈话人编号", "interviewers.name": "谈话人"}
+
+
+# ---------------------------------------------------------------- 调阅资料
+
+
+class CustodyEventView(View):
+    datamodel = XctSQLAInterface(CustodyEvent)
+    base_order = ("happened_on", "desc")
+    list_columns = ["material", "kind", "happened_on", "handled_by", "note"]
+    show_columns = ["material", "kind", "happened_on", "handled_by", "note"] + STAMPS
+    add_columns = edit_columns = ["material", "kind", "happened_on", "handled_by", "note"]
+    search_columns = ["kind", "happened_on", "note"]
+    order_columns = ["kind", "happened_on"]
+    label_columns = {"kind": "事项"}
+
+
+class MaterialView(View):
+    datamodel = XctSQLAInterface(Material)
+    list_columns = ["name", "inspection", "provider_unit", "received_on", "classification", "is_important",
+                    "returned_on"]
+    _fields = ["inspection", "name", "provider_unit", "provider_name", "copies", "pages", "received_on",
+               "received_by", "classification", "is_original", "is_important", "approved_by", "approved_on",
+               "custodian", "returned_on", "note"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["name", "provider_unit", "provider_name", "received_on", "classification", "is_original",
+                      "is_important", "returned_on"]
+    order_columns = ["name", "received_on", "classification", "returned_on"]
+    label_columns = {"name": "资料名称", "approved_by": "组长批准人"}
+    related_views = [CustodyEventView]
+
+
+class MaterialApi(RestApi):
+    resource_name = "material"
+    datamodel = XctSQLAInterface(Material)
+    list_columns = ["id", "inspection.id", "name", "provider_unit.id", "provider_unit.name", "provider_name",
+                    "received_on", "classification", "is_original", "is_important", "returned_on"]
+    show_columns = list_columns + ["copies", "pages", "received_by.id", "received_by.name", "approved_by.id",
+                                   "approved_by.name", "approved_on", "custodian.id", "custodian.name", "note"] + STAMPS
+    add_columns = edit_columns = MaterialView._fields
+    label_columns = {"name": "资料名称", "approved_by": "组长批准人"}
+
+
+class CustodyEventApi(RestApi):
+    resource_name = "custody_event"
+    datamodel = XctSQLAInterface(CustodyEvent)
+    list_columns = ["id", "material.id", "material.name", "kind", "happened_on", "handled_by.id", "handled_by.name",
+                    "note"]
+    show_columns = list_columns + STAMPS
+    add_columns = edit_columns = ["material", "kind", "happened_on", "handled_by", "note"]
+    label_columns = {"kind": "事项"}
+
+
+# ---------------------------------------------------------------- 走访调研, 深入了解
+
+
+class VisitView(View):
+    datamodel = XctSQLAInterface(Visit)
+    list_columns = ["target", "inspection", "held_on", "place", "topic"]
+    _fields = ["inspection", "target", "held_on", "place", "participants", "topic", "findings", "approved_by",
+               "recorder"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["target", "held_on", "place", "topic"]
+    order_columns = ["target", "held_on", "place"]
+    label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
+
+
+class VisitApi(RestApi):
+    resource_name = "visit"
+    datamodel = XctSQLAInterface(Visit)
+    list_columns = ["id", "inspection.id", "target", "held_on", "place", "topic"]
+    show_columns = list_columns + ["participants", "findings", "approved_by.id", "approved_by.name", "recorder.id",
+                                   "recorder.name"] + STAMPS
+    add_columns = edit_columns = VisitView._fields
+    label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
+
+
+class DeepDiveView(View):
+    datamodel = XctSQLAInterface(DeepDive)
+    list_columns = ["topic", "inspection", "owner", "plan_approved_on", "finished_on"]
+    _fields = ["inspection", "topic", "owner", "plan", "plan_approved_by", "plan_approved_on", "report",
+               "finished_on"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["topic", "plan_approved_on", "finished_on"]
+    order_columns = ["topic", "plan_approved_on", "finished_on"]
+    label_columns = {"plan": "工作方案", "report": "情况报告", "owner": "负责人"}
+
+
+class DeepDiveApi(RestApi):
+    resource_name = "deep_dive"
+    datamodel = XctSQLAInterface(DeepDive)
+    list_columns = ["id", "inspection.id", "topic", "owner.id", "owner.name", "plan_approved_on", "finished_on"]
+    show_columns = list_columns + ["plan", "plan_approved_by.id", "plan_approved_by.name", "report"] + STAMPS
+    add_columns = edit_columns = DeepDiveView._fields
+    label_columns = {"plan": "工作方案", "report": "情况报告"}
+
+
+# ---------------------------------------------------------------- 重要情况报告, 立行立改
+
+
+class UrgentReportView(View):
+    datamodel = XctSQLAInterface(UrgentReport)
+    base_order = ("reported_on", "desc")
+    list_columns = ["reported_on", "inspection", "recipient", "reporter"]
+    _fields = ["inspection", "reported_on", "recipient", "reporter", "summary", "instructions"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["reported_on", "recipient", "summary"]
+    order_columns = ["reported_on", "recipient"]
+    label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
+
+
+class UrgentReportApi(RestApi):
+    resource_name = "urgent_report"
+    datamodel = XctSQLAInterface(UrgentReport)
+    list_columns = ["id", "inspection.id", "reported_on", "recipient", "reporter.id", "reporter.name", "summary"]
+    show_columns = list_columns + ["instructions"] + STAMPS
+    add_columns = edit_columns = UrgentReportView._fields
+    label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
+
+
+class ImmediateFixView(View):
+    datamodel = XctSQLAInterface(ImmediateFix)
+    list_columns = ["issue", "inspection", "raised_on", "is_major", "status", "closed_on"]
+    _fields = ["inspection", "clue", "issue", "requirement", "raised_on", "is_major", "leading_group_approved_on",
+               "status", "closed_on", "result"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["issue", "raised_on", "is_major", "status", "closed_on"]
+    order_columns = ["raised_on", "status", "closed_on"]
+    label_columns = {"result": "整改结果"}
+
+
+class ImmediateFixApi(RestApi):
+    resource_name = "immediate_fix"
+    datamodel = XctSQLAInterface(ImmediateFix)
+    list_columns = ["id", "inspection.id", "clue.id", "issue", "raised_on", "is_major", "status", "closed_on"]
+    show_columns = list_columns + ["requirement", "leading_group_approved_on", "result"] + STAMPS
+    add_columns = edit_columns = ImmediateFixView._fields
+    label_columns = {"result": "整改结果"}
+
+
+# ---------------------------------------------------------------- 问题线索
+
+
+class ClueView(View):
+    datamodel = XctSQLAInterface(Clue)
+    list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "department"]
+    _fields = ["inspection", "code", "source", "petition", "talk", "material", "visit", "survey_response",
+               "category", "involves_leadership", "persons", "summary", "status", "disposal", "department",
+               "routing_rule", "proposal_reason", "decision_on", "decision_meeting", "decision"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["code", "source", "category", "involves_leadership", "status", "disposal", "department",
+                      "decision_on", "summary"]
+    order_columns = ["code", "source", "category", "status", "disposal", "decision_on"]
+    label_columns = {"code": "线索编号", "summary": "线索内容", "petition": "来源信访件", "talk": "来源谈话",
+                     "material": "来源资料", "visit": "来源走访", "survey_response": "来源问卷"}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "disposal": choice_field("处置方式", DISPOSALS, blank="（未定）"),
+    }
+
+
+class ClueApi(RestApi):
+    resource_name = "clue"
+    datamodel = XctSQLAInterface(Clue)
+    list_columns = ["id", "inspection.id", "code", "source", "category", "involves_leadership", "summary", "status",
+                    "disposal", "department.id", "department.name"]
+    show_columns = list_columns + ["petition.id", "talk.id", "material.id", "visit.id", "survey_response.id",
+                                   "persons.id", "persons.name", "routing_rule.id", "proposal_reason", "decision_on",
+                                   "decision_meeting", "decision"] + STAMPS
+    add_columns = edit_columns = ClueView._fields
+    label_columns = {"code": "线索编号", "summary": "线索内容", "persons.id": "被反映人编号",
+                     "persons.name": "被反映人"}
+
+
+SCREENS = [
+    (MeetingView, "会议", CATEGORY, "fa-users"),
+    (SurveyView, "调查问卷", CATEGORY, "fa-check-square-o"),
+    (PetitionView, "信访受理", CATEGORY, "fa-envelope"),
+    (TalkView, "个别谈话", CATEGORY, "fa-comments-o"),
+    (MaterialView, "调阅资料", CATEGORY, "fa-folder-open"),
+    (VisitView, "走访调研", CATEGORY, "fa-map-marker"),
+    (DeepDiveView, "深入了解", CATEGORY, "fa-binoculars"),
+    (UrgentReportView, "重要情况报告", CATEGORY, "fa-exclamation-triangle"),
+    (ImmediateFixView, "立行立改", CATEGORY, "fa-wrench"),
+    (ClueView, "问题线索", CATEGORY, "fa-flag"),
+]
+HIDDEN = [SurveyQuestionView, SurveyResponseView, SurveyAnswerView, CustodyEventView]
+APIS = [
+    MeetingApi, SurveyApi, SurveyQuestionApi, SurveyResponseApi, SurveyAnswerApi, PetitionApi, TalkApi, MaterialApi,
+    CustodyEventApi, VisitApi, DeepDiveApi, UrgentReportApi, ImmediateFixApi, ClueApi,
+]

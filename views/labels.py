@@ -67,3 +67,20 @@ LABELS = {
     "volume": "案卷", "volume_no": "案卷号", "warn_only": "仅提醒", "witness": "监销人",
     "work_end": "巡察结束日期", "work_start": "巡察开始日期", "written_material": "书面材料", "year": "年度",
 }
+
+# Model → the Chinese noun screens use in their titles.
+MODEL_NOUNS = {
+    "Unit": "单位", "Person": "人员", "AnnualPlan": "年度巡察工作计划", "PlanApproval": "计划审批",
+    "LeaderNomination": "组长建议人选", "Round": "巡察轮次", "Team": "巡察组", "TeamMember": "巡察组成员",
+    "Inspection": "巡察", "Briefing": "情况准备记录", "WorkPlan": "组内工作方案", "Announcement": "巡察公告",
+    "NewsRelease": "新闻稿", "Speech": "讲话稿", "Meeting": "会议", "Survey": "调查问卷",
+    "SurveyQuestion": "问卷题目", "SurveyResponse": "问卷答卷", "SurveyAnswer": "问卷答案", "Petition": "信访件",
+    "Clue": "问题线索", "Talk": "个别谈话", "Material": "调阅资料", "CustodyEvent": "资料保管记录",
+    "Visit": "走访调研", "DeepDive": "深入了解", "UrgentReport": "重要情况报告", "ImmediateFix": "立行立改",
+    "Finding": "发现的问题", "Recommendation": "意见建议", "InspectionReport": "巡察情况报告",
+    "TalkReport": "个别谈话情况报告", "Feedback": "反馈意见", "FeedbackSignature": "反馈签收",
+    "Rectification": "整改", "RectificationItem": "整改台账", "Supervision": "督查督办", "RoutingRule": "移送规则",
+    "Transfer": "移送", "Submission": "提交事项", "ArchiveVolume": "档案案卷", "ArchiveItem": "归档材料",
+    "DestructionRecord": "材料销毁记录", "CalendarDay": "工作日历", "DeadlineRule": "期限规则",
+    "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",
+}

@@ -1,3 +1,156 @@
-"""(being written)"""
-SCREENS = []
-APIS = []
+"""六、成果运用 (rectification and its ledger, transfers, submissions) and 七、督查督办 (supervision)."""
+
+from __future__ import annotations
+
+
+from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
+from schema.enums import RECTIFICATION_PHASES, TRANSFER_HANDLING
+
+from .base import XctSQLAInterface
+from .settings import RestApi, View, choice_field, with_blank
+
+OUTCOMES = "六、成果运用"
+SUPERVISION = "七、督查督办"
+STAMPS = ["created_at", "updated_at"]
+
+
+# ---------------------------------------------------------------- 整改, 整改台账
+
+
+class RectificationView(View):
+    datamodel = XctSQLAInterface(Rectification)
+    list_columns = ["inspection", "first_responsible", "plan_submitted_on", "report_submitted_on",
+                    "report_approved_on", "notice_published_on"]
+    _fields = ["inspection", "first_responsible", "plan_submitted_on", "report_submitted_on", "report_approved_on",
+               "notice_text", "notice_unpublishable", "notice_published_on"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["plan_submitted_on", "report_submitted_on", "report_approved_on", "notice_published_on"]
+    order_columns = ["plan_submitted_on", "report_submitted_on", "report_approved_on", "notice_published_on"]
+
+
+class RectificationApi(RestApi):
+    resource_name = "rectification"
+    datamodel = XctSQLAInterface(Rectification)
+    list_columns = ["id", "inspection.id", "first_responsible.id", "first_responsible.name", "plan_submitted_on",
+                    "report_submitted_on", "report_approved_on", "notice_published_on"]
+    show_columns = list_columns + ["notice_text", "notice_unpublishable"] + STAMPS
+    add_columns = edit_columns = RectificationView._fields
+
+
+class RectificationItemView(View):
+    datamodel = XctSQLAInterface(RectificationItem)
+    base_order = ("seq", "asc")
+    list_columns = ["inspection", "seq", "task", "responsible", "phase", "due_date", "status"]
+    _fields = ["inspection", "finding", "previous_item", "seq", "problem", "task", "measures", "responsible",
+               "leader", "phase", "due_date", "status", "progress", "completed_on", "reviewed_by", "reviewed_on",
+               "publishable", "evidence"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["task", "problem", "phase", "due_date", "status", "completed_on", "publishable"]
+    order_columns = ["seq", "phase", "due_date", "status", "completed_on"]
+    label_columns = {"reviewed_by": "销号审核人", "reviewed_on": "销号审核日期"}
+    formatters_columns = {"phase": with_blank("")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "phase": choice_field("整改阶段", RECTIFICATION_PHASES, blank="（未定）"),
+    }
+
+
+class RectificationItemApi(RestApi):
+    resource_name = "rectification_item"
+    datamodel = XctSQLAInterface(RectificationItem)
+    list_columns = ["id", "inspection.id", "finding.id", "seq", "problem", "task", "responsible.id",
+                    "responsible.name", "phase", "due_date", "status", "completed_on"]
+    show_columns = list_columns + ["previous_item.id", "measures", "leader.id", "leader.name", "progress",
+                                   "reviewed_by.id", "reviewed_by.name", "reviewed_on", "publishable",
+                                   "evidence.id"] + STAMPS
+    add_columns = edit_columns = RectificationItemView._fields
+    label_columns = {"evidence.id": "佐证材料编号", "reviewed_by": "销号审核人", "reviewed_on": "销号审核日期"}
+
+
+# ---------------------------------------------------------------- 移送, 提交事项
+
+
+class TransferView(View):
+    datamodel = XctSQLAInterface(Transfer)
+    base_order = ("transferred_on", "desc")
+    list_columns = ["department", "inspection", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
+    _fields = ["inspection", "department", "doc_no", "clues", "transferred_on", "handed_by", "received_on",
+               "received_by", "handling", "result", "reported_on"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["department", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
+    order_columns = ["doc_no", "transferred_on", "received_on", "handling", "reported_on"]
+    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索"}
+    formatters_columns = {"handling": with_blank("")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "handling": choice_field("办理方式", TRANSFER_HANDLING, blank="（未定）"),
+    }
+
+
+class TransferApi(RestApi):
+    resource_name = "transfer"
+    datamodel = XctSQLAInterface(Transfer)
+    list_columns = ["id", "inspection.id", "department.id", "department.name", "doc_no", "transferred_on",
+                    "received_on", "handling", "reported_on", "clues.id"]
+    show_columns = list_columns + ["handed_by", "received_by", "result"] + STAMPS
+    add_columns = edit_columns = TransferView._fields
+    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
+
+
+class SubmissionView(View):
+    datamodel = XctSQLAInterface(Submission)
+    list_columns = ["title", "round", "inspection", "department", "received_on", "status", "is_good_practice"]
+    _fields = ["round", "inspection", "title", "summary", "department", "is_good_practice", "received_on", "status",
+               "reported_on", "result"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["title", "round", "department", "is_good_practice", "received_on", "status", "reported_on"]
+    order_columns = ["title", "received_on", "status", "reported_on"]
+    label_columns = {"department": "提交对象（空为学校党委）", "result": "办理结果",
+                     "reported_on": "工作情况报领导小组日期"}
+    formatters_columns = {"department": with_blank("学校党委")}
+
+
+class SubmissionApi(RestApi):
+    resource_name = "submission"
+    datamodel = XctSQLAInterface(Submission)
+    list_columns = ["id", "round.id", "round.name", "inspection.id", "title", "department.id", "department.name",
+                    "is_good_practice", "received_on", "status", "reported_on"]
+    show_columns = list_columns + ["summary", "result"] + STAMPS
+    add_columns = edit_columns = SubmissionView._fields
+    label_columns = {"department": "提交对象", "result": "办理结果", "reported_on": "工作情况报领导小组日期"}
+
+
+# ---------------------------------------------------------------- 督查督办
+
+
+class SupervisionView(View):
+    datamodel = XctSQLAInterface(Supervision)
+    base_order = ("held_on", "desc")
+    list_columns = ["inspection", "kind", "held_on", "supervisor"]
+    _fields = ["inspection", "kind", "held_on", "supervisor", "content", "result"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["kind", "held_on", "supervisor", "content"]
+    order_columns = ["kind", "held_on", "supervisor"]
+    label_columns = {"kind": "督查方式"}
+
+
+class SupervisionApi(RestApi):
+    resource_name = "supervision"
+    datamodel = XctSQLAInterface(Supervision)
+    list_columns = ["id", "inspection.id", "kind", "held_on", "supervisor"]
+    show_columns = list_columns + ["content", "result"] + STAMPS
+    add_columns = edit_columns = SupervisionView._fields
+    label_columns = {"kind": "督查方式"}
+
+
+SCREENS = [
+    (RectificationView, "整改", OUTCOMES, "fa-check"),
+    (RectificationItemView, "整改台账", OUTCOMES, "fa-table"),
+    (TransferView, "移送", OUTCOMES, "fa-share-square-o"),
+    (SubmissionView, "提交事项", OUTCOMES, "fa-upload"),
+    (SupervisionView, "督查督办", SUPERVISION, "fa-eye"),
+]
+APIS = [RectificationApi, RectificationItemApi, TransferApi, SubmissionApi, SupervisionApi]

@@ -1,3 +1,153 @@
-"""(being written)"""
-SCREENS = []
-APIS = []
+"""二、了解准备: the inspection record itself (组 × 单位 × 轮), briefings, the team's work plan, notices, speeches."""
+
+from __future__ import annotations
+
+
+from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
+
+from .archive import DocumentView
+from .base import XctSQLAInterface
+from .fieldwork import (
+    ClueView, DeepDiveView, ImmediateFixView, MaterialView, MeetingView, PetitionView, SurveyView, TalkView,
+    UrgentReportView, VisitView,
+)
+from .outcomes import RectificationItemView, SupervisionView
+from .reporting import FindingView, RecommendationView
+from .settings import RestApi, View
+
+CATEGORY = "二、了解准备"
+
+INSPECTION_DATES = ["notice_date", "entry_date", "work_start", "work_end", "committee_report_date", "feedback_date",
+                    "feedback_done_date"]
+
+
+# ---------------------------------------------------------------- screens
+
+
+class BriefingView(View):
+    datamodel = XctSQLAInterface(Briefing)
+    list_columns = ["inspection", "department", "briefer", "held_on", "method", "recorder"]
+    show_columns = ["inspection", "department", "briefer", "held_on", "method", "content", "written_material",
+                    "recorder", "created_at", "updated_at"]
+    add_columns = edit_columns = ["inspection", "department", "briefer", "held_on", "method", "content",
+                                  "written_material", "recorder"]
+    search_columns = ["department", "briefer", "held_on", "method"]
+    order_columns = ["briefer", "held_on", "method"]
+    label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
+
+
+class WorkPlanView(View):
+    datamodel = XctSQLAInterface(WorkPlan)
+    list_columns = ["inspection", "filed_on", "updated_at"]
+    show_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on", "created_at", "updated_at"]
+    add_columns = edit_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on"]
+    search_columns = ["filed_on", "tasks"]
+    order_columns = ["filed_on", "updated_at"]
+    label_columns = {"filed_on": "报巡察办备案日期"}
+
+
+class AnnouncementView(View):
+    datamodel = XctSQLAInterface(Announcement)
+    list_columns = ["inspection", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
+    show_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on", "posted_on_premises_on",
+                    "created_at", "updated_at"]
+    add_columns = edit_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on",
+                                  "posted_on_premises_on"]
+    search_columns = ["published_oa_on", "posted_on_site_on", "posted_on_premises_on", "body"]
+    order_columns = ["published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
+    label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
+
+
+class SpeechView(View):
+    datamodel = XctSQLAInterface(Speech)
+    list_columns = ["occasion", "round", "inspection", "speaker", "filed_on"]
+    show_columns = ["occasion", "round", "inspection", "speaker", "body", "filed_on", "created_at", "updated_at"]
+    add_columns = edit_columns = ["round", "inspection", "occasion", "speaker", "body", "filed_on"]
+    search_columns = ["occasion", "round", "filed_on", "body"]
+    order_columns = ["occasion", "filed_on"]
+    label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
+
+
+class InspectionView(View):
+    datamodel = XctSQLAInterface(Inspection)
+    list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
+    show_fieldsets = [
+        ("巡察", {"fields": ["round", "team", "unit", "liaison", "notice_no", "note"]}),
+        ("关键日期", {"fields": INSPECTION_DATES + ["meeting_list_received_on"]}),
+        ("记录", {"fields": ["created_at", "updated_at"], "expanded": False}),
+    ]
+    add_columns = edit_columns = ["round", "team", "unit", "liaison", "notice_no"] + INSPECTION_DATES + [
+        "meeting_list_received_on", "note"]
+    search_columns = ["round", "team", "unit", "notice_no"] + INSPECTION_DATES
+    order_columns = INSPECTION_DATES
+    label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
+    related_views = [
+        BriefingView, WorkPlanView, AnnouncementView, MeetingView, SurveyView, PetitionView, TalkView, MaterialView,
+        VisitView, DeepDiveView, ClueView, UrgentReportView, ImmediateFixView, FindingView, RecommendationView,
+        RectificationItemView, SupervisionView, DocumentView,
+    ]
+
+
+# ---------------------------------------------------------------- REST
+
+
+class InspectionApi(RestApi):
+    resource_name = "inspection"
+    datamodel = XctSQLAInterface(Inspection)
+    list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
+        INSPECTION_DATES
+    show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
+                                   "updated_at"]
+    add_columns = edit_columns = ["round", "team", "unit", "liaison", "notice_no"] + INSPECTION_DATES + [
+        "meeting_list_received_on", "note"]
+    label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
+
+
+class BriefingApi(RestApi):
+    resource_name = "briefing"
+    datamodel = XctSQLAInterface(Briefing)
+    list_columns = ["id", "inspection.id", "department.id", "department.name", "briefer", "held_on", "method",
+                    "written_material", "recorder.id", "recorder.name"]
+    show_columns = list_columns + ["content", "created_at", "updated_at"]
+    add_columns = edit_columns = ["inspection", "department", "briefer", "held_on", "method", "content",
+                                  "written_material", "recorder"]
+    label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
+
+
+class WorkPlanApi(RestApi):
+    resource_name = "work_plan"
+    datamodel = XctSQLAInterface(WorkPlan)
+    list_columns = ["id", "inspection.id", "filed_on", "updated_at"]
+    show_columns = list_columns + ["tasks", "methods", "schedule", "division", "created_at"]
+    add_columns = edit_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on"]
+    label_columns = {"filed_on": "报巡察办备案日期"}
+
+
+class AnnouncementApi(RestApi):
+    resource_name = "announcement"
+    datamodel = XctSQLAInterface(Announcement)
+    list_columns = ["id", "inspection.id", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
+    show_columns = list_columns + ["body", "created_at", "updated_at"]
+    add_columns = edit_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on",
+                                  "posted_on_premises_on"]
+    label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
+
+
+class SpeechApi(RestApi):
+    resource_name = "speech"
+    datamodel = XctSQLAInterface(Speech)
+    list_columns = ["id", "occasion", "round.id", "round.name", "inspection.id", "speaker.id", "speaker.name",
+                    "filed_on"]
+    show_columns = list_columns + ["body", "created_at", "updated_at"]
+    add_columns = edit_columns = ["round", "inspection", "occasion", "speaker", "body", "filed_on"]
+    label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
+
+
+SCREENS = [
+    (InspectionView, "巡察", CATEGORY, "fa-search"),
+    (BriefingView, "情况准备", CATEGORY, "fa-info-circle"),
+    (WorkPlanView, "组内工作方案", CATEGORY, "fa-list-ol"),
+    (AnnouncementView, "巡察公告", CATEGORY, "fa-bullhorn"),
+    (SpeechView, "讲话稿", CATEGORY, "fa-microphone"),
+]
+APIS = [InspectionApi, BriefingApi, WorkPlanApi, AnnouncementApi, SpeechApi]

@@ -1,60 +1,343 @@
-"""系统设置: units and people (base data), rules as rows, templates, status history."""
+"""系统设置: units and people (base data), rules as rows, templates, status history.
+
+Also holds the small helpers the other screen modules share (they import from here, never the other way):
+``View`` (related lists only for readers of that resource, usable NOT NULL checkboxes), ``RestApi`` (Chinese labels for
+dotted REST columns) and ``choice_field`` / ``tristate_field`` (select boxes with Chinese labels and a blank).
+"""
 
 from __future__ import annotations
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.fieldwidgets import Select2Widget
+from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional
 
+import schema
 from schema import CalendarDay, DeadlineRule, DocumentTemplate, Person, RoutingRule, StatusEvent, Unit
+from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
-from .base import XctModelRestApi, XctModelView
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface, yes_no
+from .labels import LABELS, MODEL_NOUNS
 
 CATEGORY = "系统设置"
 
 
-class PersonView(XctModelView):
-    datamodel = SQLAInterface(Person)
-    list_title = show_title = "人员"
-    add_title = "新增人员"
-    edit_title = "编辑人员"
+# ---------------------------------------------------------------- shared helpers
+
+
+class RelatedGuardMixin:
+    """FAB renders every related list on a show/edit page without checking the reader may read that resource.
+
+    Keep only the related lists whose resource the current user may read (the widget list and the view list
+    are matched by position in the template, so both are filtered together).
+    """
+
+    def render_template(self, template, **kwargs):
+        views = kwargs.get("related_views")
+        if views:
+            sm = self.appbuilder.sm
+            keep = [
+                i for i, view in enumerate(views)
+                if sm.has_access("can_" + view.method_permission_name.get("list", "list"), view.class_permission_name)
+            ]
+            kwargs["related_views"] = [views[i] for i in keep]
+            widgets = kwargs.get("widgets")
+            if widgets and "related_views" in widgets:
+                widgets["related_views"] = [widgets["related_views"][i] for i in keep]
+        return super().render_template(template, **kwargs)
+
+
+class View(RelatedGuardMixin, XctModelView):
+    """A project screen: guarded related lists, and checkboxes for NOT NULL booleans (FAB's form marks them
+    required, so an unticked box could never be saved)."""
+
+    def __init__(self, **kwargs):
+        labels = {**LABELS, **(self.label_columns or {})}
+        dm = self.datamodel
+        for attr, cols in (("add_form_extra_fields", self.add_columns), ("edit_form_extra_fields", self.edit_columns)):
+            extra = dict(getattr(self, attr) or {})
+            for col in cols or []:
+                if col not in extra and dm.is_boolean(col) and not dm.is_nullable(col):
+                    extra[col] = BooleanField(labels.get(col, col), default=dm.get_col_default(col) or False)
+            setattr(self, attr, extra)
+        super().__init__(**kwargs)
+
+
+def _dotted_label(col: str, labels: dict[str, str]) -> str:
+    rel, attr = col.split(".", 1)
+    base = labels.get(rel) or LABELS.get(rel, rel)
+    if attr == "id":
+        return f"{base}编号"
+    if attr in ("name", "title"):
+        return base
+    return f"{base}{labels.get(attr) or LABELS.get(attr, attr)}"
+
+
+class RestApi(XctModelRestApi):
+    """A project REST resource: dotted read columns (``unit.id``, ``unit.name``) get Chinese labels too."""
+
+    def __init__(self, **kwargs):
+        own = dict(self.label_columns or {})
+        cols = list(self.list_columns or []) + list(self.show_columns or [])
+        dotted = {c: _dotted_label(c, own) for c in cols if "." in c and c not in own}
+        self.label_columns = {**dotted, **own}
+        super().__init__(**kwargs)
+
+
+def choice_field(label: str, values, labels: dict[str, str] | None = None, *, blank: str | None = None):
+    """A select box over string values shown with Chinese labels; ``blank`` adds an empty choice meaning null."""
+    labels = labels or {}
+    choices = [SelectChoice(v, labels.get(v, v)) for v in values]
+    if blank is not None:
+        choices = [SelectChoice("", blank)] + choices
+
+    def coerce(value):
+        return None if value in (None, "") else str(value)
+
+    return SelectField(label, choices=choices, coerce=coerce, widget=Select2Widget(),
+                       validators=[Optional()] if blank is not None else [DataRequired()])
+
+
+def _tristate(value):
+    if value in (None, "", "None"):
+        return None
+    return value in (True, "1", "true", "True")
+
+
+def tristate_field(label: str, blank: str = "不限"):
+    """A nullable boolean: 是 / 否 / ``blank`` (null); a checkbox could not say null."""
+    choices = [SelectChoice("", blank), SelectChoice("1", "是"), SelectChoice("0", "否")]
+    return SelectField(label, choices=choices, coerce=_tristate, widget=Select2Widget(), validators=[Optional()])
+
+
+def with_blank(blank: str):
+    def fmt(value):
+        return blank if value in (None, "") else value
+    return fmt
+
+
+# Enumerations stored as English identifiers (API.md): Chinese wherever a user sees them.
+ANCHOR_LABELS = {
+    "entry_date": "进驻日期", "work_start": "巡察开始日期", "work_end": "巡察结束日期",
+    "committee_report_date": "向常委会汇报日期", "feedback_date": "反馈日期", "feedback_done_date": "反馈结束日期",
+    "transfer_received": "移送材料接收日期", "submission_received": "提交事项接收日期",
+}
+DIRECTION_LABELS = {"before": "之前", "after": "之后"}
+TIME_UNIT_LABELS = {"calendar_day": "自然日", "working_day": "工作日", "month": "月"}
+TABLE_NOUNS = {
+    getattr(schema, name).__tablename__: MODEL_NOUNS.get(name, name)
+    for name in schema.__all__ if name != "Model"
+}
+
+
+# ---------------------------------------------------------------- 单位, 人员
+
+
+class PersonView(View):
+    datamodel = XctSQLAInterface(Person)
     list_columns = ["name", "unit", "title", "is_leadership", "username"]
     search_columns = ["name", "title", "username", "is_leadership", "unit"]
     order_columns = ["name", "title", "username"]
     label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
+    show_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership", "username",
+                    "created_at", "updated_at"]
+    add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
+                                  "username"]
 
 
-class UnitView(XctModelView):
-    datamodel = SQLAInterface(Unit)
-    list_title = show_title = "单位"
-    add_title = "新增单位"
-    edit_title = "编辑单位"
+class UnitView(View):
+    datamodel = XctSQLAInterface(Unit)
     list_columns = ["name", "kind", "party_org_name", "staff_count", "is_receiving"]
     search_columns = ["name", "kind", "is_receiving"]
     order_columns = ["name", "kind", "staff_count"]
     label_columns = {"name": "单位名称", "kind": "单位类别"}
+    show_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent", "is_receiving",
+                    "contact", "created_at", "updated_at"]
+    add_columns = edit_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent",
+                                  "is_receiving", "contact"]
     related_views = [PersonView]
 
 
-class PersonApi(XctModelRestApi):
+class PersonApi(RestApi):
     resource_name = "person"
-    datamodel = SQLAInterface(Person)
+    datamodel = XctSQLAInterface(Person)
     list_columns = ["id", "name", "unit.id", "unit.name", "title", "username", "is_leadership"]
     show_columns = ["id", "name", "unit.id", "unit.name", "title", "rank", "political_status", "phone",
                     "is_leadership", "username"]
     add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
                                   "username"]
+    label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
 
 
-class UnitApi(XctModelRestApi):
+class UnitApi(RestApi):
     resource_name = "unit"
-    datamodel = SQLAInterface(Unit)
-    list_columns = ["id", "name", "short_name", "kind", "party_org_name", "staff_count", "is_receiving", "parent.id"]
+    datamodel = XctSQLAInterface(Unit)
+    list_columns = ["id", "name", "short_name", "kind", "party_org_name", "staff_count", "is_receiving", "parent.id",
+                    "parent.name"]
     show_columns = list_columns + ["contact"]
     add_columns = edit_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent",
                                   "is_receiving", "contact"]
+    label_columns = {"name": "单位名称", "kind": "单位类别"}
+
+
+# ---------------------------------------------------------------- 移送规则
+
+
+class RoutingRuleView(View):
+    datamodel = XctSQLAInterface(RoutingRule)
+    base_order = ("priority", "asc")
+    list_columns = ["priority", "category", "involves_leadership", "department", "disposal", "is_active"]
+    show_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause", "is_active",
+                    "created_at", "updated_at"]
+    add_columns = edit_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause",
+                                  "is_active"]
+    search_columns = ["priority", "category", "involves_leadership", "department", "disposal", "is_active"]
+    order_columns = ["priority", "category", "disposal"]
+    label_columns = {"department": "移送部门", "category": "问题类别", "clause": "规程依据"}
+    formatters_columns = {
+        "category": with_blank("任意类别"),
+        "involves_leadership": lambda v: "不限" if v is None else yes_no(v),
+        "department": with_blank("相关部门（人工选择）"),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "category": choice_field("问题类别", CLUE_CATEGORIES, blank="任意类别"),
+        "involves_leadership": tristate_field("涉及领导班子成员"),
+        "disposal": choice_field("处置方式", DISPOSALS),
+    }
+
+
+class RoutingRuleApi(RestApi):
+    resource_name = "routing_rule"
+    datamodel = XctSQLAInterface(RoutingRule)
+    base_order = ("priority", "asc")
+    list_columns = ["id", "priority", "category", "involves_leadership", "department.id", "department.name",
+                    "disposal", "clause", "is_active"]
+    show_columns = list_columns + ["created_at", "updated_at"]
+    add_columns = edit_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause",
+                                  "is_active"]
+    label_columns = {"department": "移送部门"}
+
+
+# ---------------------------------------------------------------- 期限规则
+
+
+class DeadlineRuleView(View):
+    datamodel = XctSQLAInterface(DeadlineRule)
+    base_order = ("code", "asc")
+    list_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "is_active"]
+    show_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
+                    "done_field", "clause", "is_active", "updated_at"]
+    add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
+                                  "warn_only", "done_field", "clause", "is_active"]
+    search_columns = ["code", "title", "warn_only", "is_active"]
+    order_columns = ["code", "title", "offset"]
+    label_columns = {"code": "规则编号", "title": "事项"}
+    formatters_columns = {
+        "anchor": lambda v: ANCHOR_LABELS.get(v, v),
+        "direction": lambda v: DIRECTION_LABELS.get(v, v),
+        "time_unit": lambda v: TIME_UNIT_LABELS.get(v, v),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "anchor": choice_field("起算事件", DEADLINE_ANCHORS, ANCHOR_LABELS),
+        "direction": choice_field("方向", DIRECTIONS, DIRECTION_LABELS),
+        "time_unit": choice_field("计量单位", TIME_UNITS, TIME_UNIT_LABELS),
+    }
+
+
+class DeadlineRuleApi(RestApi):
+    resource_name = "deadline_rule"
+    datamodel = XctSQLAInterface(DeadlineRule)
+    base_order = ("code", "asc")
+    list_columns = ["id", "code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
+                    "done_field", "is_active"]
+    show_columns = list_columns + ["clause", "created_at", "updated_at"]
+    add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
+                                  "warn_only", "done_field", "clause", "is_active"]
+    label_columns = {"code": "规则编号", "title": "事项"}
+
+
+# ---------------------------------------------------------------- 工作日历
+
+
+class CalendarDayView(View):
+    datamodel = XctSQLAInterface(CalendarDay)
+    base_order = ("day", "desc")
+    list_columns = ["day", "is_workday", "note"]
+    show_columns = add_columns = edit_columns = ["day", "is_workday", "note"]
+    search_columns = ["day", "is_workday", "note"]
+    order_columns = ["day", "is_workday"]
+    label_columns = {"note": "说明（节假日／调休）"}
+
+
+class CalendarDayApi(RestApi):
+    resource_name = "calendar_day"
+    datamodel = XctSQLAInterface(CalendarDay)
+    base_order = ("day", "asc")
+    list_columns = show_columns = ["id", "day", "is_workday", "note"]
+    add_columns = edit_columns = ["day", "is_workday", "note"]
+
+
+# ---------------------------------------------------------------- 文书模板
+
+
+class DocumentTemplateView(View):
+    datamodel = XctSQLAInterface(DocumentTemplate)
+    base_order = ("attachment_no", "asc")
+    list_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance", "original_name"]
+    show_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance", "original_name",
+                    "sha256", "updated_at"]
+    add_columns = edit_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance"]
+    search_columns = ["attachment_no", "title", "file_format", "is_active", "is_guidance"]
+    order_columns = ["attachment_no", "title", "version"]
+    label_columns = {"title": "文书名称"}
+
+
+class DocumentTemplateApi(RestApi):
+    resource_name = "document_template"
+    datamodel = XctSQLAInterface(DocumentTemplate)
+    base_order = ("attachment_no", "asc")
+    list_columns = ["id", "attachment_no", "title", "file_format", "version", "is_active", "is_guidance",
+                    "original_name"]
+    show_columns = list_columns + ["sha256", "created_at", "updated_at"]
+    add_columns = edit_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance"]
+    label_columns = {"title": "文书名称"}
+
+
+# ---------------------------------------------------------------- 状态变更记录 (read-only)
+
+
+class StatusEventView(View):
+    datamodel = XctSQLAInterface(StatusEvent)
+    base_permissions = ["can_read"]
+    include_route_methods = {"list", "show"}
+    base_order = ("at", "desc")
+    list_columns = ["at", "entity", "entity_id", "field", "from_value", "to_value", "actor"]
+    show_columns = list_columns + ["note"]
+    # no "at": FAB builds a DateTimeField for it, which WTForms 3.3 deprecates (a warning per page).
+    search_columns = ["entity", "entity_id", "field", "to_value", "actor"]
+    order_columns = ["at", "entity", "entity_id"]
+    formatters_columns = {
+        "entity": lambda v: TABLE_NOUNS.get(v, v),
+        "field": lambda v: LABELS.get(v, v),
+    }
+
+
+class StatusEventApi(RestApi):
+    resource_name = "status_event"
+    datamodel = XctSQLAInterface(StatusEvent)
+    include_route_methods = {"get", "get_list", "info"}
+    base_order = ("at", "asc")
+    list_columns = show_columns = ["id", "entity", "entity_id", "field", "from_value", "to_value", "actor", "at",
+                                   "note"]
 
 
 SCREENS = [
     (UnitView, "单位", CATEGORY, "fa-building"),
     (PersonView, "人员", CATEGORY, "fa-user"),
+    (RoutingRuleView, "移送规则", CATEGORY, "fa-random"),
+    (DeadlineRuleView, "期限规则", CATEGORY, "fa-clock-o"),
+    (CalendarDayView, "工作日历", CATEGORY, "fa-calendar"),
+    (DocumentTemplateView, "文书模板", CATEGORY, "fa-file-word-o"),
+    (StatusEventView, "状态变更记录", CATEGORY, "fa-history"),
 ]
-APIS = [UnitApi, PersonApi]
+APIS = [UnitApi, PersonApi, RoutingRuleApi, DeadlineRuleApi, CalendarDayApi, DocumentTemplateApi, StatusEventApi]

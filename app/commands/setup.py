@@ -37,14 +37,18 @@ def sync_roles() -> dict[str, int]:
     return counts
 
 
-def run_setup() -> dict[str, int]:
+def run_setup() -> dict[str, dict[str, int]]:
+    """Returns {"roles": permissions per role, "reference": rows inserted per table}."""
     upgrade(directory=current_app.extensions["migrate"].directory)
+    sm = current_app.appbuilder.sm
+    for role_name in ROLES:  # before permissions: FAB grants new permissions to an existing Admin role
+        if sm.find_role(role_name) is None:
+            sm.add_role(role_name)
     sync_permissions()
-    counts = sync_roles()
+    roles = sync_roles()
     from seeds.loader import load_reference
 
-    load_reference()
-    return counts
+    return {"roles": roles, "reference": load_reference()}
 
 
 assert set(ROLE_GRANTS) | {"Admin"} == set(ROLES)

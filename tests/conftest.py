@@ -1,0 +1,138 @@
+"""Fixtures: one migrated database per run (SQLite file, or a fresh PostgreSQL database with --db=postgresql)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default="sqlite", choices=("sqlite", "postgresql"), help="数据库引擎")
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get("PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = sa.create_engine(_pg_admin_url(), connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        return f"PostgreSQL 不可用（{_pg_admin_url()}）：{exc.__class__.__name__}"
+
+
+class DatabaseFactory:
+    """Creates empty databases of the engine under test and drops them at the end."""
+
+    def __init__(self, kind: str, tmp_path_factory):
+        self.kind = kind
+        self.tmp = tmp_path_factory
+        self.created: list[str] = []
+
+    def new(self) -> str:
+        if self.kind == "sqlite":
+            return f"sqlite:///{self.tmp.mktemp('db') / 'xct.db'}"
+        name = f"xct_test_{uuid.uuid4().hex[:10]}"
+        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        self.created.append(name)
+        return _pg_admin_url().rsplit("/", 1)[0] + f"/{name}"
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for name in self.created:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_kind(request) -> str:
+    kind = request.config.getoption("--db")
+    if kind == "postgresql":
+        reason = _pg_reachable()
+        if reason:
+            if os.environ.get("REQUIRE_PG"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+    return kind
+
+
+@pytest.fixture(scope="session")
+def databases(db_kind, tmp_path_factory):
+    factory = DatabaseFactory(db_kind, tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+def make_app(database_url: str, storage_dir: str, **overrides):
+    from app import create_app
+
+    return create_app("test", SQLALCHEMY_DATABASE_URI=database_url, STORAGE_DIR=storage_dir, **overrides)
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    """The app on a database migrated by `setup` and loaded with the demo data set."""
+    from app.commands.setup import run_setup
+    from seeds.demo import load_demo
+
+    application = make_app(databases.new(), str(tmp_path_factory.mktemp("storage")))
+    with application.app_context():
+        run_setup()
+        load_demo()
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def tokens(app):
+    """username → JWT access token, cached for the session."""
+    from seeds.demo import DEMO_PASSWORD
+
+    cache: dict[str, str] = {}
+
+    def get(username: str) -> dict[str, str]:
+        if username not in cache:
+            resp = app.test_client().post(
+                "/api/v1/security/login",
+                json={"username": username, "password": DEMO_PASSWORD, "provider": "db", "refresh": True},
+            )
+            assert resp.status_code == 200, resp.get_data(as_text=True)
+            cache[username] = resp.json["access_token"]
+        return {"Authorization": f"Bearer {cache[username]}"}
+
+    return get
+
+
+@pytest.fixture()
+def login(client):
+    """Log the test client in through the form, as a person would."""
+    from seeds.demo import DEMO_PASSWORD
+
+    def do(username: str):
+        resp = client.post("/login/", data={"username": username, "password": DEMO_PASSWORD})
+        assert resp.status_code == 302, f"登录失败：{username}"
+        return client
+
+    return do
