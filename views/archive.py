@@ -6,14 +6,14 @@ from __future__ import annotations
 from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
 from schema.enums import RETENTION_PERIODS
 
-from .base import XctSQLAInterface
-from .settings import RestApi, View, choice_field, with_blank
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .fields import choice_field, with_blank
 
 CATEGORY = "八、立卷归档"
 STAMPS = ["created_at", "updated_at"]
 
 
-class ArchiveItemView(View):
+class ArchiveItemView(XctModelView):
     datamodel = XctSQLAInterface(ArchiveItem)
     base_order = ("seq", "asc")
     list_columns = ["volume", "seq", "title", "kind", "classification", "retention", "formed_on"]
@@ -30,7 +30,7 @@ class ArchiveItemView(View):
     }
 
 
-class ArchiveVolumeView(View):
+class ArchiveVolumeView(XctModelView):
     datamodel = XctSQLAInterface(ArchiveVolume)
     list_columns = ["volume_no", "title", "inspection", "handed_over_on", "handed_by", "received_by"]
     _fields = ["inspection", "volume_no", "title", "handed_over_on", "handed_by", "received_by"]
@@ -42,7 +42,7 @@ class ArchiveVolumeView(View):
     related_views = [ArchiveItemView]
 
 
-class DestructionRecordView(View):
+class DestructionRecordView(XctModelView):
     datamodel = XctSQLAInterface(DestructionRecord)
     base_order = ("destroyed_on", "desc")
     list_columns = ["material_title", "inspection", "destroyed_on", "method", "destroyed_by", "witness"]
@@ -54,7 +54,7 @@ class DestructionRecordView(View):
     label_columns = {"method": "销毁方式"}
 
 
-class DocumentView(View):
+class DocumentView(XctModelView):
     """Read-only here: documents are generated or uploaded through their own screen."""
 
     datamodel = XctSQLAInterface(Document)
@@ -71,7 +71,7 @@ class DocumentView(View):
 # ---------------------------------------------------------------- REST
 
 
-class ArchiveVolumeApi(RestApi):
+class ArchiveVolumeApi(XctModelRestApi):
     resource_name = "archive_volume"
     datamodel = XctSQLAInterface(ArchiveVolume)
     list_columns = ["id", "inspection.id", "volume_no", "title", "handed_over_on", "handed_by", "received_by"]
@@ -80,7 +80,7 @@ class ArchiveVolumeApi(RestApi):
     label_columns = {"title": "案卷题名", "handed_over_on": "移交巡察办日期", "items.id": "条目编号"}
 
 
-class ArchiveItemApi(RestApi):
+class ArchiveItemApi(XctModelRestApi):
     resource_name = "archive_item"
     datamodel = XctSQLAInterface(ArchiveItem)
     base_order = ("seq", "asc")
@@ -91,7 +91,7 @@ class ArchiveItemApi(RestApi):
     label_columns = {"title": "文件材料题名", "kind": "档案类别"}
 
 
-class DestructionRecordApi(RestApi):
+class DestructionRecordApi(XctModelRestApi):
     resource_name = "destruction_record"
     datamodel = XctSQLAInterface(DestructionRecord)
     list_columns = ["id", "inspection.id", "material_title", "destroyed_on", "method", "destroyed_by", "witness"]
@@ -100,7 +100,7 @@ class DestructionRecordApi(RestApi):
     label_columns = {"method": "销毁方式"}
 
 
-class DocumentApi(RestApi):
+class DocumentApi(XctModelRestApi):
     resource_name = "document"
     datamodel = XctSQLAInterface(Document)
     include_route_methods = {"get", "get_list", "info"}

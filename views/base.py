@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
+from wtforms import BooleanField
 
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 
@@ -92,6 +93,7 @@ class XctModelView(ModelView):
         self.show_title = self.show_title or f"{noun}详情"
         self.add_title = self.add_title or f"新增{noun}"
         self.edit_title = self.edit_title or f"编辑{noun}"
+        self._checkboxes_for_required_booleans()
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
@@ -102,6 +104,31 @@ class XctModelView(ModelView):
                 self.formatters_columns.setdefault(col, yes_no)
             else:
                 self.formatters_columns.setdefault(col, blank_none)
+
+    def _checkboxes_for_required_booleans(self):
+        # FAB's form marks NOT NULL booleans required, so an unticked box could never be saved.
+        dm = self.datamodel
+        for attr, cols in (("add_form_extra_fields", self.add_columns), ("edit_form_extra_fields", self.edit_columns)):
+            extra = dict(getattr(self, attr) or {})
+            for col in cols or []:
+                if col not in extra and dm.is_boolean(col) and not dm.is_nullable(col):
+                    extra[col] = BooleanField(self.label_columns.get(col, col), default=dm.get_col_default(col) or False)
+            setattr(self, attr, extra)
+
+    def render_template(self, template, **kwargs):
+        # FAB renders every related list without asking whether the reader may read that resource.
+        views = kwargs.get("related_views")
+        if views:
+            sm = self.appbuilder.sm
+            keep = [
+                i for i, view in enumerate(views)
+                if sm.has_access("can_" + view.method_permission_name.get("list", "list"), view.class_permission_name)
+            ]
+            kwargs["related_views"] = [views[i] for i in keep]
+            widgets = kwargs.get("widgets")
+            if widgets and "related_views" in widgets:
+                widgets["related_views"] = [widgets["related_views"][i] for i in keep]
+        return super().render_template(template, **kwargs)
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
@@ -118,6 +145,17 @@ class XctModelView(ModelView):
         )
 
 
+def _dotted_label(col: str, labels: dict[str, str]) -> str:
+    """A Chinese label for a dotted REST column: ``unit.id`` → 单位编号, ``unit.name`` → 单位."""
+    rel, attr = col.split(".", 1)
+    base = labels.get(rel) or LABELS.get(rel, rel)
+    if attr == "id":
+        return f"{base}编号"
+    if attr in ("name", "title"):
+        return base
+    return f"{base}{labels.get(attr) or LABELS.get(attr, attr)}"
+
+
 class XctModelRestApi(ModelRestApi):
     """A REST resource in FAB's style: stable default order, read/write permissions, Chinese errors (API.md)."""
 
@@ -130,7 +168,10 @@ class XctModelRestApi(ModelRestApi):
     def __init__(self, **kwargs):
         if self.class_permission_name is None:
             self.class_permission_name = self.datamodel.obj.__name__
-        self.label_columns = {**LABELS, **(self.label_columns or {})}
+        own = dict(self.label_columns or {})
+        cols = list(self.list_columns or []) + list(self.show_columns or [])
+        dotted = {c: _dotted_label(c, own) for c in cols if "." in c and c not in own}
+        self.label_columns = {**LABELS, **dotted, **own}
         noun = MODEL_NOUNS[self.datamodel.obj.__name__]
         self.list_title = self.list_title or f"{noun}列表"
         self.show_title = self.show_title or f"{noun}详情"

@@ -12,8 +12,8 @@ from schema import (
 )
 from schema.enums import DISPOSALS
 
-from .base import XctSQLAInterface
-from .settings import RestApi, View, choice_field
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .fields import choice_field
 
 CATEGORY = "三、实施巡察"
 STAMPS = ["created_at", "updated_at"]
@@ -22,7 +22,7 @@ STAMPS = ["created_at", "updated_at"]
 # ---------------------------------------------------------------- 会议
 
 
-class MeetingView(View):
+class MeetingView(XctModelView):
     datamodel = XctSQLAInterface(Meeting)
     list_columns = ["kind", "title", "round", "inspection", "held_on", "expected_count", "present_count"]
     _fields = ["round", "inspection", "kind", "title", "held_on", "place", "host", "expected_count", "present_count",
@@ -34,7 +34,7 @@ class MeetingView(View):
     label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
 
 
-class MeetingApi(RestApi):
+class MeetingApi(XctModelRestApi):
     resource_name = "meeting"
     datamodel = XctSQLAInterface(Meeting)
     list_columns = ["id", "kind", "title", "round.id", "round.name", "inspection.id", "held_on", "place",
@@ -48,7 +48,7 @@ class MeetingApi(RestApi):
 # ---------------------------------------------------------------- 调查问卷
 
 
-class SurveyQuestionView(View):
+class SurveyQuestionView(XctModelView):
     datamodel = XctSQLAInterface(SurveyQuestion)
     base_order = ("seq", "asc")
     list_columns = ["survey", "seq", "text", "kind"]
@@ -59,7 +59,7 @@ class SurveyQuestionView(View):
     label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
 
 
-class SurveyAnswerView(View):
+class SurveyAnswerView(XctModelView):
     datamodel = XctSQLAInterface(SurveyAnswer)
     list_columns = ["response", "question", "value"]
     show_columns = add_columns = edit_columns = ["response", "question", "value"]
@@ -67,7 +67,7 @@ class SurveyAnswerView(View):
     order_columns = ["value"]
 
 
-class SurveyResponseView(View):
+class SurveyResponseView(XctModelView):
     datamodel = XctSQLAInterface(SurveyResponse)
     list_columns = ["survey", "respondent_group", "submitted_on"]
     show_columns = ["survey", "respondent_group", "submitted_on"] + STAMPS
@@ -78,7 +78,7 @@ class SurveyResponseView(View):
     related_views = [SurveyAnswerView]
 
 
-class SurveyView(View):
+class SurveyView(XctModelView):
     datamodel = XctSQLAInterface(Survey)
     list_columns = ["title", "inspection", "distributed_on", "distributed_count", "collected_count"]
     show_columns = ["title", "inspection", "instructions", "distributed_on", "distributed_count",
@@ -91,7 +91,7 @@ class SurveyView(View):
     related_views = [SurveyQuestionView, SurveyResponseView]
 
 
-class SurveyApi(RestApi):
+class SurveyApi(XctModelRestApi):
     resource_name = "survey"
     datamodel = XctSQLAInterface(Survey)
     list_columns = ["id", "inspection.id", "title", "distributed_on", "distributed_count", "collected_count"]
@@ -101,7 +101,7 @@ class SurveyApi(RestApi):
     label_columns = {"title": "问卷名称", "instructions": "填写说明", "questions.id": "题目编号"}
 
 
-class SurveyQuestionApi(RestApi):
+class SurveyQuestionApi(XctModelRestApi):
     resource_name = "survey_question"
     datamodel = XctSQLAInterface(SurveyQuestion)
     base_order = ("seq", "asc")
@@ -111,7 +111,7 @@ class SurveyQuestionApi(RestApi):
     label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
 
 
-class SurveyResponseApi(RestApi):
+class SurveyResponseApi(XctModelRestApi):
     resource_name = "survey_response"
     datamodel = XctSQLAInterface(SurveyResponse)
     list_columns = ["id", "survey.id", "respondent_group", "submitted_on"]
@@ -120,7 +120,7 @@ class SurveyResponseApi(RestApi):
     label_columns = {"submitted_on": "答卷日期", "answers.id": "答案编号"}
 
 
-class SurveyAnswerApi(RestApi):
+class SurveyAnswerApi(XctModelRestApi):
     resource_name = "survey_answer"
     datamodel = XctSQLAInterface(SurveyAnswer)
     list_columns = show_columns = ["id", "response.id", "question.id", "value"]
@@ -130,7 +130,7 @@ class SurveyAnswerApi(RestApi):
 # ---------------------------------------------------------------- 信访受理
 
 
-class PetitionView(View):
+class PetitionView(XctModelView):
     datamodel = XctSQLAInterface(Petition)
     base_order = ("received_on", "desc")
     list_columns = ["code", "channel", "received_on", "inspection", "subject_name", "triage"]
@@ -144,7 +144,7 @@ class PetitionView(View):
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
 
 
-class PetitionApi(RestApi):
+class PetitionApi(XctModelRestApi):
     resource_name = "petition"
     datamodel = XctSQLAInterface(Petition)
     list_columns = ["id", "inspection.id", "code", "channel", "received_on", "is_anonymous", "subject_name",
@@ -158,7 +158,7 @@ class PetitionApi(RestApi):
 # ---------------------------------------------------------------- 个别谈话
 
 
-class TalkView(View):
+class TalkView(XctModelView):
     datamodel = XctSQLAInterface(Talk)
     base_order = ("held_on", "desc")
     list_columns = ["inspection", "interviewee", "held_on", "place", "interviewee_category", "reviewed_on"]
@@ -171,7 +171,7 @@ class TalkView(View):
     label_columns = {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期"}
 
 
-class TalkApi(RestApi):
+class TalkApi(XctModelRestApi):
     resource_name = "talk"
     datamodel = XctSQLAInterface(Talk)
     list_columns = ["id", "inspection.id", "interviewee.id", "interviewee.name", "interviewers.id",
@@ -187,7 +187,7 @@ class TalkApi(RestApi):
 # ---------------------------------------------------------------- 调阅资料
 
 
-class CustodyEventView(View):
+class CustodyEventView(XctModelView):
     datamodel = XctSQLAInterface(CustodyEvent)
     base_order = ("happened_on", "desc")
     list_columns = ["material", "kind", "happened_on", "handled_by", "note"]
@@ -198,7 +198,7 @@ class CustodyEventView(View):
     label_columns = {"kind": "事项"}
 
 
-class MaterialView(View):
+class MaterialView(XctModelView):
     datamodel = XctSQLAInterface(Material)
     list_columns = ["name", "inspection", "provider_unit", "received_on", "classification", "is_important",
                     "returned_on"]
@@ -214,7 +214,7 @@ class MaterialView(View):
     related_views = [CustodyEventView]
 
 
-class MaterialApi(RestApi):
+class MaterialApi(XctModelRestApi):
     resource_name = "material"
     datamodel = XctSQLAInterface(Material)
     list_columns = ["id", "inspection.id", "name", "provider_unit.id", "provider_unit.name", "provider_name",
@@ -225,7 +225,7 @@ class MaterialApi(RestApi):
     label_columns = {"name": "资料名称", "approved_by": "组长批准人"}
 
 
-class CustodyEventApi(RestApi):
+class CustodyEventApi(XctModelRestApi):
     resource_name = "custody_event"
     datamodel = XctSQLAInterface(CustodyEvent)
     list_columns = ["id", "material.id", "material.name", "kind", "happened_on", "handled_by.id", "handled_by.name",
@@ -238,7 +238,7 @@ class CustodyEventApi(RestApi):
 # ---------------------------------------------------------------- 走访调研, 深入了解
 
 
-class VisitView(View):
+class VisitView(XctModelView):
     datamodel = XctSQLAInterface(Visit)
     list_columns = ["target", "inspection", "held_on", "place", "topic"]
     _fields = ["inspection", "target", "held_on", "place", "participants", "topic", "findings", "approved_by",
@@ -250,7 +250,7 @@ class VisitView(View):
     label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
 
 
-class VisitApi(RestApi):
+class VisitApi(XctModelRestApi):
     resource_name = "visit"
     datamodel = XctSQLAInterface(Visit)
     list_columns = ["id", "inspection.id", "target", "held_on", "place", "topic"]
@@ -260,7 +260,7 @@ class VisitApi(RestApi):
     label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
 
 
-class DeepDiveView(View):
+class DeepDiveView(XctModelView):
     datamodel = XctSQLAInterface(DeepDive)
     list_columns = ["topic", "inspection", "owner", "plan_approved_on", "finished_on"]
     _fields = ["inspection", "topic", "owner", "plan", "plan_approved_by", "plan_approved_on", "report",
@@ -272,7 +272,7 @@ class DeepDiveView(View):
     label_columns = {"plan": "工作方案", "report": "情况报告", "owner": "负责人"}
 
 
-class DeepDiveApi(RestApi):
+class DeepDiveApi(XctModelRestApi):
     resource_name = "deep_dive"
     datamodel = XctSQLAInterface(DeepDive)
     list_columns = ["id", "inspection.id", "topic", "owner.id", "owner.name", "plan_approved_on", "finished_on"]
@@ -284,7 +284,7 @@ class DeepDiveApi(RestApi):
 # ---------------------------------------------------------------- 重要情况报告, 立行立改
 
 
-class UrgentReportView(View):
+class UrgentReportView(XctModelView):
     datamodel = XctSQLAInterface(UrgentReport)
     base_order = ("reported_on", "desc")
     list_columns = ["reported_on", "inspection", "recipient", "reporter"]
@@ -296,7 +296,7 @@ class UrgentReportView(View):
     label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
 
 
-class UrgentReportApi(RestApi):
+class UrgentReportApi(XctModelRestApi):
     resource_name = "urgent_report"
     datamodel = XctSQLAInterface(UrgentReport)
     list_columns = ["id", "inspection.id", "reported_on", "recipient", "reporter.id", "reporter.name", "summary"]
@@ -305,7 +305,7 @@ class UrgentReportApi(RestApi):
     label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
 
 
-class ImmediateFixView(View):
+class ImmediateFixView(XctModelView):
     datamodel = XctSQLAInterface(ImmediateFix)
     list_columns = ["issue", "inspection", "raised_on", "is_major", "status", "closed_on"]
     _fields = ["inspection", "clue", "issue", "requirement", "raised_on", "is_major", "leading_group_approved_on",
@@ -317,7 +317,7 @@ class ImmediateFixView(View):
     label_columns = {"result": "整改结果"}
 
 
-class ImmediateFixApi(RestApi):
+class ImmediateFixApi(XctModelRestApi):
     resource_name = "immediate_fix"
     datamodel = XctSQLAInterface(ImmediateFix)
     list_columns = ["id", "inspection.id", "clue.id", "issue", "raised_on", "is_major", "status", "closed_on"]
@@ -329,7 +329,7 @@ class ImmediateFixApi(RestApi):
 # ---------------------------------------------------------------- 问题线索
 
 
-class ClueView(View):
+class ClueView(XctModelView):
     datamodel = XctSQLAInterface(Clue)
     list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "department"]
     _fields = ["inspection", "code", "source", "petition", "talk", "material", "visit", "survey_response",
@@ -347,7 +347,7 @@ class ClueView(View):
     }
 
 
-class ClueApi(RestApi):
+class ClueApi(XctModelRestApi):
     resource_name = "clue"
     datamodel = XctSQLAInterface(Clue)
     list_columns = ["id", "inspection.id", "code", "source", "category", "involves_leadership", "summary", "status",

@@ -84,3 +84,13 @@ MODEL_NOUNS = {
     "DestructionRecord": "材料销毁记录", "CalendarDay": "工作日历", "DeadlineRule": "期限规则",
     "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",
 }
+
+
+# Enumerations stored as English identifiers (API.md): Chinese wherever a user sees them.
+ANCHOR_LABELS = {
+    "entry_date": "进驻日期", "work_start": "巡察开始日期", "work_end": "巡察结束日期",
+    "committee_report_date": "向常委会汇报日期", "feedback_date": "反馈日期", "feedback_done_date": "反馈结束日期",
+    "transfer_received": "移送材料接收日期", "submission_received": "提交事项接收日期",
+}
+DIRECTION_LABELS = {"before": "之前", "after": "之后"}
+TIME_UNIT_LABELS = {"calendar_day": "自然日", "working_day": "工作日", "month": "月"}

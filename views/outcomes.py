@@ -6,8 +6,8 @@ from __future__ import annotations
 from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
 from schema.enums import RECTIFICATION_PHASES, TRANSFER_HANDLING
 
-from .base import XctSQLAInterface
-from .settings import RestApi, View, choice_field, with_blank
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .fields import choice_field, with_blank
 
 OUTCOMES = "六、成果运用"
 SUPERVISION = "七、督查督办"
@@ -17,7 +17,7 @@ STAMPS = ["created_at", "updated_at"]
 # ---------------------------------------------------------------- 整改, 整改台账
 
 
-class RectificationView(View):
+class RectificationView(XctModelView):
     datamodel = XctSQLAInterface(Rectification)
     list_columns = ["inspection", "first_responsible", "plan_submitted_on", "report_submitted_on",
                     "report_approved_on", "notice_published_on"]
@@ -29,7 +29,7 @@ class RectificationView(View):
     order_columns = ["plan_submitted_on", "report_submitted_on", "report_approved_on", "notice_published_on"]
 
 
-class RectificationApi(RestApi):
+class RectificationApi(XctModelRestApi):
     resource_name = "rectification"
     datamodel = XctSQLAInterface(Rectification)
     list_columns = ["id", "inspection.id", "first_responsible.id", "first_responsible.name", "plan_submitted_on",
@@ -38,7 +38,7 @@ class RectificationApi(RestApi):
     add_columns = edit_columns = RectificationView._fields
 
 
-class RectificationItemView(View):
+class RectificationItemView(XctModelView):
     datamodel = XctSQLAInterface(RectificationItem)
     base_order = ("seq", "asc")
     list_columns = ["inspection", "seq", "task", "responsible", "phase", "due_date", "status"]
@@ -56,7 +56,7 @@ class RectificationItemView(View):
     }
 
 
-class RectificationItemApi(RestApi):
+class RectificationItemApi(XctModelRestApi):
     resource_name = "rectification_item"
     datamodel = XctSQLAInterface(RectificationItem)
     list_columns = ["id", "inspection.id", "finding.id", "seq", "problem", "task", "responsible.id",
@@ -71,7 +71,7 @@ class RectificationItemApi(RestApi):
 # ---------------------------------------------------------------- 移送, 提交事项
 
 
-class TransferView(View):
+class TransferView(XctModelView):
     datamodel = XctSQLAInterface(Transfer)
     base_order = ("transferred_on", "desc")
     list_columns = ["department", "inspection", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
@@ -88,7 +88,7 @@ class TransferView(View):
     }
 
 
-class TransferApi(RestApi):
+class TransferApi(XctModelRestApi):
     resource_name = "transfer"
     datamodel = XctSQLAInterface(Transfer)
     list_columns = ["id", "inspection.id", "department.id", "department.name", "doc_no", "transferred_on",
@@ -98,7 +98,7 @@ class TransferApi(RestApi):
     label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
 
 
-class SubmissionView(View):
+class SubmissionView(XctModelView):
     datamodel = XctSQLAInterface(Submission)
     list_columns = ["title", "round", "inspection", "department", "received_on", "status", "is_good_practice"]
     _fields = ["round", "inspection", "title", "summary", "department", "is_good_practice", "received_on", "status",
@@ -112,7 +112,7 @@ class SubmissionView(View):
     formatters_columns = {"department": with_blank("学校党委")}
 
 
-class SubmissionApi(RestApi):
+class SubmissionApi(XctModelRestApi):
     resource_name = "submission"
     datamodel = XctSQLAInterface(Submission)
     list_columns = ["id", "round.id", "round.name", "inspection.id", "title", "department.id", "department.name",
@@ -125,7 +125,7 @@ class SubmissionApi(RestApi):
 # ---------------------------------------------------------------- 督查督办
 
 
-class SupervisionView(View):
+class SupervisionView(XctModelView):
     datamodel = XctSQLAInterface(Supervision)
     base_order = ("held_on", "desc")
     list_columns = ["inspection", "kind", "held_on", "supervisor"]
@@ -137,7 +137,7 @@ class SupervisionView(View):
     label_columns = {"kind": "督查方式"}
 
 
-class SupervisionApi(RestApi):
+class SupervisionApi(XctModelRestApi):
     resource_name = "supervision"
     datamodel = XctSQLAInterface(Supervision)
     list_columns = ["id", "inspection.id", "kind", "held_on", "supervisor"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from schema import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 
-from .base import XctSQLAInterface
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .preparation import InspectionView
-from .settings import RestApi, View
 
 CATEGORY = "一、启动巡察"
 
@@ -15,7 +14,7 @@ CATEGORY = "一、启动巡察"
 # ---------------------------------------------------------------- screens
 
 
-class PlanApprovalView(View):
+class PlanApprovalView(XctModelView):
     datamodel = XctSQLAInterface(PlanApproval)
     list_columns = ["plan", "body", "approved_on", "meeting_name"]
     show_columns = ["plan", "body", "approved_on", "meeting_name", "note", "created_at", "updated_at"]
@@ -25,7 +24,7 @@ class PlanApprovalView(View):
     label_columns = {"plan": "年度计划", "body": "审批机构", "meeting_name": "审批会议"}
 
 
-class LeaderNominationView(View):
+class LeaderNominationView(XctModelView):
     datamodel = XctSQLAInterface(LeaderNomination)
     list_columns = ["plan", "person", "note"]
     show_columns = ["plan", "person", "note", "created_at"]
@@ -35,7 +34,7 @@ class LeaderNominationView(View):
     label_columns = {"plan": "年度计划", "person": "建议人选"}
 
 
-class TeamMemberView(View):
+class TeamMemberView(XctModelView):
     datamodel = XctSQLAInterface(TeamMember)
     list_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on"]
     show_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on", "created_at",
@@ -46,7 +45,7 @@ class TeamMemberView(View):
     label_columns = {"role": "组内职务", "person": "姓名"}
 
 
-class TeamView(View):
+class TeamView(XctModelView):
     datamodel = XctSQLAInterface(Team)
     list_columns = ["name", "round", "phone", "email", "reception", "mailbox_location"]
     show_columns = ["name", "round", "phone", "email", "reception", "mailbox_location", "created_at", "updated_at"]
@@ -57,7 +56,7 @@ class TeamView(View):
     related_views = [TeamMemberView, InspectionView]
 
 
-class RoundView(View):
+class RoundView(XctModelView):
     datamodel = XctSQLAInterface(Round)
     list_columns = ["name", "year", "kind", "plan", "starts_on", "ends_on"]
     show_columns = ["name", "year", "kind", "plan", "starts_on", "ends_on", "previous_round", "note", "created_at",
@@ -69,7 +68,7 @@ class RoundView(View):
     related_views = [TeamView, InspectionView]
 
 
-class AnnualPlanView(View):
+class AnnualPlanView(XctModelView):
     datamodel = XctSQLAInterface(AnnualPlan)
     base_order = ("year", "desc")
     list_columns = ["year", "title", "created_at", "updated_at"]
@@ -84,7 +83,7 @@ class AnnualPlanView(View):
 # ---------------------------------------------------------------- REST
 
 
-class AnnualPlanApi(RestApi):
+class AnnualPlanApi(XctModelRestApi):
     resource_name = "annual_plan"
     datamodel = XctSQLAInterface(AnnualPlan)
     list_columns = ["id", "year", "title"]
@@ -95,7 +94,7 @@ class AnnualPlanApi(RestApi):
                      "rounds.id": "轮次编号"}
 
 
-class PlanApprovalApi(RestApi):
+class PlanApprovalApi(XctModelRestApi):
     resource_name = "plan_approval"
     datamodel = XctSQLAInterface(PlanApproval)
     list_columns = ["id", "plan.id", "plan.title", "body", "approved_on", "meeting_name"]
@@ -104,7 +103,7 @@ class PlanApprovalApi(RestApi):
     label_columns = {"plan": "年度计划", "body": "审批机构", "meeting_name": "审批会议"}
 
 
-class LeaderNominationApi(RestApi):
+class LeaderNominationApi(XctModelRestApi):
     resource_name = "leader_nomination"
     datamodel = XctSQLAInterface(LeaderNomination)
     list_columns = ["id", "plan.id", "plan.title", "person.id", "person.name", "note"]
@@ -113,7 +112,7 @@ class LeaderNominationApi(RestApi):
     label_columns = {"plan": "年度计划", "person": "建议人选"}
 
 
-class RoundApi(RestApi):
+class RoundApi(XctModelRestApi):
     resource_name = "round"
     datamodel = XctSQLAInterface(Round)
     list_columns = ["id", "name", "year", "kind", "plan.id", "plan.title", "starts_on", "ends_on",
@@ -123,7 +122,7 @@ class RoundApi(RestApi):
     label_columns = {"name": "轮次名称", "kind": "巡察类型", "plan": "年度计划", "previous_round": "回头看对应轮次"}
 
 
-class TeamApi(RestApi):
+class TeamApi(XctModelRestApi):
     resource_name = "team"
     datamodel = XctSQLAInterface(Team)
     list_columns = ["id", "name", "round.id", "round.name", "phone", "email", "reception", "mailbox_location"]
@@ -132,7 +131,7 @@ class TeamApi(RestApi):
     label_columns = {"name": "组名", "phone": "联系电话"}
 
 
-class TeamMemberApi(RestApi):
+class TeamMemberApi(XctModelRestApi):
     resource_name = "team_member"
     datamodel = XctSQLAInterface(TeamMember)
     list_columns = ["id", "team.id", "team.name", "person.id", "person.name", "role", "seconded_from.id",

@@ -6,14 +6,13 @@ from __future__ import annotations
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
 from .archive import DocumentView
-from .base import XctSQLAInterface
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .fieldwork import (
     ClueView, DeepDiveView, ImmediateFixView, MaterialView, MeetingView, PetitionView, SurveyView, TalkView,
     UrgentReportView, VisitView,
 )
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
-from .settings import RestApi, View
 
 CATEGORY = "二、了解准备"
 
@@ -24,7 +23,7 @@ INSPECTION_DATES = ["notice_date", "entry_date", "work_start", "work_end", "comm
 # ---------------------------------------------------------------- screens
 
 
-class BriefingView(View):
+class BriefingView(XctModelView):
     datamodel = XctSQLAInterface(Briefing)
     list_columns = ["inspection", "department", "briefer", "held_on", "method", "recorder"]
     show_columns = ["inspection", "department", "briefer", "held_on", "method", "content", "written_material",
@@ -36,7 +35,7 @@ class BriefingView(View):
     label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
 
 
-class WorkPlanView(View):
+class WorkPlanView(XctModelView):
     datamodel = XctSQLAInterface(WorkPlan)
     list_columns = ["inspection", "filed_on", "updated_at"]
     show_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on", "created_at", "updated_at"]
@@ -46,7 +45,7 @@ class WorkPlanView(View):
     label_columns = {"filed_on": "报巡察办备案日期"}
 
 
-class AnnouncementView(View):
+class AnnouncementView(XctModelView):
     datamodel = XctSQLAInterface(Announcement)
     list_columns = ["inspection", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
     show_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on", "posted_on_premises_on",
@@ -58,7 +57,7 @@ class AnnouncementView(View):
     label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
 
 
-class SpeechView(View):
+class SpeechView(XctModelView):
     datamodel = XctSQLAInterface(Speech)
     list_columns = ["occasion", "round", "inspection", "speaker", "filed_on"]
     show_columns = ["occasion", "round", "inspection", "speaker", "body", "filed_on", "created_at", "updated_at"]
@@ -68,7 +67,7 @@ class SpeechView(View):
     label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
 
 
-class InspectionView(View):
+class InspectionView(XctModelView):
     datamodel = XctSQLAInterface(Inspection)
     list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
     show_fieldsets = [
@@ -91,7 +90,7 @@ class InspectionView(View):
 # ---------------------------------------------------------------- REST
 
 
-class InspectionApi(RestApi):
+class InspectionApi(XctModelRestApi):
     resource_name = "inspection"
     datamodel = XctSQLAInterface(Inspection)
     list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
@@ -103,7 +102,7 @@ class InspectionApi(RestApi):
     label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
 
 
-class BriefingApi(RestApi):
+class BriefingApi(XctModelRestApi):
     resource_name = "briefing"
     datamodel = XctSQLAInterface(Briefing)
     list_columns = ["id", "inspection.id", "department.id", "department.name", "briefer", "held_on", "method",
@@ -114,7 +113,7 @@ class BriefingApi(RestApi):
     label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
 
 
-class WorkPlanApi(RestApi):
+class WorkPlanApi(XctModelRestApi):
     resource_name = "work_plan"
     datamodel = XctSQLAInterface(WorkPlan)
     list_columns = ["id", "inspection.id", "filed_on", "updated_at"]
@@ -123,7 +122,7 @@ class WorkPlanApi(RestApi):
     label_columns = {"filed_on": "报巡察办备案日期"}
 
 
-class AnnouncementApi(RestApi):
+class AnnouncementApi(XctModelRestApi):
     resource_name = "announcement"
     datamodel = XctSQLAInterface(Announcement)
     list_columns = ["id", "inspection.id", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
@@ -133,7 +132,7 @@ class AnnouncementApi(RestApi):
     label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
 
 
-class SpeechApi(RestApi):
+class SpeechApi(XctModelRestApi):
     resource_name = "speech"
     datamodel = XctSQLAInterface(Speech)
     list_columns = ["id", "occasion", "round.id", "round.name", "inspection.id", "speaker.id", "speaker.name",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from schema import Feedback, FeedbackSignature, Finding, InspectionReport, NewsRelease, Recommendation, TalkReport
 
-from .base import XctSQLAInterface
-from .settings import RestApi, View
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 
 REPORT = "四、巡察报告"
 FEEDBACK = "五、结果反馈"
@@ -16,7 +15,7 @@ STAMPS = ["created_at", "updated_at"]
 # ---------------------------------------------------------------- 发现的问题, 意见建议
 
 
-class FindingView(View):
+class FindingView(XctModelView):
     datamodel = XctSQLAInterface(Finding)
     base_order = ("seq", "asc")
     list_columns = ["inspection", "aspect", "seq", "summary", "is_general"]
@@ -30,7 +29,7 @@ class FindingView(View):
                      "clues": "依据：问题线索", "petitions": "依据：信访件", "materials": "依据：调阅资料"}
 
 
-class FindingApi(RestApi):
+class FindingApi(XctModelRestApi):
     resource_name = "finding"
     datamodel = XctSQLAInterface(Finding)
     list_columns = ["id", "inspection.id", "aspect", "seq", "summary", "is_general"]
@@ -40,7 +39,7 @@ class FindingApi(RestApi):
                      "clues.id": "依据线索编号", "petitions.id": "依据信访件编号", "materials.id": "依据资料编号"}
 
 
-class RecommendationView(View):
+class RecommendationView(XctModelView):
     datamodel = XctSQLAInterface(Recommendation)
     base_order = ("seq", "asc")
     list_columns = ["inspection", "seq", "text"]
@@ -52,7 +51,7 @@ class RecommendationView(View):
     label_columns = {"text": "意见建议", "findings": "对应的问题"}
 
 
-class RecommendationApi(RestApi):
+class RecommendationApi(XctModelRestApi):
     resource_name = "recommendation"
     datamodel = XctSQLAInterface(Recommendation)
     list_columns = ["id", "inspection.id", "seq", "text", "findings.id"]
@@ -64,7 +63,7 @@ class RecommendationApi(RestApi):
 # ---------------------------------------------------------------- 巡察情况报告, 个别谈话情况报告
 
 
-class InspectionReportView(View):
+class InspectionReportView(XctModelView):
     datamodel = XctSQLAInterface(InspectionReport)
     list_columns = ["title", "inspection", "drafted_on", "office_reviewed_on", "leader_reviewed_on"]
     _fields = ["inspection", "title", "basic_situation", "body", "special_report", "drafted_on",
@@ -76,7 +75,7 @@ class InspectionReportView(View):
     label_columns = {"title": "报告标题", "body": "报告正文（问题与建议）", "office_reviewed_on": "征求巡察办意见日期"}
 
 
-class InspectionReportApi(RestApi):
+class InspectionReportApi(XctModelRestApi):
     resource_name = "inspection_report"
     datamodel = XctSQLAInterface(InspectionReport)
     list_columns = ["id", "inspection.id", "title", "drafted_on", "office_reviewed_on", "leader_reviewed_on"]
@@ -85,7 +84,7 @@ class InspectionReportApi(RestApi):
     label_columns = {"title": "报告标题", "body": "报告正文", "office_reviewed_on": "征求巡察办意见日期"}
 
 
-class TalkReportView(View):
+class TalkReportView(XctModelView):
     datamodel = XctSQLAInterface(TalkReport)
     list_columns = ["inspection", "drafted_on", "updated_at"]
     _fields = ["inspection", "org_evaluation", "leader_evaluations", "drafted_on"]
@@ -95,7 +94,7 @@ class TalkReportView(View):
     order_columns = ["drafted_on", "updated_at"]
 
 
-class TalkReportApi(RestApi):
+class TalkReportApi(XctModelRestApi):
     resource_name = "talk_report"
     datamodel = XctSQLAInterface(TalkReport)
     list_columns = ["id", "inspection.id", "drafted_on"]
@@ -106,7 +105,7 @@ class TalkReportApi(RestApi):
 # ---------------------------------------------------------------- 反馈意见, 签收单, 新闻稿
 
 
-class FeedbackSignatureView(View):
+class FeedbackSignatureView(XctModelView):
     datamodel = XctSQLAInterface(FeedbackSignature)
     list_columns = ["feedback", "signer_role", "person", "signed_on"]
     show_columns = ["feedback", "signer_role", "person", "signed_on"] + STAMPS
@@ -116,7 +115,7 @@ class FeedbackSignatureView(View):
     label_columns = {"person": "签字人"}
 
 
-class FeedbackView(View):
+class FeedbackView(XctModelView):
     datamodel = XctSQLAInterface(Feedback)
     list_columns = ["inspection", "doc_no", "leading_group_approved_on", "updated_at"]
     _fields = ["inspection", "doc_no", "overall", "opinion", "requirements", "plan", "leading_group_approved_on"]
@@ -128,7 +127,7 @@ class FeedbackView(View):
     related_views = [FeedbackSignatureView]
 
 
-class FeedbackApi(RestApi):
+class FeedbackApi(XctModelRestApi):
     resource_name = "feedback"
     datamodel = XctSQLAInterface(Feedback)
     list_columns = ["id", "inspection.id", "doc_no", "leading_group_approved_on"]
@@ -137,7 +136,7 @@ class FeedbackApi(RestApi):
     label_columns = {"plan": "反馈工作方案", "signatures.id": "签字编号"}
 
 
-class FeedbackSignatureApi(RestApi):
+class FeedbackSignatureApi(XctModelRestApi):
     resource_name = "feedback_signature"
     datamodel = XctSQLAInterface(FeedbackSignature)
     list_columns = ["id", "feedback.id", "signer_role", "person.id", "person.name", "signed_on"]
@@ -146,7 +145,7 @@ class FeedbackSignatureApi(RestApi):
     label_columns = {"person": "签字人"}
 
 
-class NewsReleaseView(View):
+class NewsReleaseView(XctModelView):
     datamodel = XctSQLAInterface(NewsRelease)
     list_columns = ["title", "inspection", "stage", "leader_approved_on", "office_approved_on", "published_on"]
     _fields = ["inspection", "stage", "title", "body", "leader_approved_on", "office_approved_on", "published_on"]
@@ -157,7 +156,7 @@ class NewsReleaseView(View):
     label_columns = {"title": "新闻稿标题"}
 
 
-class NewsReleaseApi(RestApi):
+class NewsReleaseApi(XctModelRestApi):
     resource_name = "news_release"
     datamodel = XctSQLAInterface(NewsRelease)
     list_columns = ["id", "inspection.id", "stage", "title", "leader_approved_on", "office_approved_on",

@@ -1,139 +1,27 @@
-"""系统设置: units and people (base data), rules as rows, templates, status history.
-
-Also holds the small helpers the other screen modules share (they import from here, never the other way):
-``View`` (related lists only for readers of that resource, usable NOT NULL checkboxes), ``RestApi`` (Chinese labels for
-dotted REST columns) and ``choice_field`` / ``tristate_field`` (select boxes with Chinese labels and a blank).
-"""
+"""系统设置: units and people (base data), rules as rows, templates, status history."""
 
 from __future__ import annotations
-
-from flask_appbuilder.fieldwidgets import Select2Widget
-from wtforms import BooleanField, SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional
 
 import schema
 from schema import CalendarDay, DeadlineRule, DocumentTemplate, Person, RoutingRule, StatusEvent, Unit
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, yes_no
-from .labels import LABELS, MODEL_NOUNS
+from .fields import choice_field, tristate_field, with_blank
+from .labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
 CATEGORY = "系统设置"
-
-
-# ---------------------------------------------------------------- shared helpers
-
-
-class RelatedGuardMixin:
-    """FAB renders every related list on a show/edit page without checking the reader may read that resource.
-
-    Keep only the related lists whose resource the current user may read (the widget list and the view list
-    are matched by position in the template, so both are filtered together).
-    """
-
-    def render_template(self, template, **kwargs):
-        views = kwargs.get("related_views")
-        if views:
-            sm = self.appbuilder.sm
-            keep = [
-                i for i, view in enumerate(views)
-                if sm.has_access("can_" + view.method_permission_name.get("list", "list"), view.class_permission_name)
-            ]
-            kwargs["related_views"] = [views[i] for i in keep]
-            widgets = kwargs.get("widgets")
-            if widgets and "related_views" in widgets:
-                widgets["related_views"] = [widgets["related_views"][i] for i in keep]
-        return super().render_template(template, **kwargs)
-
-
-class View(RelatedGuardMixin, XctModelView):
-    """A project screen: guarded related lists, and checkboxes for NOT NULL booleans (FAB's form marks them
-    required, so an unticked box could never be saved)."""
-
-    def __init__(self, **kwargs):
-        labels = {**LABELS, **(self.label_columns or {})}
-        dm = self.datamodel
-        for attr, cols in (("add_form_extra_fields", self.add_columns), ("edit_form_extra_fields", self.edit_columns)):
-            extra = dict(getattr(self, attr) or {})
-            for col in cols or []:
-                if col not in extra and dm.is_boolean(col) and not dm.is_nullable(col):
-                    extra[col] = BooleanField(labels.get(col, col), default=dm.get_col_default(col) or False)
-            setattr(self, attr, extra)
-        super().__init__(**kwargs)
-
-
-def _dotted_label(col: str, labels: dict[str, str]) -> str:
-    rel, attr = col.split(".", 1)
-    base = labels.get(rel) or LABELS.get(rel, rel)
-    if attr == "id":
-        return f"{base}编号"
-    if attr in ("name", "title"):
-        return base
-    return f"{base}{labels.get(attr) or LABELS.get(attr, attr)}"
-
-
-class RestApi(XctModelRestApi):
-    """A project REST resource: dotted read columns (``unit.id``, ``unit.name``) get Chinese labels too."""
-
-    def __init__(self, **kwargs):
-        own = dict(self.label_columns or {})
-        cols = list(self.list_columns or []) + list(self.show_columns or [])
-        dotted = {c: _dotted_label(c, own) for c in cols if "." in c and c not in own}
-        self.label_columns = {**dotted, **own}
-        super().__init__(**kwargs)
-
-
-def choice_field(label: str, values, labels: dict[str, str] | None = None, *, blank: str | None = None):
-    """A select box over string values shown with Chinese labels; ``blank`` adds an empty choice meaning null."""
-    labels = labels or {}
-    choices = [SelectChoice(v, labels.get(v, v)) for v in values]
-    if blank is not None:
-        choices = [SelectChoice("", blank)] + choices
-
-    def coerce(value):
-        return None if value in (None, "") else str(value)
-
-    return SelectField(label, choices=choices, coerce=coerce, widget=Select2Widget(),
-                       validators=[Optional()] if blank is not None else [DataRequired()])
-
-
-def _tristate(value):
-    if value in (None, "", "None"):
-        return None
-    return value in (True, "1", "true", "True")
-
-
-def tristate_field(label: str, blank: str = "不限"):
-    """A nullable boolean: 是 / 否 / ``blank`` (null); a checkbox could not say null."""
-    choices = [SelectChoice("", blank), SelectChoice("1", "是"), SelectChoice("0", "否")]
-    return SelectField(label, choices=choices, coerce=_tristate, widget=Select2Widget(), validators=[Optional()])
-
-
-def with_blank(blank: str):
-    def fmt(value):
-        return blank if value in (None, "") else value
-    return fmt
-
-
-# Enumerations stored as English identifiers (API.md): Chinese wherever a user sees them.
-ANCHOR_LABELS = {
-    "entry_date": "进驻日期", "work_start": "巡察开始日期", "work_end": "巡察结束日期",
-    "committee_report_date": "向常委会汇报日期", "feedback_date": "反馈日期", "feedback_done_date": "反馈结束日期",
-    "transfer_received": "移送材料接收日期", "submission_received": "提交事项接收日期",
-}
-DIRECTION_LABELS = {"before": "之前", "after": "之后"}
-TIME_UNIT_LABELS = {"calendar_day": "自然日", "working_day": "工作日", "month": "月"}
 TABLE_NOUNS = {
     getattr(schema, name).__tablename__: MODEL_NOUNS.get(name, name)
     for name in schema.__all__ if name != "Model"
 }
 
 
+
 # ---------------------------------------------------------------- 单位, 人员
 
 
-class PersonView(View):
+class PersonView(XctModelView):
     datamodel = XctSQLAInterface(Person)
     list_columns = ["name", "unit", "title", "is_leadership", "username"]
     search_columns = ["name", "title", "username", "is_leadership", "unit"]
@@ -145,7 +33,7 @@ class PersonView(View):
                                   "username"]
 
 
-class UnitView(View):
+class UnitView(XctModelView):
     datamodel = XctSQLAInterface(Unit)
     list_columns = ["name", "kind", "party_org_name", "staff_count", "is_receiving"]
     search_columns = ["name", "kind", "is_receiving"]
@@ -158,7 +46,7 @@ class UnitView(View):
     related_views = [PersonView]
 
 
-class PersonApi(RestApi):
+class PersonApi(XctModelRestApi):
     resource_name = "person"
     datamodel = XctSQLAInterface(Person)
     list_columns = ["id", "name", "unit.id", "unit.name", "title", "username", "is_leadership"]
@@ -169,7 +57,7 @@ class PersonApi(RestApi):
     label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
 
 
-class UnitApi(RestApi):
+class UnitApi(XctModelRestApi):
     resource_name = "unit"
     datamodel = XctSQLAInterface(Unit)
     list_columns = ["id", "name", "short_name", "kind", "party_org_name", "staff_count", "is_receiving", "parent.id",
@@ -183,7 +71,7 @@ class UnitApi(RestApi):
 # ---------------------------------------------------------------- 移送规则
 
 
-class RoutingRuleView(View):
+class RoutingRuleView(XctModelView):
     datamodel = XctSQLAInterface(RoutingRule)
     base_order = ("priority", "asc")
     list_columns = ["priority", "category", "involves_leadership", "department", "disposal", "is_active"]
@@ -206,7 +94,7 @@ class RoutingRuleView(View):
     }
 
 
-class RoutingRuleApi(RestApi):
+class RoutingRuleApi(XctModelRestApi):
     resource_name = "routing_rule"
     datamodel = XctSQLAInterface(RoutingRule)
     base_order = ("priority", "asc")
@@ -221,7 +109,7 @@ class RoutingRuleApi(RestApi):
 # ---------------------------------------------------------------- 期限规则
 
 
-class DeadlineRuleView(View):
+class DeadlineRuleView(XctModelView):
     datamodel = XctSQLAInterface(DeadlineRule)
     base_order = ("code", "asc")
     list_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "is_active"]
@@ -244,7 +132,7 @@ class DeadlineRuleView(View):
     }
 
 
-class DeadlineRuleApi(RestApi):
+class DeadlineRuleApi(XctModelRestApi):
     resource_name = "deadline_rule"
     datamodel = XctSQLAInterface(DeadlineRule)
     base_order = ("code", "asc")
@@ -259,7 +147,7 @@ class DeadlineRuleApi(RestApi):
 # ---------------------------------------------------------------- 工作日历
 
 
-class CalendarDayView(View):
+class CalendarDayView(XctModelView):
     datamodel = XctSQLAInterface(CalendarDay)
     base_order = ("day", "desc")
     list_columns = ["day", "is_workday", "note"]
@@ -269,7 +157,7 @@ class CalendarDayView(View):
     label_columns = {"note": "说明（节假日／调休）"}
 
 
-class CalendarDayApi(RestApi):
+class CalendarDayApi(XctModelRestApi):
     resource_name = "calendar_day"
     datamodel = XctSQLAInterface(CalendarDay)
     base_order = ("day", "asc")
@@ -280,7 +168,7 @@ class CalendarDayApi(RestApi):
 # ---------------------------------------------------------------- 文书模板
 
 
-class DocumentTemplateView(View):
+class DocumentTemplateView(XctModelView):
     datamodel = XctSQLAInterface(DocumentTemplate)
     base_order = ("attachment_no", "asc")
     list_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance", "original_name"]
@@ -292,7 +180,7 @@ class DocumentTemplateView(View):
     label_columns = {"title": "文书名称"}
 
 
-class DocumentTemplateApi(RestApi):
+class DocumentTemplateApi(XctModelRestApi):
     resource_name = "document_template"
     datamodel = XctSQLAInterface(DocumentTemplate)
     base_order = ("attachment_no", "asc")
@@ -306,7 +194,7 @@ class DocumentTemplateApi(RestApi):
 # ---------------------------------------------------------------- 状态变更记录 (read-only)
 
 
-class StatusEventView(View):
+class StatusEventView(XctModelView):
     datamodel = XctSQLAInterface(StatusEvent)
     base_permissions = ["can_read"]
     include_route_methods = {"list", "show"}
@@ -322,7 +210,7 @@ class StatusEventView(View):
     }
 
 
-class StatusEventApi(RestApi):
+class StatusEventApi(XctModelRestApi):
     resource_name = "status_event"
     datamodel = XctSQLAInterface(StatusEvent)
     include_route_methods = {"get", "get_list", "info"}
