@@ -50,6 +50,10 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh": {"flag": "cn", "name": "中文"}}
 
+    # 期限预警 colours (DOMAIN.md §3): a notice this many days before the due date, "due soon" from this many.
+    DEADLINE_NOTICE_DAYS = int(os.environ.get("DEADLINE_NOTICE_DAYS", 20))
+    DEADLINE_DUE_SOON_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_DAYS", 10))
+
     # HTML list pages: FAB lets ?psize_<View>= ask for any size; views cap it at this.
     LIST_PAGE_SIZE = 25
     LIST_PAGE_SIZE_MAX = 100

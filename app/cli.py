@@ -33,3 +33,22 @@ def register_cli(app: Flask) -> None:
             click.echo("演示数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items() if v))
 
     app.cli.add_command(seed)
+
+    deadlines = AppGroup("deadlines", help="期限计算与预警。")
+
+    @deadlines.command("scan")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按此日期计算（默认今天）")
+    def deadlines_scan(today):
+        """重新计算全部巡察、移送和提交事项的期限，并向责任人发送提醒（与每日任务相同）。"""
+        import time
+
+        from app.commands.deadlines import scan
+
+        started = time.perf_counter()
+        counts = scan(today.date() if today else None)
+        labels = {"pending": "未到期", "due_soon": "即将到期", "overdue": "已逾期", "done": "已完成",
+                  "unknown_calendar": "日历未知", "notifications": "新通知"}
+        click.echo("期限扫描完成（%.1f 秒）：" % (time.perf_counter() - started)
+                   + "，".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
+
+    app.cli.add_command(deadlines)

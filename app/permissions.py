@@ -31,7 +31,7 @@ FIELDWORK = (
     "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix",
 )
 REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature")
-OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "Submission", "Supervision")
+OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "Submission", "Supervision", "Deadline")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
 SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent")
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
@@ -43,7 +43,7 @@ def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
 
 _TEAM_COMMON = {
     **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Transfer", "Submission", "Rectification",
-                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule")),
+                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline")),
     **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech"), FIELDWORK, REPORTING, ARCHIVE),
 }
 
@@ -53,20 +53,22 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
     "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS), "RoutingRule": WRITE},
     "TeamLeader": _TEAM_COMMON,
     "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
-    "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "Document")), "Transfer": WRITE},
+    "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "Document", "Deadline")), "Transfer": WRITE},
     "UnitLiaison": {
         **_grant(READ, ORG, ("Round", "Inspection", "Announcement", "Feedback", "Finding", "Recommendation",
                              "Meeting", "FeedbackSignature")),
         **_grant(WRITE, ("NewsRelease", "Rectification", "RectificationItem", "Document")),
     },
     "PartyOffice": {
-        **_grant(READ, ORG, ("Round", "Inspection", "Finding", "Rectification", "RectificationItem", "Document")),
+        **_grant(READ, ORG, ("Round", "Inspection", "Finding", "Rectification", "RectificationItem", "Document",
+                             "Deadline")),
         **_grant(WRITE, ("Submission", "Supervision")),
     },
 }
 
-# What every signed-in user may do with their own account.
+# What every signed-in user may do with their own account and their own to-do list.
 SELF_SERVICE = (
+    ("can_read", "MyTodo"),
     ("can_userinfo", "UserDBModelView"),
     ("resetmypassword", "UserDBModelView"),
     ("can_this_form_get", "ResetMyPasswordView"),
@@ -88,7 +90,7 @@ def role_permissions(role: str, menu: dict[str, tuple[str, str]]) -> set[tuple[s
         if level == WRITE:
             perms.add(("can_write", resource))
     for item, (resource, category) in menu.items():
-        if resource in grants:
+        if resource in grants or ("can_read", resource) in SELF_SERVICE:
             perms.add(("menu_access", item))
             if category:
                 perms.add(("menu_access", category))

@@ -12,7 +12,7 @@ from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Reco
 from .rectification import Rectification, RectificationItem, Supervision
 from .transfer import RoutingRule, Submission, Transfer
 from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
-from .rules import CalendarDay, DeadlineRule
+from .rules import CalendarDay, Deadline, DeadlineRule, Notification
 from .document import Document, DocumentTemplate
 from .history import StatusEvent
 
@@ -23,5 +23,5 @@ __all__ = [
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
-    "CalendarDay", "DeadlineRule", "DocumentTemplate", "Document", "StatusEvent",
+    "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
 ]

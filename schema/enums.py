@@ -35,5 +35,7 @@ DEADLINE_ANCHORS = (
 )
 DIRECTIONS = ("before", "after")
 TIME_UNITS = ("calendar_day", "working_day", "month")
+RESPONSIBLE_PARTIES = ("巡察组", "被巡察单位", "巡察办", "接收部门", "党委办公室")
+DEADLINE_STATUSES = ("pending", "due_soon", "overdue", "done", "unknown_calendar")
 TEMPLATE_FORMATS = ("docx", "xlsx")
 QUESTION_KINDS = ("单选", "多选", "文本")

@@ -1,14 +1,14 @@
-"""Rules as rows: the working-day calendar and the deadline rules D1–D12 (DOMAIN.md §3)."""
+"""Rules as rows: the working-day calendar, the deadline rules D1–D12 (DOMAIN.md §3), computed deadlines, notifications."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, Timestamps, choice
-from .enums import DEADLINE_ANCHORS, DIRECTIONS, TIME_UNITS
+from .base import Model, Timestamps, choice, fk, utcnow
+from .enums import DEADLINE_ANCHORS, DEADLINE_STATUSES, DIRECTIONS, RESPONSIBLE_PARTIES, TIME_UNITS
 
 
 class CalendarDay(Model):
@@ -36,8 +36,70 @@ class DeadlineRule(Timestamps, Model):
     time_unit: Mapped[str] = mapped_column(choice("deadline_unit", TIME_UNITS), nullable=False)
     warn_only: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)  # D3 "about one month"
     done_field: Mapped[str | None] = mapped_column(sa.String(60))  # the record date that fulfils it
+    responsible: Mapped[str] = mapped_column(  # who is told when it comes due
+        choice("deadline_responsible", RESPONSIBLE_PARTIES), default="巡察组", server_default="巡察组", nullable=False
+    )
     clause: Mapped[str | None] = mapped_column(sa.String(300))  # the procedure's words
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class Deadline(Model):
+    """A computed deadline as of the last scan (app.rules.deadlines.compute), for the 期限预警 screen and 待办.
+
+    One row per (subject, rule); `subject` is "inspection:<id>", "transfer:<id>" or "submission:<id>".
+    round/team/unit are copied from the inspection so the screen filters on small tables.
+    """
+
+    __tablename__ = "deadline"
+    __table_args__ = (sa.UniqueConstraint("subject", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    code: Mapped[str] = mapped_column(sa.String(10), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    inspection_id: Mapped[int | None] = fk("inspection.id", ondelete="CASCADE")
+    transfer_id: Mapped[int | None] = fk("transfer.id", ondelete="CASCADE")
+    submission_id: Mapped[int | None] = fk("submission.id", ondelete="CASCADE")
+    round_id: Mapped[int | None] = fk("round.id", ondelete="CASCADE")
+    team_id: Mapped[int | None] = fk("team.id", ondelete="CASCADE")
+    unit_id: Mapped[int | None] = fk("unit.id", ondelete="CASCADE")
+    department_id: Mapped[int | None] = fk("unit.id", ondelete="CASCADE")
+    earliest: Mapped[date | None] = mapped_column(sa.Date)
+    due: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    status: Mapped[str] = mapped_column(choice("deadline_status", DEADLINE_STATUSES), nullable=False, index=True)
+    done_on: Mapped[date | None] = mapped_column(sa.Date)
+    level: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    message: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    computed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+
+    inspection = relationship("Inspection")
+    transfer = relationship("Transfer")
+    submission = relationship("Submission")
+    round = relationship("Round")
+    team = relationship("Team")
+    unit = relationship("Unit", foreign_keys=[unit_id])
+    department = relationship("Unit", foreign_keys=[department_id])
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Notification(Model):
+    """An in-app message to one login; `key` makes the daily scan idempotent (one message per state)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (sa.UniqueConstraint("username", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(100), nullable=False, index=True)
+    key: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    message: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    link: Mapped[str | None] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    def __str__(self) -> str:
+        return self.title

@@ -130,6 +130,7 @@ def load_deadline_rules() -> int:
                 time_unit=row["time_unit"],
                 warn_only=bool(_bool(row["warn_only"])),
                 done_field=row["done_field"] or None,
+                responsible=row["responsible"],
                 clause=row["clause"] or None,
                 is_active=True,
             )

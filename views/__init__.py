@@ -6,6 +6,7 @@ from importlib import import_module
 
 # Categories in the order of the procedure; each module lists its screens under them.
 CATEGORIES = (
+    ("", None),  # top-level entries (我的待办)
     ("一、启动巡察", "fa-flag"),
     ("二、了解准备", "fa-search"),
     ("三、实施巡察", "fa-briefcase"),
@@ -16,7 +17,7 @@ CATEGORIES = (
     ("八、立卷归档", "fa-archive"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("plan", "preparation", "fieldwork", "reporting", "outcomes", "archive", "settings")
+MODULES = ("deadlines", "plan", "preparation", "fieldwork", "reporting", "outcomes", "archive", "settings")
 
 
 def screens() -> list[tuple[type, str, str, str]]:
@@ -33,7 +34,10 @@ def apis() -> list[type]:
 def register_views(appbuilder) -> None:
     icons = dict(CATEGORIES)
     for view, name, category, icon in screens():
-        appbuilder.add_view(view, name, icon=icon, category=category, category_icon=icons[category])
+        if category:
+            appbuilder.add_view(view, name, icon=icon, category=category, category_icon=icons[category])
+        else:
+            appbuilder.add_view(view, name, icon=icon)
     for module in MODULES:
         for view in getattr(import_module(f"views.{module}"), "HIDDEN", ()):
             appbuilder.add_view_no_menu(view)
@@ -44,6 +48,11 @@ def register_views(appbuilder) -> None:
     menu.sort(key=lambda item: item.name == "Security")
 
 
+def resource_of(view) -> str:
+    """The permission resource of a screen: its class_permission_name, or the model's name."""
+    return getattr(view, "class_permission_name", None) or view.datamodel.obj.__name__
+
+
 def menu_resources(appbuilder) -> dict[str, tuple[str, str]]:
     """menu item name → (resource, category) for role sync (app.permissions.role_permissions)."""
-    return {name: (view.datamodel.obj.__name__, category) for view, name, category, _ in screens()}
+    return {name: (resource_of(view), category) for view, name, category, _ in screens()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
 from schema.enums import RETENTION_PERIODS
 

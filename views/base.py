@@ -10,11 +10,11 @@ from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
-from wtforms.validators import ValidationError
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
+from wtforms.validators import ValidationError
 
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 

@@ -5,10 +5,21 @@ Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
 
 from __future__ import annotations
 
-
 from schema import (
-    Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Meeting, Petition, Survey, SurveyAnswer, SurveyQuestion,
-    SurveyResponse, Talk, UrgentReport, Visit,
+    Clue,
+    CustodyEvent,
+    DeepDive,
+    ImmediateFix,
+    Material,
+    Meeting,
+    Petition,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    Talk,
+    UrgentReport,
+    Visit,
 )
 from schema.enums import DISPOSALS
 

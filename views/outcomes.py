@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
 from schema.enums import RECTIFICATION_PHASES, TRANSFER_HANDLING
 

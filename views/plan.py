@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from schema import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
 
+from flask import flash, redirect, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import protect
+
+from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
+from app.permissions import READ
+from app.rules.deadlines import STATUS_LABELS
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
 from .archive import DocumentView
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .fieldwork import (
-    ClueView, DeepDiveView, ImmediateFixView, MaterialView, MeetingView, PetitionView, SurveyView, TalkView,
-    UrgentReportView, VisitView,
+    ClueView,
+    DeepDiveView,
+    ImmediateFixView,
+    MaterialView,
+    MeetingView,
+    PetitionView,
+    SurveyView,
+    TalkView,
+    UrgentReportView,
+    VisitView,
 )
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
@@ -69,6 +87,8 @@ class SpeechView(XctModelView):
 
 class InspectionView(XctModelView):
     datamodel = XctSQLAInterface(Inspection)
+    show_template = "xct/inspection_show.html"
+    method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ}
     list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
     show_fieldsets = [
         ("巡察", {"fields": ["round", "team", "unit", "liaison", "notice_no", "note"]}),
@@ -86,6 +106,27 @@ class InspectionView(XctModelView):
         RectificationItemView, SupervisionView, DocumentView,
     ]
 
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            today = date.today()
+            kwargs.update(
+                deadlines=inspection_deadlines(int(kwargs["pk"]), today),
+                checks=inspection_checks(int(kwargs["pk"]), today),
+                today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
+            )
+        return super().render_template(template, **kwargs)
+
+    @action("deadline_check", "期限检查", "重新计算所选巡察的期限并检查合规情况？", "fa-clock-o", single=False)
+    def deadline_check(self, items):
+        items = items if isinstance(items, list) else [items]
+        counts = scan(date.today(), [item.id for item in items])
+        flash(f"已检查 {len(items)} 个巡察：已逾期 {counts.get('overdue', 0)} 项，即将到期 {counts.get('due_soon', 0)} 项，"
+              f"已完成 {counts.get('done', 0)} 项。", "info")
+        return redirect(url_for("DeadlineView.list"))
+
+
+CHECK_LABELS = {"attendance": "动员会参会人数", "talk_interviewers": "两人谈话"}
+
 
 # ---------------------------------------------------------------- REST
 
@@ -93,6 +134,7 @@ class InspectionView(XctModelView):
 class InspectionApi(XctModelRestApi):
     resource_name = "inspection"
     datamodel = XctSQLAInterface(Inspection)
+    method_permission_name = {**XctModelRestApi.method_permission_name, "deadlines": READ, "checks": READ}
     list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
         INSPECTION_DATES
     show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
@@ -100,6 +142,25 @@ class InspectionApi(XctModelRestApi):
     add_columns = edit_columns = ["round", "team", "unit", "liaison", "notice_no"] + INSPECTION_DATES + [
         "meeting_list_received_on", "note"]
     label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
+
+    @expose("/<int:pk>/deadlines", methods=["GET"])
+    @protect()
+    @safe
+    def deadlines(self, pk):
+        """The inspection's deadlines (API.md): code, title, earliest, due, status, done_on."""
+        if self.datamodel.get(pk, self._base_filters) is None:
+            return self.response_404()
+        result = [d.as_dict() for d in inspection_deadlines(pk)]
+        return self.response(200, result=result)
+
+    @expose("/<int:pk>/checks", methods=["GET"])
+    @protect()
+    @safe
+    def checks(self, pk):
+        """Every compliance check of the inspection (API.md): code, ok, message with the figures behind it."""
+        if self.datamodel.get(pk, self._base_filters) is None:
+            return self.response_404()
+        return self.response(200, result=[c.as_dict() for c in inspection_checks(pk)])
 
 
 class BriefingApi(XctModelRestApi):

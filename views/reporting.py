@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from schema import Feedback, FeedbackSignature, Finding, InspectionReport, NewsRelease, Recommendation, TalkReport
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
