@@ -316,6 +316,8 @@ def main(argv=None) -> int:
         # (label, model, url template, kind, class name, rows in table)
         targets = []
         for view, name, _category, _icon in views.screens():
+            if not hasattr(view, "datamodel"):  # a page that is not a model list (我的待办)
+                continue
             cls = view.__name__
             targets.append((name, f"/{cls.lower()}/list/?psize_{cls}={{n}}", "页面", cls, table_rows(view.datamodel.obj)))
         apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()]

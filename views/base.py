@@ -97,7 +97,7 @@ class XctModelView(ModelView):
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
-                c for c in self.list_columns if c in self.datamodel.list_columns and self.datamodel.is_relation(c)
+                c for c in self.list_columns if c in self.datamodel.list_properties and self.datamodel.is_relation(c)
             )
         for col in self.list_columns + self.show_columns:
             if col in self.datamodel.list_columns and self.datamodel.is_boolean(col):
