@@ -1,4 +1,4 @@
-"""A list page runs the same number of SQL statements for 25 or 100 rows (no N+1)."""
+"""A list page runs (nearly) the same number of SQL statements for 25 or 100 rows (no N+1)."""
 
 from __future__ import annotations
 
@@ -52,13 +52,16 @@ def _statements(app, client, url) -> int:
     return len(seen)
 
 
-@pytest.mark.parametrize("model", ["Petition", "Talk", "Clue", "RectificationItem", "Inspection", "Person"])
+@pytest.mark.parametrize("model", ["Petition", "Talk", "Clue", "RectificationItem", "Inspection", "Person", "Deadline"])
 def test_same_statements_for_25_and_100(app, filled, login, model):
     from views import screens
 
     client = login("admin")
-    view = next(v for v, *_ in screens() if v.datamodel.obj.__name__ == model)
+    view = next(v for v, *_ in screens() if getattr(v, "datamodel", None) and v.datamodel.obj.__name__ == model)
     url = f"/{view.__name__.lower()}/list/?psize_{view.__name__}="
     client.get(url + "25")  # warm caches (permissions, menu)
     small, large = _statements(app, client, url + "25"), _statements(app, client, url + "100")
-    assert small == large, f"{model}: 25 行 {small} 条语句，100 行 {large} 条语句"
+    # A relation loads in one statement, or none when every row's key is null: 75 more rows may add at most
+    # one statement per eager relation (a lazy load per row would add dozens).
+    bound = small + len(view.datamodel.list_eager)
+    assert large <= bound, f"{model}: 25 行 {small} 条语句，100 行 {large} 条语句"

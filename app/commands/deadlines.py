@@ -201,7 +201,7 @@ def _usernames_by_role(role: str) -> list[str]:
 
 def _notify(today: date, ids: list[int] | None) -> int:
     """One notification per (person, deadline, status): due soon or overdue, to the party the rule names."""
-    responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).tuples().all())
+    responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).all())
     leaders = defaultdict(list)
     for team_id, username in db.session.execute(
         sa.select(TeamMember.team_id, Person.username).join(Person, Person.id == TeamMember.person_id)
@@ -211,7 +211,7 @@ def _notify(today: date, ids: list[int] | None) -> int:
     liaisons = dict(db.session.execute(
         sa.select(Inspection.id, Person.username).join(Person, Person.id == Inspection.liaison_id)
         .where(Person.username.is_not(None))
-    ).tuples().all())
+    ).all())
     department_users = defaultdict(list)
     for unit_id, username in db.session.execute(
         sa.select(Person.unit_id, Person.username).where(Person.username.is_not(None))
