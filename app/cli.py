@@ -52,3 +52,21 @@ def register_cli(app: Flask) -> None:
                    + "，".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
 
     app.cli.add_command(deadlines)
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="处理完队列中的任务后退出")
+    def worker_command(burst):
+        """启动 rq 后台任务进程（需要 REDIS_URL），并确保每日期限扫描已排期。"""
+        from datetime import date
+
+        from rq import SimpleWorker
+
+        from jobs import QUEUE, queue
+        from jobs.deadlines import schedule_next
+
+        q = queue(QUEUE)
+        if q is None:
+            raise click.ClickException("未设置 REDIS_URL：任务在应用进程内执行，无需启动后台进程。")
+        click.echo(f"每日期限扫描已排期：{schedule_next(date.today())}")
+        # SimpleWorker runs jobs in this process, inside this app context (no fork: database pools stay valid).
+        SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
