@@ -54,6 +54,13 @@ class Config:
     DEADLINE_NOTICE_DAYS = int(os.environ.get("DEADLINE_NOTICE_DAYS", 20))
     DEADLINE_DUE_SOON_DAYS = int(os.environ.get("DEADLINE_DUE_SOON_DAYS", 10))
 
+    # E-mail for deadline notifications: off unless SMTP_HOST is set.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 25))
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "xunchatong@localhost")
+
     # HTML list pages: FAB lets ?psize_<View>= ask for any size; views cap it at this.
     LIST_PAGE_SIZE = 25
     LIST_PAGE_SIZE_MAX = 100

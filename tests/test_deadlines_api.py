@@ -152,3 +152,36 @@ def test_my_todo_shows_only_my_teams(app, login):
     page = login("jiwei").get("/todo/").get_data(as_text=True)
     # 纪委监察室 answers for transfers to it, never for an inspection's own clocks
     assert "D2 巡察通知下发" not in page
+
+
+def test_notifications_are_mailed_when_smtp_is_configured(app, monkeypatch):
+    import app.mail as mail
+    from app.commands.deadlines import scan
+    from app.extensions import db
+
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            assert (host, port) == ("smtp.example.edu.cn", 25)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, msg):
+            sent.append(msg)
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.edu.cn")
+    with app.app_context():
+        db.session.execute(sa.delete(m.Notification))
+        db.session.commit()
+        counts = scan(date(2026, 11, 26))
+        recipients = set(db.session.scalars(sa.select(m.Notification.username).distinct()))
+    assert counts["notifications"] > 0
+    assert sent and all(msg["Subject"].startswith("【巡察通】") for msg in sent)
+    assert len(sent) <= len(recipients)
+    assert "期限" in sent[0].get_content()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from marshmallow import validate
+
 import schema
+from app.rules.deadlines import DONE_FIELDS
 from schema import CalendarDay, DeadlineRule, DocumentTemplate, Person, RoutingRule, StatusEvent, Unit
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
@@ -112,15 +115,17 @@ class RoutingRuleApi(XctModelRestApi):
 class DeadlineRuleView(XctModelView):
     datamodel = XctSQLAInterface(DeadlineRule)
     base_order = ("code", "asc")
-    list_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "is_active"]
+    list_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "responsible",
+                    "is_active"]
     show_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
-                    "done_field", "clause", "is_active", "updated_at"]
+                    "done_field", "responsible", "clause", "is_active", "updated_at"]
     add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
-                                  "warn_only", "done_field", "clause", "is_active"]
+                                  "warn_only", "done_field", "responsible", "clause", "is_active"]
     search_columns = ["code", "title", "warn_only", "is_active"]
     order_columns = ["code", "title", "offset"]
-    label_columns = {"code": "规则编号", "title": "事项"}
+    label_columns = {"code": "规则编号", "title": "事项", "responsible": "提醒对象"}
     formatters_columns = {
+        "done_field": lambda v: DONE_FIELDS.get(v, v or ""),
         "anchor": lambda v: ANCHOR_LABELS.get(v, v),
         "direction": lambda v: DIRECTION_LABELS.get(v, v),
         "time_unit": lambda v: TIME_UNIT_LABELS.get(v, v),
@@ -129,6 +134,7 @@ class DeadlineRuleView(XctModelView):
         "anchor": choice_field("起算事件", DEADLINE_ANCHORS, ANCHOR_LABELS),
         "direction": choice_field("方向", DIRECTIONS, DIRECTION_LABELS),
         "time_unit": choice_field("计量单位", TIME_UNITS, TIME_UNIT_LABELS),
+        "done_field": choice_field("完成依据字段", DONE_FIELDS, DONE_FIELDS, blank="（无）"),
     }
 
 
@@ -137,11 +143,12 @@ class DeadlineRuleApi(XctModelRestApi):
     datamodel = XctSQLAInterface(DeadlineRule)
     base_order = ("code", "asc")
     list_columns = ["id", "code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
-                    "done_field", "is_active"]
+                    "done_field", "responsible", "is_active"]
     show_columns = list_columns + ["clause", "created_at", "updated_at"]
     add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
-                                  "warn_only", "done_field", "clause", "is_active"]
-    label_columns = {"code": "规则编号", "title": "事项"}
+                                  "warn_only", "done_field", "responsible", "clause", "is_active"]
+    label_columns = {"code": "规则编号", "title": "事项", "responsible": "提醒对象"}
+    validators_columns = {"done_field": validate.OneOf(list(DONE_FIELDS))}
 
 
 # ---------------------------------------------------------------- 工作日历

@@ -15,9 +15,10 @@ from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
 
 from app.extensions import db
+from app.mail import send_notifications
 from app.rules.calendar import WorkCalendar
 from app.rules.checks import Check, attendance, from_deadline, talk_interviewers
-from app.rules.deadlines import DUE_SOON, OVERDUE, STATUS_LABELS, Deadline, Rule, Thresholds, compute
+from app.rules.deadlines import DONE_FIELDS, DUE_SOON, OVERDUE, STATUS_LABELS, Deadline, Rule, Thresholds, compute
 from schema import (
     ArchiveVolume,
     CalendarDay,
@@ -79,6 +80,7 @@ def _inspection_query(ids: Iterable[int] | None = None) -> sa.Select:
         "rectification.report_submitted_on": Rectification.report_submitted_on,
         "archive_volume.handed_over_on": ArchiveVolume.handed_over_on,
     }
+    assert set(done) | {"transfer.reported_on", "submission.reported_on"} == set(DONE_FIELDS)
     query = (
         sa.select(
             Inspection.id, Inspection.round_id, Inspection.team_id, Inspection.unit_id, Inspection.liaison_id,
@@ -244,4 +246,5 @@ def _notify(today: date, ids: list[int] | None) -> int:
                         "level": d.level})
     for start in range(0, len(new), CHUNK):
         db.session.execute(sa.insert(Notification), new[start:start + CHUNK])
+    send_notifications(new)
     return len(new)

@@ -12,6 +12,21 @@ from datetime import date, timedelta
 from .calendar import UnknownCalendar, WorkCalendar, add_months
 
 PENDING, DUE_SOON, OVERDUE, DONE, UNKNOWN_CALENDAR = "pending", "due_soon", "overdue", "done", "unknown_calendar"
+# done_field of a rule → what the date is; app.commands.deadlines reads each from its column.
+DONE_FIELDS = {
+    "work_plan.filed_on": "组内工作方案备案日期",
+    "inspection.notice_date": "巡察通知下发日期",
+    "inspection.work_end": "巡察结束日期",
+    "inspection.meeting_list_received_on": "会议清单提供日期",
+    "inspection.committee_report_date": "向常委会汇报日期",
+    "inspection.feedback_date": "反馈日期",
+    "meeting(专题民主生活会).held_on": "专题民主生活会召开日期",
+    "rectification.plan_submitted_on": "整改方案报送日期",
+    "rectification.report_submitted_on": "整改报告报送日期",
+    "archive_volume.handed_over_on": "档案移交日期",
+    "transfer.reported_on": "移送线索办理情况报告日期",
+    "submission.reported_on": "提交事项工作情况报告日期",
+}
 STATUS_LABELS = {PENDING: "未到期", DUE_SOON: "即将到期", OVERDUE: "已逾期", DONE: "已完成", UNKNOWN_CALENDAR: "日历未知"}
 
 
