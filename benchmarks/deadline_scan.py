@@ -369,7 +369,7 @@ def median_ms(fn, runs: int) -> float:
 def per_page(runs: int) -> None:
     from app.commands.deadlines import _inspection_query, inspection_deadlines, load_calendar, load_rules
     from app.extensions import db
-    from schema import Inspection
+    from schema import CalendarDay, Inspection
 
     iid = db.session.scalar(sa.select(Inspection.id).where(Inspection.work_start <= TODAY)
                             .order_by(Inspection.work_start.desc()).limit(1).offset(5_000))
@@ -380,7 +380,7 @@ def per_page(runs: int) -> None:
     rules = median_ms(load_rules, runs)
     calendar = median_ms(load_calendar, runs)
     print(f"\n单个巡察的期限（inspection_deadlines({iid})，{n} 条，{runs} 次中位数）：{total:.1f} ms")
-    print(f"  其中：巡察查询 {query:.1f} ms，读期限规则 {rules:.1f} ms，读工作日历（{count('calendar_day'):,} 天）{calendar:.1f} ms")
+    print(f"  其中：巡察查询 {query:.1f} ms，读期限规则 {rules:.1f} ms，读工作日历（{count(CalendarDay.__table__):,} 天）{calendar:.1f} ms")
     db.session.remove()
 
 
@@ -482,7 +482,9 @@ def run(args, url: str, storage: str) -> int:
         for table in Generator.TABLES:
             print(f"  {table:<15} {counts[table]:>9,}")
         n = max(1, counts["inspection"])
-        print("  阶段：" + "，".join(f"{k} {v:,}（{v / n:.0%}）" for k, v in gen.phases.items()))
+        gaps = gen.phases.pop("（有遗漏日期）", 0)
+        print("  阶段：" + "，".join(f"{k} {v:,}（{v / n:.0%}）" for k, v in gen.phases.most_common())
+              + f"；其中有遗漏日期（会逾期）的 {gaps:,}（{gaps / n:.0%}）")
         print(f"  每个巡察平均：工作方案 {counts['work_plan'] / n:.2f}，整改 {counts['rectification'] / n:.2f}，"
               f"档案 {counts['archive_volume'] / n:.2f}，会议 {counts['meeting'] / n:.2f}（含动员会）")
         print(f"  生成后 RSS {rss_mb():.0f} MB，进程峰值 {peak_rss_mb():.0f} MB")

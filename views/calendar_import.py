@@ -2,7 +2,12 @@
 
 Between the two steps the validated rows travel in the confirm form itself, signed with the app's SECRET_KEY
 (itsdangerous, one hour, bound to the user): nothing is kept on the server and the session cookie stays small.
-Only roles that may write CalendarDay (Admin) reach these pages.
+Permissions: the screen has its own resource, ``CalendarImport`` (action ``can_write``), which only Admin holds (Admin
+holds every permission; no other role grants it in app.permissions.ROLE_GRANTS). It is deliberately not
+``CalendarDay``: role sync gives ``menu_access`` to every role that may *read* a screen's resource, so LeadingGroup
+and Office (readers of CalendarDay) would see a menu entry that answers "access denied" — and tests/test_roles.py
+requires every role holding a screen's resource to reach that screen. To let another role import, grant it
+``"CalendarImport": WRITE`` in ROLE_GRANTS.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ class CalendarImportView(BaseView):
 
     route_base = "/calendar-import"
     default_view = "index"
-    class_permission_name = "CalendarDay"
+    class_permission_name = "CalendarImport"
     method_permission_name = {"index": WRITE, "preview": WRITE, "confirm": WRITE, "example": WRITE}
     page_template = "xct/calendar_import.html"
 

@@ -5,6 +5,12 @@ Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
 
 from __future__ import annotations
 
+from flask_appbuilder import expose
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import protect
+
+from app.commands.routing import route_clue
+from app.permissions import READ
 from schema import (
     Clue,
     CustodyEvent,
@@ -369,6 +375,17 @@ class ClueApi(XctModelRestApi):
     add_columns = edit_columns = ClueView._fields
     label_columns = {"code": "线索编号", "summary": "线索内容", "persons.id": "被反映人编号",
                      "persons.name": "被反映人"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "routing": READ}
+
+    @expose("/<int:pk>/routing", methods=["GET"])
+    @protect()
+    @safe
+    def routing(self, pk):
+        """The department the routing rules propose for this clue (API.md), and the rule that matched."""
+        clue = self.datamodel.get(pk, self._base_filters)
+        if clue is None:
+            return self.response_404()
+        return self.response(200, result=route_clue(clue).as_dict())
 
 
 SCREENS = [
