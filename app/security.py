@@ -14,6 +14,16 @@ class XctSecurityManager(SecurityManager):
     permission set is read once per request and every check answers from it.
     """
 
+    def add_permissions_view(self, base_permissions, view_menu):
+        """Only add. FAB deletes a resource's permissions that one view lacks, but a screen, its REST API and an
+        import page share one resource with different methods: they would take turns removing each other's.
+        Roles are set by app.commands.setup.sync_roles, so nothing here grants anything."""
+        view_menu_db = self.add_view_menu(view_menu)
+        existing = {pv.permission.name for pv in self.find_permissions_view_menu(view_menu_db) if pv.permission}
+        for permission in base_permissions:
+            if permission not in existing:
+                self.add_permission_view_menu(permission, view_menu)
+
     def _permission_set(self, user) -> frozenset[tuple[str, str]]:
         key = getattr(user, "id", None)
         cache = g.setdefault("_xct_permissions", {}) if has_request_context() else {}

@@ -137,8 +137,10 @@ def parse_day(value) -> date:
         result = value.date()
     elif isinstance(value, date):
         result = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(f"无法识别的日期“{value:g}”（请使用 YYYY-MM-DD 格式，或把单元格设为日期格式）")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):  # an unformatted Excel serial number
+        raise ValueError(  # noqa: TRY004 - every cell problem is a ValueError, reported as the cell's message
+            f"无法识别的日期“{value:g}”（请使用 YYYY-MM-DD 格式，或把单元格设为日期格式）"
+        )
     else:
         text = str(value).strip()
         # "2027-01-01 00:00:00" is how a date column comes out of some exports
