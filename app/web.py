@@ -6,7 +6,8 @@ import logging
 import re
 
 import prison
-from flask import Flask, current_app, jsonify, render_template_string, request
+from flask import Flask, current_app, g, jsonify, render_template_string, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ def _bad(message: str, code: int = 400):
     if request.path.startswith("/api/"):
         return jsonify(message=message), code
     appbuilder = current_app.appbuilder
+    if not hasattr(g, "user"):  # CSRF and other early refusals run before FAB sets g.user for the base template
+        g.user = current_user
     page = render_template_string(_ERROR_PAGE, code=code, message=message, appbuilder=appbuilder,
                                   base_template=appbuilder.base_template)
     return page, code

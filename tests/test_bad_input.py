@@ -70,3 +70,20 @@ def test_bad_fields_name_the_field(client, tokens):
     assert resp.status_code == 400
     resp = client.post("/api/v1/inspection/", json={"notice_date": "2026-13-45"}, headers=h)
     assert resp.status_code == 400
+
+
+def test_missing_csrf_token_is_a_chinese_400(databases, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(databases.new(), str(tmp_path), WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from app.commands.setup import run_setup
+
+        run_setup()
+    resp = app.test_client().post("/login/", data={"username": "admin", "password": "x"})
+    assert resp.status_code == 400
+    assert "安全令牌" in resp.get_data(as_text=True)
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()

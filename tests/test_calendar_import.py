@@ -49,7 +49,8 @@ def _errors(filename: str, data: bytes) -> list[str]:
 def _year_lines(year: int) -> list[str]:
     day, lines = date(year, 1, 1), []
     while day.year == year:
-        lines.append(f"{day.isoformat()},{'是' if day.weekday() < 5 else '否'},{'元旦' if day.timetuple().tm_yday == 1 else ''}")
+        note = "元旦" if (day.month, day.day) == (1, 1) else ""
+        lines.append(f"{day.isoformat()},{'是' if day.weekday() < 5 else '否'},{note}")
         day += timedelta(days=1)
     return lines
 
@@ -68,7 +69,8 @@ def _delete_year(app, year: int) -> None:
     from app.extensions import db
 
     with app.app_context():
-        db.session.execute(sa.delete(m.CalendarDay).where(m.CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
+        in_year = m.CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))
+        db.session.execute(sa.delete(m.CalendarDay).where(in_year))
         db.session.commit()
 
 
@@ -215,8 +217,9 @@ def test_apply_only_listed_days_unless_fill(app):
         from app.extensions import db
 
         with app.app_context():
-            days = dict(db.session.execute(sa.select(m.CalendarDay.day, m.CalendarDay.is_workday)
-                                           .where(m.CalendarDay.day.between(date(2098, 1, 1), date(2098, 12, 31)))).all())
+            query = sa.select(m.CalendarDay.day, m.CalendarDay.is_workday).where(
+                m.CalendarDay.day.between(date(2098, 1, 1), date(2098, 12, 31)))
+            days = dict(db.session.execute(query).all())
         assert days[date(2098, 1, 1)] is False and days[date(2098, 1, 4)] is True  # listed days as listed
         assert days[date(2098, 1, 2)] is True and days[date(2098, 1, 5)] is False  # Thursday, Sunday: by weekday
         assert all(v == (d.weekday() < 5) for d, v in days.items() if d not in (date(2098, 1, 1), date(2098, 1, 4)))
@@ -309,8 +312,8 @@ def test_full_year_import_makes_deadlines_computable(app, login, tokens):
 def test_screen_fill_option_is_carried_to_confirm(app, login):
     client = login("admin")
     try:
-        page = _upload(client, "holidays.xlsx", _xlsx([["日期", "是否工作日", "备注"], [date(2095, 1, 1), "否", "元旦"]]),
-                       fill=True).get_data(as_text=True)
+        data = _xlsx([["日期", "是否工作日", "备注"], [date(2095, 1, 1), "否", "元旦"]])
+        page = _upload(client, "holidays.xlsx", data, fill=True).get_data(as_text=True)
         assert "另按周一至周五补齐 <strong>364</strong> 天" in page
         resp = client.post(URL + "confirm", data={"payload": _payload(page)}, content_type="multipart/form-data")
         assert resp.status_code == 302

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from flask import current_app, flash, g, redirect, request, send_file, url_for
@@ -76,7 +77,9 @@ class CalendarImportView(BaseView):
     route_base = "/calendar-import"
     default_view = "index"
     class_permission_name = "CalendarImport"
-    method_permission_name = {"index": WRITE, "preview": WRITE, "confirm": WRITE, "example": WRITE}
+    method_permission_name: ClassVar[dict[str, str]] = {
+        "index": WRITE, "preview": WRITE, "confirm": WRITE, "example": WRITE,
+    }
     page_template = "xct/calendar_import.html"
 
     def _page(self, status: int = 200, **kwargs):

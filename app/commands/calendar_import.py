@@ -367,7 +367,9 @@ def _warnings(plan: dict, fill_weekdays: bool) -> list[str]:
     warnings = []
     for year, missing in plan["incomplete"].items():
         if fill_weekdays:
-            warnings.append(f"{year} 年有 {missing} 天既不在文件中也不在日历表中，将按周一至周五为工作日、周六周日为休息日补齐")
+            warnings.append(
+                f"{year} 年有 {missing} 天既不在文件中也不在日历表中，将按周一至周五为工作日、周六周日为休息日补齐"
+            )
         else:
             warnings.append(
                 f"{year} 年导入后仍缺少 {missing} 天：文件没有逐日列出这一年，这些日期的工作日期限将显示为“日历未知”；"
