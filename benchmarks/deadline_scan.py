@@ -159,7 +159,7 @@ class Generator:
         self.next_id[table] += 1
         self.pending[table].append({"id": rid, **row})
         if len(self.pending[table]) >= CHUNK:
-            self.flush(table)
+            self.flush_all()  # parents too, in order: a child's chunk may fill before its parents'
         return rid
 
     def flush(self, table: str) -> None:

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.rules.routing import Route, RoutingRule, route
-from schema import Clue, RoutingRule as RoutingRuleRow, Unit
+from schema import Clue, Unit
+from schema import RoutingRule as RoutingRuleRow
 
 
 def load_rules() -> list[RoutingRule]:
