@@ -108,10 +108,10 @@ class InspectionView(XctModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
-            today = date.today()
+            today, pk = date.today(), int(kwargs["pk"])
+            deadlines = inspection_deadlines(pk, today)
             kwargs.update(
-                deadlines=inspection_deadlines(int(kwargs["pk"]), today),
-                checks=inspection_checks(int(kwargs["pk"]), today),
+                deadlines=deadlines, checks=inspection_checks(pk, today, deadlines),
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
             )
         return super().render_template(template, **kwargs)

@@ -113,9 +113,15 @@ def inspection_deadlines(inspection_id: int, today: date | None = None) -> list[
     return compute(load_rules(), anchors, done, today or date.today(), load_calendar(), thresholds())
 
 
-def inspection_checks(inspection_id: int, today: date | None = None) -> list[Check]:
-    """Every compliance check of one inspection: the clocks, the 动员会 attendance rule, the two-interviewer rule."""
-    checks = [from_deadline(d) for d in inspection_deadlines(inspection_id, today)]
+def inspection_checks(inspection_id: int, today: date | None = None,
+                      deadlines: list[Deadline] | None = None) -> list[Check]:
+    """Every compliance check of one inspection: the clocks, the 动员会 attendance rule, the two-interviewer rule.
+
+    :param deadlines: the inspection's deadlines when the caller has them already.
+    """
+    if deadlines is None:
+        deadlines = inspection_deadlines(inspection_id, today)
+    checks = [from_deadline(d) for d in deadlines]
     staff = db.session.scalar(
         sa.select(Unit.staff_count).join(Inspection, Inspection.unit_id == Unit.id).where(Inspection.id == inspection_id)
     )
