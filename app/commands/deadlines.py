@@ -13,6 +13,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.mail import send_notifications
@@ -38,6 +40,7 @@ from schema import (
 from schema import (
     Deadline as DeadlineRow,
 )
+from schema.base import utcnow
 from schema.fieldwork import talk_interviewer
 
 INSPECTION_ANCHORS = ("entry_date", "work_start", "work_end", "committee_report_date", "feedback_date",
@@ -170,35 +173,86 @@ def _row(d: Deadline, subject: str, today: date, **refs) -> dict:
 def scan(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Recompute the stored deadlines (all, or those of some inspections) and notify whoever must act.
 
-    Set-based: one query per kind of subject, inserts in chunks; the same day run twice changes nothing.
+    Set-based: one query per kind of subject; rows are merged so that only what changed is written, and the
+    same day run twice writes nothing new.
     """
     today = today or date.today()
     rules, calendar, th = load_rules(), load_calendar(), thresholds()
     ids = list(inspection_ids) if inspection_ids is not None else None
     if ids is None:
-        db.session.execute(sa.delete(DeadlineRow))
         sources = [
             _rows_for_inspections(rules, calendar, today, th, None),
             _rows_for(Transfer, "transfer_received", "transfer.reported_on", rules, calendar, today, th),
             _rows_for(Submission, "submission_received", "submission.reported_on", rules, calendar, today, th),
         ]
+        in_scope = sa.true()
     else:
-        db.session.execute(sa.delete(DeadlineRow).where(DeadlineRow.subject.in_([f"inspection:{i}" for i in ids])))
         sources = [_rows_for_inspections(rules, calendar, today, th, ids)]
+        in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids])
     counts: dict[str, int] = defaultdict(int)
-    batch: list[dict] = []
-    for source in sources:
-        for row in source:
-            counts[row["status"]] += 1
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                db.session.execute(sa.insert(DeadlineRow), batch)
-                batch = []
-    if batch:
-        db.session.execute(sa.insert(DeadlineRow), batch)
-    counts["notifications"] = _notify(today, ids)
+
+    def counted():
+        for source in sources:
+            for row in source:
+                counts[row["status"]] += 1
+                yield row
+
+    _merge(counted(), in_scope)
+    counts["notifications"] = _notify(ids)
     db.session.commit()
     return dict(counts)
+
+
+_COLUMNS = ("subject", "code", "title", "inspection_id", "transfer_id", "submission_id", "round_id", "team_id",
+            "unit_id", "department_id", "earliest", "due", "status", "done_on", "level", "message", "computed_on")
+_COMPARED = [c for c in _COLUMNS if c not in ("subject", "code", "computed_on")]
+
+
+def _merge(rows: Iterator[dict], in_scope) -> None:
+    """Make the stored rows in scope equal to `rows`, writing only what changed (computed_on marks the change)."""
+    table = DeadlineRow.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        # The embedded engine holds little: replace the rows in scope; Core inserts keep None columns in one batch.
+        db.session.execute(sa.delete(table).where(in_scope))
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= CHUNK:
+                db.session.execute(table.insert(), batch)
+                batch = []
+        if batch:
+            db.session.execute(table.insert(), batch)
+        return
+    # PostgreSQL: COPY into a temporary table, then one DELETE and one INSERT … ON CONFLICT DO UPDATE … WHERE changed.
+    cols = ", ".join(_COLUMNS)
+    conn = db.session.connection()
+    conn.exec_driver_sql(f"CREATE TEMP TABLE deadline_new ON COMMIT DROP AS SELECT {cols} FROM deadline WITH NO DATA")
+    raw = conn.connection.driver_connection
+
+    def copy(batch):  # COPY blocks the connection, so it runs between the source cursor's fetches, never across
+        with raw.cursor() as cur, cur.copy(f"COPY deadline_new ({cols}) FROM STDIN") as out:
+            for values in batch:
+                out.write_row(values)
+
+    batch = []
+    for row in rows:
+        batch.append(tuple(row[c] for c in _COLUMNS))
+        if len(batch) >= CHUNK:
+            copy(batch)
+            batch = []
+    if batch:
+        copy(batch)
+    new_rows = sa.table("deadline_new", sa.column("subject"), sa.column("code"))
+    gone = ~sa.exists().where(new_rows.c.subject == table.c.subject, new_rows.c.code == table.c.code)
+    conn.execute(sa.delete(table).where(in_scope, gone))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("subject", "code"))
+    old = ", ".join(f"deadline.{c}" for c in _COMPARED)
+    new = ", ".join(f"excluded.{c}" for c in _COMPARED)
+    conn.exec_driver_sql(
+        f"INSERT INTO deadline ({cols}) SELECT {cols} FROM deadline_new "
+        f"ON CONFLICT (subject, code) DO UPDATE SET {updates} WHERE ({old}) IS DISTINCT FROM ({new})"
+    )
+    conn.exec_driver_sql("DROP TABLE deadline_new")
 
 
 def _usernames_by_role(role: str) -> list[str]:
@@ -207,9 +261,8 @@ def _usernames_by_role(role: str) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def _notify(today: date, ids: list[int] | None) -> int:
-    """One notification per (person, deadline, status): due soon or overdue, to the party the rule names."""
-    responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).all())
+def _recipients():
+    """party of a rule → function of a stored deadline row giving the usernames to tell."""
     leaders = defaultdict(list)
     for team_id, username in db.session.execute(
         sa.select(TeamMember.team_id, Person.username).join(Person, Person.id == TeamMember.person_id)
@@ -226,31 +279,49 @@ def _notify(today: date, ids: list[int] | None) -> int:
     ):
         department_users[unit_id].append(username)
     office, party_office = _usernames_by_role("Office"), _usernames_by_role("PartyOffice")
+    return {
+        "巡察组": lambda d: leaders.get(d.team_id, []),
+        "被巡察单位": lambda d: [liaisons[d.inspection_id]] if d.inspection_id in liaisons else [],
+        "巡察办": lambda d: office,
+        "接收部门": lambda d: department_users.get(d.department_id, []),
+        "党委办公室": lambda d: party_office,
+    }
 
-    query = sa.select(DeadlineRow).where(DeadlineRow.status.in_((DUE_SOON, OVERDUE)))
+
+def _notify(ids: list[int] | None) -> int:
+    """One notification per (person, deadline, status): due soon or overdue, to the party the rule names.
+
+    Written in chunks with ON CONFLICT DO NOTHING on (username, key), so nothing already sent is sent again.
+    """
+    responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).all())
+    who = _recipients()
+    t = DeadlineRow.__table__
+    query = sa.select(t.c.subject, t.c.code, t.c.title, t.c.status, t.c.due, t.c.message, t.c.level,
+                      t.c.inspection_id, t.c.team_id, t.c.department_id).where(t.c.status.in_((DUE_SOON, OVERDUE)))
     if ids is not None:
-        query = query.where(DeadlineRow.inspection_id.in_(ids))
-    existing = set(db.session.execute(sa.select(Notification.username, Notification.key)).all())
-    new = []
-    for d in db.session.scalars(query.execution_options(yield_per=CHUNK)):
-        party = responsible.get(d.code, "巡察组")
-        who = {
-            "巡察组": leaders.get(d.team_id, []),
-            "被巡察单位": [liaisons[d.inspection_id]] if d.inspection_id in liaisons else [],
-            "巡察办": office,
-            "接收部门": department_users.get(d.department_id, []),
-            "党委办公室": party_office,
-        }[party]
+        query = query.where(t.c.inspection_id.in_(ids))
+    dialect = db.session.get_bind().dialect.name
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification.__table__)
+    insert = insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
+        Notification.__table__.c.username, Notification.__table__.c.title, Notification.__table__.c.message)
+    written = 0
+
+    def flush(batch):
+        rows = db.session.execute(insert, batch).all()
+        send_notifications([r._asdict() for r in rows])
+        return len(rows)
+
+    batch: list[dict] = []
+    for d in db.session.execute(query.execution_options(yield_per=CHUNK)):
         key = f"{d.subject}:{d.code}:{d.status}"
         link = f"/inspectionview/show/{d.inspection_id}" if d.inspection_id else "/deadlineview/list/"
-        for username in who:
-            if (username, key) in existing:
-                continue
-            existing.add((username, key))
-            new.append({"username": username, "key": key, "title": f"{d.code} {d.title}{STATUS_LABELS[d.status]}",
-                        "message": f"期限 {d.due.isoformat() if d.due else '未定'}，{d.message}", "link": link,
-                        "level": d.level})
-    for start in range(0, len(new), CHUNK):
-        db.session.execute(sa.insert(Notification), new[start:start + CHUNK])
-    send_notifications(new)
-    return len(new)
+        for username in who[responsible.get(d.code, "巡察组")](d):
+            batch.append({"username": username, "key": key, "title": f"{d.code} {d.title}{STATUS_LABELS[d.status]}",
+                          "message": f"期限 {d.due.isoformat() if d.due else '未定'}，{d.message}", "link": link,
+                          "level": d.level, "created_at": utcnow()})
+        if len(batch) >= CHUNK:
+            written += flush(batch)
+            batch = []
+    if batch:
+        written += flush(batch)
+    return written
