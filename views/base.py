@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, request
-from flask_appbuilder import ModelRestApi, ModelView
+from flask import abort, current_app, flash, redirect, request
+from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -17,6 +17,7 @@ from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
+from app.scope import current_criterion
 
 from .labels import LABELS, MODEL_NOUNS
 
@@ -41,13 +42,30 @@ EnumField.pre_validate = _enum_pre_validate
 
 
 class XctSQLAInterface(SQLAInterface):
-    """FAB's data interface with two additions.
+    """FAB's data interface with three additions.
 
+    Every query is limited to the current user's row scope (app.scope): FAB builds lists, counts, ``get`` (show,
+    edit, delete, REST get/put/delete, @action, custom endpoints) and related dropdowns (``get_related_interface``
+    returns this class) through ``_apply_inner_all`` or ``_get_base_query``, so those two are where the criterion
+    goes; a row outside the scope is simply not found, and FAB answers 404.
     Lists load the relations their screen shows in one statement each (``list_eager``), so a page costs the same
     statements for 25 or 100 rows; and database errors carry one Chinese sentence (screens flash it, APIs answer 422).
     """
 
     list_eager: tuple[str, ...] = ()
+
+    def scoped(self, query):
+        """`query` (of this interface's model) limited to the current user's scope."""
+        criterion = current_criterion(self.obj)
+        return query if criterion is None else query.filter(criterion)
+
+    def _apply_inner_all(self, query, *args, **kwargs):
+        # query_count, apply_all (query, get) all start here, before FAB adds joins, filters and pagination.
+        return super()._apply_inner_all(self.scoped(query), *args, **kwargs)
+
+    def _get_base_query(self, query, *args, **kwargs):
+        # the group-by queries (charts) start here.
+        return super()._get_base_query(self.scoped(query), *args, **kwargs)
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None, page_size=None,
                   select_columns=None, outer_default_load=False):
@@ -104,6 +122,32 @@ class XctModelView(ModelView):
                 self.formatters_columns.setdefault(col, yes_no)
             else:
                 self.formatters_columns.setdefault(col, blank_none)
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        # FAB loads the row with the scoped datamodel.get and passes None on to the action when it is not found.
+        if self._may_run(name) and self.is_get_mutation_allowed() and self.datamodel.get(
+                self._deserialize_pk_if_composite(pk)) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    def _may_run(self, name: str) -> bool:
+        return name in self.actions and self.appbuilder.sm.has_access(self.get_action_permission_name(name),
+                                                                      self.class_permission_name)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        # FAB runs the action on [datamodel.get(pk) for each rowid]: rows outside the scope come back None.
+        # Act only on the rows found; none at all is a 404, like a show page of a row outside the scope.
+        name = request.form.get("action")
+        if self._may_run(name):
+            items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in request.form.getlist("rowid")]
+            items = [item for item in items if item is not None]
+            if not items:
+                flash("所选记录不存在或无权操作", "warning")
+                return redirect(self.get_redirect())
+            return self.actions[name].func(items)
+        return super().action_post()
 
     def _checkboxes_for_required_booleans(self):
         # FAB's form marks NOT NULL booleans required, so an unticked box could never be saved.
@@ -243,13 +287,14 @@ class XctModelRestApi(ModelRestApi):
             field = schema.fields.get(name)
             if not isinstance(field, (Related, RelatedList)) or value is None:
                 continue
-            model = self.datamodel.get_related_model(name)
             for one in value if isinstance(value, list) else [value]:
                 if isinstance(one, dict):
                     one = next(iter(one.values()), None) if len(one) == 1 else None
                 if isinstance(one, bool) or not isinstance(one, (int, str)) or not str(one).isdigit():
                     errors[name] = ["Not a valid related id."]
-                elif int(one) > 2**31 - 1 or self.datamodel.session.get(model, int(one)) is None:
+                elif int(one) > 2**31 - 1 or self.datamodel.get_related_interface(name).get(int(one)) is None:
+                    # not found, or outside the caller's scope (a talk cannot be filed under another team's
+                    # inspection)
                     errors[name] = [f"Related record {one} not found."]
         return errors
 

@@ -11,6 +11,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import DUE_SOON, OVERDUE, STATUS_LABELS
+from app.scope import UNRESTRICTED_ROLES, scope_criterion
 from schema import Deadline, DeadlineRule, Inspection, Notification, Person, TeamMember
 
 from .base import XctModelView, XctSQLAInterface
@@ -76,7 +77,10 @@ class MyTodoView(BaseView):
         username = g.user.username
         roles = {r.name for r in g.user.roles}
         query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(200)
-        if not roles & {"Admin", "Office", "LeadingGroup"}:
+        scope = scope_criterion(Deadline, g.user)  # the same row scope as the 期限预警 list (app.scope)
+        if scope is not None:
+            query = query.where(scope)
+        if not roles & UNRESTRICTED_ROLES:
             query = query.where(sa.or_(*_mine(username, roles)))
         notifications = db.session.scalars(
             sa.select(Notification).where(Notification.username == username)

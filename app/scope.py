@@ -1,0 +1,277 @@
+"""Row-level scope: which rows of a model a user may see at all (DOMAIN.md §6, API.md "scope").
+
+Role permissions (app.permissions) say which *screens* a role opens; this module says which *rows* those screens,
+their REST APIs, forms' related dropdowns, actions and custom endpoints show. It is applied in one place,
+``views.base.XctSQLAInterface``, so every FAB query path (lists, counts, show/edit/delete, REST get/put/delete,
+@action) goes through it; a row outside the caller's scope is then answered 404 (API.md).
+
+DOMAIN.md §6, the clause each rule below implements:
+
+| role | sees |
+|---|---|
+| admin | everything |
+| leading_group | every round, read-only; dashboards |
+| office (巡察办) | every round |
+| team_leader (组长) | own team's inspections |
+| team_member | own team's inspections |
+| receiving_dept (纪委监察室, 组织部, 审计室, …) | only clues transferred to their department |
+| unit_liaison (被巡察单位联络人) | only their own unit's notices, feedback and rectification |
+| party_office (党委办公室) | submissions and rectification supervision |
+
+A user's scope comes from the ``person`` whose ``username`` is theirs (API.md): team memberships, the unit of a
+liaison, the department (unit) of a receiving user. A user holding several roles sees the union of what they allow.
+Everything here builds SQL (subqueries), never reads the database itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy.sql.elements import ColumnElement
+
+from schema import (
+    ArchiveItem, ArchiveVolume, Clue, CustodyEvent, Deadline, Document, Feedback, FeedbackSignature, Inspection,
+    Material, Meeting, Person, Round, Speech, StatusEvent, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, Team,
+    TeamMember, Transfer,
+)
+from schema.rectification import rectification_evidence
+from schema.transfer import transfer_clue
+
+# Roles that see every row ("everything", "every round").
+UNRESTRICTED_ROLES = frozenset({"Admin", "Office", "LeadingGroup"})
+
+# Meetings a unit liaison takes part in: the unit's 动员会 and the three layers of 反馈 (五、结果反馈).
+LIAISON_MEETING_KINDS = ("动员会", "个别反馈", "班子反馈", "大会反馈")
+
+# How a record reaches the inspection it belongs to, when it has no `inspection_id` column of its own:
+# model → (its foreign key column, the parent model that does reach an inspection).
+PARENT_LINKS: dict[type, tuple[str, type]] = {
+    SurveyQuestion: ("survey_id", Survey),
+    SurveyResponse: ("survey_id", Survey),
+    SurveyAnswer: ("response_id", SurveyResponse),
+    CustodyEvent: ("material_id", Material),
+    FeedbackSignature: ("feedback_id", Feedback),
+    ArchiveItem: ("volume_id", ArchiveVolume),
+}
+
+# Models scoped although they do not belong to one inspection: the team structure, and the status history
+# (which names records of every kind, so only the unrestricted roles read it).
+TEAM_MODELS = (Round, Team, TeamMember)
+HISTORY_MODELS = (StatusEvent,)
+
+
+def _sub(stmt: sa.Select) -> sa.Select:
+    # Never let a scope subquery correlate with a table the outer (FAB) query happens to join.
+    return stmt.correlate(None)
+
+
+def reach(model: type, inspection_ids: sa.Select) -> ColumnElement | None:
+    """The criterion "this row belongs to one of `inspection_ids`", or None if the model has no inspection link."""
+    if model is Inspection:
+        return Inspection.id.in_(_sub(inspection_ids))
+    if model in PARENT_LINKS:
+        column, parent = PARENT_LINKS[model]
+        return getattr(model, column).in_(_sub(sa.select(parent.id).where(reach(parent, inspection_ids))))
+    if "inspection_id" in model.__table__.c:
+        return model.inspection_id.in_(_sub(inspection_ids))
+    return None
+
+
+def is_scoped(model: type) -> bool:
+    return model in TEAM_MODELS or model in HISTORY_MODELS or reach(model, sa.select(Inspection.id)) is not None
+
+
+@dataclass
+class Who:
+    """The SQL that locates a user in the organisation, from the person whose `username` is theirs."""
+
+    username: str
+
+    @cached_property
+    def unit_id(self):  # the liaison's unit, the receiving user's department
+        return _sub(sa.select(Person.unit_id).where(Person.username == self.username)).scalar_subquery()
+
+    @cached_property
+    def team_ids(self) -> sa.Select:
+        return _sub(sa.select(TeamMember.team_id).join(Person, Person.id == TeamMember.person_id)
+                    .where(Person.username == self.username))
+
+    @cached_property
+    def transfer_ids(self) -> sa.Select:  # transfers to the receiving user's department
+        return _sub(sa.select(Transfer.id).where(Transfer.department_id == self.unit_id))
+
+
+ALL = "all"  # every row of the model
+OWN = "own"  # the rows of the role's inspections (RoleScope.inspections), reached by `reach`
+NONE = "none"  # no row
+
+Rule = str | Callable[[Who, sa.Select | None], ColumnElement]
+
+
+@dataclass
+class RoleScope:
+    """What one role sees of the scoped models: `models` names a rule per model, `default` covers the rest."""
+
+    inspections: Callable[[Who], sa.Select] | None  # the inspections this role works on (for OWN)
+    default: str
+    models: dict[type, Rule] = field(default_factory=dict)
+
+    def criterion(self, model: type, who: Who) -> ColumnElement | None:
+        """None: every row; otherwise the rows allowed (sa.false() for none)."""
+        rule = self.models.get(model, self.default)
+        ids = self.inspections(who) if self.inspections else None
+        if rule == ALL:
+            return None
+        if rule == NONE:
+            return sa.false()
+        if rule == OWN:
+            crit = reach(model, ids) if ids is not None else None
+            return crit if crit is not None else sa.false()
+        return rule(who, ids)
+
+
+def _team_inspections(who: Who) -> sa.Select:
+    return sa.select(Inspection.id).where(Inspection.team_id.in_(who.team_ids))
+
+
+def _team_rounds(who: Who) -> sa.Select:
+    return _sub(sa.select(Team.round_id).where(Team.id.in_(who.team_ids)))
+
+
+def _own_or_round_level(model):
+    """Meetings and speeches of a whole round (动员部署会, 培训) carry no inspection: a team sees its rounds' ones."""
+    return lambda who, ids: sa.or_(
+        reach(model, ids), sa.and_(model.inspection_id.is_(None), model.round_id.in_(_team_rounds(who))))
+
+
+_TEAM = RoleScope(  # "own team's inspections"
+    inspections=_team_inspections,
+    default=OWN,
+    models={
+        Round: lambda who, ids: Round.id.in_(_team_rounds(who)),
+        Team: lambda who, ids: Team.id.in_(who.team_ids),
+        TeamMember: lambda who, ids: TeamMember.team_id.in_(who.team_ids),
+        Meeting: _own_or_round_level(Meeting),
+        Speech: _own_or_round_level(Speech),
+        StatusEvent: NONE,
+    },
+)
+
+
+def _unit_inspections(who: Who) -> sa.Select:
+    return sa.select(Inspection.id).where(Inspection.unit_id == who.unit_id)
+
+
+def _transfer_inspections(who: Who) -> sa.Select:
+    return sa.select(Transfer.inspection_id).where(Transfer.department_id == who.unit_id)
+
+
+ROLE_SCOPES: dict[str, RoleScope] = {
+    "TeamLeader": _TEAM,
+    "TeamMember": _TEAM,
+    # "only clues transferred to their department": the clues, the transfers, and (read) the inspections they
+    # come from; nothing else of those inspections (talks, petitions, materials, meetings, findings …).
+    "ReceivingDept": RoleScope(
+        inspections=_transfer_inspections,
+        default=NONE,
+        models={
+            Inspection: OWN,
+            Clue: lambda who, ids: Clue.id.in_(
+                _sub(sa.select(transfer_clue.c.clue_id).where(transfer_clue.c.transfer_id.in_(who.transfer_ids)))),
+            Transfer: lambda who, ids: Transfer.department_id == who.unit_id,
+            Deadline: lambda who, ids: sa.or_(Deadline.department_id == who.unit_id,
+                                              Deadline.transfer_id.in_(who.transfer_ids)),
+        },
+    ),
+    # "only their own unit's notices, feedback and rectification": never talks, petitions, clues or materials.
+    "UnitLiaison": RoleScope(
+        inspections=_unit_inspections,
+        default=NONE,
+        models={
+            **dict.fromkeys(
+                ("Inspection", "Announcement", "NewsRelease", "Feedback", "FeedbackSignature", "Finding",
+                 "Recommendation", "Rectification", "RectificationItem", "Deadline"), OWN),
+            Round: lambda who, ids: Round.id.in_(_sub(sa.select(Inspection.round_id).where(Inspection.id.in_(ids)))),
+            Meeting: lambda who, ids: sa.and_(reach(Meeting, ids), Meeting.kind.in_(LIAISON_MEETING_KINDS)),
+            Document: lambda who, ids: sa.and_(reach(Document, ids), Document.is_confidential.is_(False)),
+        },
+    ),
+    # "submissions and rectification supervision": every submission, supervision and rectification, and (read)
+    # the inspections, rounds and findings they rest on; deadlines except those of transfers; documents only as
+    # rectification evidence.
+    "PartyOffice": RoleScope(
+        inspections=None,
+        default=NONE,
+        models={
+            **dict.fromkeys(("Submission", "Supervision", "Rectification", "RectificationItem", "Inspection",
+                             "Finding", "Round"), ALL),
+            Deadline: lambda who, ids: Deadline.transfer_id.is_(None),
+            Document: lambda who, ids: sa.and_(
+                Document.id.in_(_sub(sa.select(rectification_evidence.c.document_id))),
+                Document.is_confidential.is_(False)),
+        },
+    ),
+}
+
+
+def _resolve_names(scope: RoleScope) -> None:
+    # Models may be named by their class name in the tables above, for readability.
+    import schema
+
+    scope.models = {getattr(schema, k) if isinstance(k, str) else k: v for k, v in scope.models.items()}
+
+
+for _scope in {id(s): s for s in ROLE_SCOPES.values()}.values():
+    _resolve_names(_scope)
+
+
+def scope_criterion(model: type, user) -> ColumnElement | None:
+    """The rows of `model` that `user` may see: None means no restriction, otherwise a criterion to filter by.
+
+    `user` is a FAB user (with `.username` and `.roles`), or None/anonymous (sees nothing of a scoped model).
+    """
+    if not is_scoped(model):
+        return None  # units, people, plans, rules, calendar, templates: no row-level restriction
+    roles = {role.name for role in getattr(user, "roles", None) or []} if _authenticated(user) else set()
+    if roles & UNRESTRICTED_ROLES:
+        return None
+    who = Who(user.username) if roles else None
+    clauses = []
+    for name in sorted(roles):
+        scope = ROLE_SCOPES.get(name)
+        if scope is None:
+            continue
+        crit = scope.criterion(model, who)
+        if crit is None:
+            return None
+        clauses.append(crit)
+    clauses = [c for c in clauses if not _is_false(c)]
+    if not clauses:
+        return sa.false()
+    return clauses[0] if len(clauses) == 1 else sa.or_(*clauses)
+
+
+def _is_false(crit) -> bool:
+    return isinstance(crit, sa.sql.elements.False_)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def current_scope_user():
+    """(applies, user): outside a request (jobs, CLI, seeds) nothing is restricted; inside, the signed-in user —
+    the form login, or the JWT user FAB's `@protect` puts on `g.user` — or an anonymous one."""
+    if not has_request_context():
+        return False, None
+    return True, getattr(g, "user", None)
+
+
+def current_criterion(model: type) -> ColumnElement | None:
+    """scope_criterion for whoever the current request is for (None outside a request)."""
+    applies, user = current_scope_user()
+    return scope_criterion(model, user) if applies else None

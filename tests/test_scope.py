@@ -1,0 +1,269 @@
+"""Row-level scope (DOMAIN.md §6, API.md): every path answers only the rows of the caller's scope; others are 404.
+
+The expected rows are computed here by plain SQL written from DOMAIN.md §6, independently of app.scope.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.permissions import READ, ROLE_GRANTS, WRITE
+
+# REST resource → (table, HTML view, permission resource)
+RESOURCES = {
+    "inspection": ("inspection", "InspectionView", "Inspection"),
+    "talk": ("talk", "TalkView", "Talk"),
+    "petition": ("petition", "PetitionView", "Petition"),
+    "clue": ("clue", "ClueView", "Clue"),
+    "material": ("material", "MaterialView", "Material"),
+    "rectification_item": ("rectification_item", "RectificationItemView", "RectificationItem"),
+    "transfer": ("transfer", "TransferView", "Transfer"),
+}
+ROLES = {"zuzhang": "TeamLeader", "zuyuan": "TeamMember", "jiwei": "ReceivingDept", "liaison": "UnitLiaison",
+         "dangban": "PartyOffice"}
+SCOPED_USERS = tuple(ROLES)
+
+MY_TEAMS = ("SELECT tm.team_id FROM team_member tm JOIN person p ON p.id = tm.person_id "
+            "WHERE p.username = :u")
+MY_UNIT = "(SELECT unit_id FROM person WHERE username = :u)"
+TEAM_INSPECTIONS = f"SELECT id FROM inspection WHERE team_id IN ({MY_TEAMS})"
+UNIT_INSPECTIONS = f"SELECT id FROM inspection WHERE unit_id = {MY_UNIT}"
+DEPT_TRANSFERS = f"SELECT id FROM transfer WHERE department_id = {MY_UNIT}"
+
+
+def _expected_sql(user: str, resource: str) -> str | None:
+    """The rows `user` may see of `resource` per DOMAIN.md §6 (None: the role may not open the resource)."""
+    table = RESOURCES[resource][0]
+    role = ROLES[user]
+    if RESOURCES[resource][2] not in ROLE_GRANTS[role]:
+        return None
+    if role in ("TeamLeader", "TeamMember"):  # own team's inspections
+        if table == "inspection":
+            return TEAM_INSPECTIONS
+        return f"SELECT id FROM {table} WHERE inspection_id IN ({TEAM_INSPECTIONS})"
+    if role == "ReceivingDept":  # only clues transferred to their department
+        return {
+            "inspection": f"SELECT inspection_id FROM transfer WHERE id IN ({DEPT_TRANSFERS})",
+            "clue": f"SELECT clue_id FROM transfer_clue WHERE transfer_id IN ({DEPT_TRANSFERS})",
+            "transfer": DEPT_TRANSFERS,
+        }[table]
+    if role == "UnitLiaison":  # only their own unit's notices, feedback and rectification
+        if table == "inspection":
+            return UNIT_INSPECTIONS
+        return f"SELECT id FROM {table} WHERE inspection_id IN ({UNIT_INSPECTIONS})"
+    if role == "PartyOffice":  # submissions and rectification supervision
+        return f"SELECT id FROM {table}"
+    raise AssertionError(role)
+
+
+def _ids(app, sql: str, **params) -> set[int]:
+    from app.extensions import db
+
+    with app.app_context():
+        return {row[0] for row in db.session.execute(sa.text(sql), params) if row[0] is not None}
+
+
+def _all_ids(app, resource: str) -> set[int]:
+    return _ids(app, f"SELECT id FROM {RESOURCES[resource][0]}")
+
+
+def _grant(user: str, resource: str) -> str | None:
+    return ROLE_GRANTS[ROLES[user]].get(RESOURCES[resource][2])
+
+
+def _rest_ids(client, headers, resource) -> set[int]:
+    """Every id the REST list answers, page by page (other tests add rows to the shared database)."""
+    ids: set[int] = set()
+    page = 0
+    while True:
+        resp = client.get(f"/api/v1/{resource}/?q=(page:{page},page_size:100)", headers=headers)
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        rows = resp.json["result"]
+        ids |= {row["id"] for row in rows}
+        if len(rows) < 100:
+            assert len(ids) == resp.json["count"]
+            return ids
+        page += 1
+
+
+def _html_ids(client, view: str) -> set[int]:
+    """Every row id the HTML list links to, page by page."""
+    ids: set[int] = set()
+    page = 0
+    while True:
+        resp = client.get(f"/{view.lower()}/list/?psize_{view}=100&page_{view}={page}")
+        assert resp.status_code == 200
+        found = {int(pk) for pk in re.findall(rf"/{view.lower()}/show/(\d+)", resp.get_data(as_text=True))}
+        if not found - ids:
+            return ids
+        ids |= found
+        page += 1
+
+
+def test_demo_data_spreads_over_scopes(app):
+    """The checks below mean something only if each scoped user sees some rows and misses others."""
+    for user in SCOPED_USERS:
+        seen = _ids(app, _expected_sql(user, "inspection"), u=user)
+        assert seen, user
+        if ROLES[user] != "PartyOffice":
+            assert seen != _all_ids(app, "inspection"), user
+
+
+@pytest.mark.parametrize("user", SCOPED_USERS)
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_lists_answer_exactly_the_scope(app, client, login, tokens, user, resource):
+    sql = _expected_sql(user, resource)
+    headers = tokens(user)
+    login(user)
+    view = RESOURCES[resource][1]
+    if sql is None:
+        assert client.get(f"/api/v1/{resource}/", headers=headers).status_code == 403
+        assert client.get(f"/{view.lower()}/list/").status_code in (302, 403)
+        return
+    expected = _ids(app, sql, u=user)
+    assert _rest_ids(client, headers, resource) == expected
+    assert _html_ids(client, view) == expected
+
+
+@pytest.mark.parametrize("user", ["admin", "office", "leader"])
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_unrestricted_roles_see_everything(app, client, login, tokens, user, resource):
+    assert _rest_ids(client, tokens(user), resource) == _all_ids(app, resource)
+    login(user)
+    assert _html_ids(client, RESOURCES[resource][1]) == _all_ids(app, resource)
+
+
+def _outside(app, user, resource) -> int | None:
+    sql = _expected_sql(user, resource)
+    others = _all_ids(app, resource) - (_ids(app, sql, u=user) if sql else set())
+    return min(others) if others else None
+
+
+@pytest.mark.parametrize("user", SCOPED_USERS)
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_row_outside_scope_is_404_everywhere(app, client, login, tokens, user, resource):
+    pk = _outside(app, user, resource)
+    if pk is None:
+        pytest.skip(f"{user} 可见全部 {resource}")
+    grant = _grant(user, resource)
+    headers = tokens(user)
+    read = 404 if grant else 403
+    write = 404 if grant == WRITE else 403
+    assert client.get(f"/api/v1/{resource}/{pk}", headers=headers).status_code == read
+    assert client.put(f"/api/v1/{resource}/{pk}", json={}, headers=headers).status_code == write
+    assert client.delete(f"/api/v1/{resource}/{pk}", headers=headers).status_code == write
+    assert pk in _all_ids(app, resource), "the row must still be there"
+    login(user)
+    view = RESOURCES[resource][1].lower()
+    assert client.get(f"/{view}/show/{pk}").status_code in ((404,) if grant else (302, 403))
+    if grant == WRITE:
+        assert client.get(f"/{view}/edit/{pk}").status_code == 404
+
+
+@pytest.mark.parametrize("user", [u for u in SCOPED_USERS if ROLES[u] != "PartyOffice"])
+def test_custom_endpoints_answer_404_outside_scope(app, client, tokens, user):
+    headers = tokens(user)
+    pk = _outside(app, user, "inspection")
+    assert client.get(f"/api/v1/inspection/{pk}/deadlines", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/inspection/{pk}/checks", headers=headers).status_code == 404
+    inside = min(_ids(app, _expected_sql(user, "inspection"), u=user))
+    assert client.get(f"/api/v1/inspection/{inside}/deadlines", headers=headers).status_code == 200
+    clue = _outside(app, user, "clue")
+    expected = 404 if _grant(user, "clue") else 403
+    assert client.get(f"/api/v1/clue/{clue}/routing", headers=headers).status_code == expected
+
+
+@pytest.mark.parametrize("user", ["zuzhang", "zuyuan", "liaison", "jiwei"])
+def test_bulk_action_skips_rows_outside_scope(app, client, login, monkeypatch, user):
+    import views.preparation
+
+    acted: list[list[int]] = []
+    monkeypatch.setattr(views.preparation, "scan", lambda today, ids: acted.append(list(ids)) or {})
+    login(user)
+    outside = _outside(app, user, "inspection")
+    inside = min(_ids(app, _expected_sql(user, "inspection"), u=user))
+    resp = client.post("/inspectionview/action_post",
+                       data={"action": "deadline_check", "rowid": [str(outside), str(inside)]})
+    assert resp.status_code == 302
+    assert acted == [[inside]]
+    acted.clear()
+    resp = client.post("/inspectionview/action_post", data={"action": "deadline_check", "rowid": [str(outside)]})
+    assert resp.status_code == 302
+    assert acted == []
+    assert client.get(f"/inspectionview/action/deadline_check/{outside}").status_code in (302, 404)
+    assert acted == []
+
+
+def test_liaison_never_reaches_confidential_records(app, client, login, tokens):
+    """Talks, petitions, clues and materials: refused by role (403, API.md) and empty by scope."""
+    from app.extensions import db
+    from app.scope import scope_criterion
+    from schema import Clue, CustodyEvent, Material, Petition, Talk
+
+    headers = tokens("liaison")
+    login("liaison")
+    for resource in ("talk", "petition", "clue", "material"):
+        assert client.get(f"/api/v1/{resource}/", headers=headers).status_code == 403
+        for pk in sorted(_all_ids(app, resource))[:3]:
+            assert client.get(f"/api/v1/{resource}/{pk}", headers=headers).status_code == 403
+    with app.app_context():
+        liaison = app.appbuilder.sm.find_user(username="liaison")
+        for model in (Talk, Petition, Clue, Material, CustodyEvent):
+            crit = scope_criterion(model, liaison)
+            assert crit is not None
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model).where(crit)) == 0
+
+
+def test_form_dropdowns_and_related_ids_are_scoped(app, client, login, tokens):
+    """A team member files a talk only under their team's inspections: the form lists only those, the API refuses
+    another team's inspection as if it did not exist."""
+    mine = _ids(app, TEAM_INSPECTIONS, u="zuyuan")
+    login("zuyuan")
+    page = client.get("/talkview/add").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="inspection".*?</select>', page, flags=re.S).group(0)
+    options = {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', select)}
+    assert options == mine
+    outside = _outside(app, "zuyuan", "inspection")
+    resp = client.post("/api/v1/talk/", json={"inspection": outside}, headers=tokens("zuyuan"))
+    assert resp.status_code == 400
+    assert "inspection" in resp.json["errors"]
+
+
+def test_scope_outside_a_request_is_unrestricted(app):
+    from app.scope import current_criterion
+    from schema import Talk
+
+    with app.app_context():
+        assert current_criterion(Talk) is None
+
+
+def test_deadline_list_and_todo_are_scoped(app):
+    """期限预警 and 我的待办 use the same scope: a team member sees only deadlines of their team's inspections,
+    a receiving department only those of its department, the party office none of the transfers'."""
+    from app.commands.deadlines import scan
+    from seeds.demo import DEMO_PASSWORD
+
+    with app.app_context():
+        scan()  # idempotent: (re)computes every deadline row
+    rules = {
+        "zuyuan": f"SELECT id FROM deadline WHERE inspection_id IN ({TEAM_INSPECTIONS})",
+        "jiwei": f"SELECT id FROM deadline WHERE department_id = {MY_UNIT} OR transfer_id IN ({DEPT_TRANSFERS})",
+        "dangban": "SELECT id FROM deadline WHERE transfer_id IS NULL",
+        "office": "SELECT id FROM deadline",
+    }
+    for user, sql in rules.items():
+        client = app.test_client()  # one client per user: FAB's login page ignores a second login
+        assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
+        expected = _ids(app, sql, u=user)
+        assert expected, user
+        assert _html_ids(client, "DeadlineView") == expected, user
+        todo = client.get("/todo/")
+        assert todo.status_code == 200
+    assert _ids(app, rules["zuyuan"], u="zuyuan") != _ids(app, rules["office"], u="office")
+
+
+def test_role_grants_used_here_exist():
+    assert READ and WRITE and set(ROLES.values()) <= set(ROLE_GRANTS)
