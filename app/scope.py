@@ -34,9 +34,28 @@ from flask import g, has_request_context
 from sqlalchemy.sql.elements import ColumnElement
 
 from schema import (
-    ArchiveItem, ArchiveVolume, Clue, CustodyEvent, Deadline, Document, Feedback, FeedbackSignature, Inspection,
-    Material, Meeting, Person, Round, Speech, StatusEvent, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, Team,
-    TeamMember, Transfer,
+    ArchiveItem,
+    ArchiveVolume,
+    Clue,
+    CustodyEvent,
+    Deadline,
+    Document,
+    Feedback,
+    FeedbackSignature,
+    Inspection,
+    Material,
+    Meeting,
+    Person,
+    Round,
+    Speech,
+    StatusEvent,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    Team,
+    TeamMember,
+    Transfer,
 )
 from schema.rectification import rectification_evidence
 from schema.transfer import transfer_clue
