@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import logging
 import math
 import os
 import pstats
@@ -110,28 +109,6 @@ def drop_pg_database(name: str) -> None:
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
-
-
-class QuietFabErrors(logging.Handler):
-    """Collects FAB's error logs during setup instead of printing them."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("flask_appbuilder")
-
-    def emit(self, record):
-        self.messages.append(record.getMessage().splitlines()[0][:160])
-
-    def __enter__(self):
-        self.saved = self.logger.propagate
-        self.logger.addHandler(self)
-        self.logger.propagate = False
-        return self
-
-    def __exit__(self, *exc):
-        self.logger.removeHandler(self)
-        self.logger.propagate = self.saved
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -452,10 +429,7 @@ def run(args, url: str, storage: str) -> int:
     print(f"扫描日期：{TODAY.isoformat()}；巡察数：{args.inspections:,}；CPU 核数：{os.cpu_count()}")
     with app.app_context():
         t0 = time.perf_counter()
-        with QuietFabErrors() as fab_errors:
-            run_setup()
-        if fab_errors.messages:
-            print(f"  ! setup 期间 FAB 记录了 {len(fab_errors.messages)} 条错误（已静音）")
+        run_setup()
         load_demo()
         db.session.commit()
         db.session.remove()

@@ -13,16 +13,15 @@ database itself: pass an empty one (it runs the migrations and loads the data in
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import resource
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 import traceback
 import warnings
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +35,6 @@ REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "routi
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
 PAGE_SIZES = (25, 100)
-FALLBACK_PASSWORD = "Bench-Admin-2026!"
 
 
 # ------------------------------------------------------------------------------------------------ scaling
@@ -217,44 +215,6 @@ def table_rows(model) -> int:
 # ------------------------------------------------------------------------------------------------ main
 
 
-class QuietFabErrors(logging.Handler):
-    """Collects FAB's error logs (with tracebacks) during setup instead of printing them."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("flask_appbuilder")
-
-    def emit(self, record):
-        self.messages.append(record.getMessage().splitlines()[0][:160])
-
-    def __enter__(self):
-        self.saved = self.logger.propagate
-        self.logger.addHandler(self)
-        self.logger.propagate = False
-        return self
-
-    def __exit__(self, *exc):
-        self.logger.removeHandler(self)
-        self.logger.propagate = self.saved
-
-
-def ensure_admin(password: str | None) -> str:
-    """The admin's password: the demo's; or, without demo data, a fallback admin created here."""
-    from flask import current_app
-
-    sm = current_app.appbuilder.sm
-    if sm.find_user(username="admin") is not None and password:
-        return password
-    password = password or FALLBACK_PASSWORD
-    user = sm.find_user(username="admin")
-    if user is None:
-        sm.add_user("admin", "管理", "员", "admin@bench.local", sm.find_role("Admin"), password=password)
-    else:
-        sm.reset_password(user.id, password)
-    return password
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=100, help="业务数据放大倍数（默认 100）")
@@ -275,25 +235,16 @@ def main(argv=None) -> int:
     from app import create_app
     from app.commands.setup import run_setup
     from app.extensions import db
+    from seeds.demo import DEMO_PASSWORD, load_demo
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=storage, WTF_CSRF_ENABLED=False)
     print(f"数据库：{sa.engine.make_url(url).render_as_string(hide_password=True)}")
 
     with app.app_context():
         t0 = time.perf_counter()
-        with QuietFabErrors() as fab_errors:
-            run_setup()
-        if fab_errors.messages:
-            first = sorted(set(fab_errors.messages))
-            print(f"  ! setup 期间 FAB 记录了 {len(fab_errors.messages)} 条错误（已静音），不同的有：{first[:3]}")
-        try:
-            from seeds.demo import DEMO_PASSWORD, load_demo
-        except ImportError as exc:
-            print(f"  ! 没有演示数据（seeds.demo 无法导入：{exc}）；只有基础数据，改建一个 admin 账号")
-            DEMO_PASSWORD, load_demo = None, None
-        if load_demo is not None:
-            load_demo()
-        password = ensure_admin(DEMO_PASSWORD)
+        run_setup()
+        load_demo()
+        password = DEMO_PASSWORD
         db.session.commit()
         db.session.remove()
         print(f"建库与演示数据：{time.perf_counter() - t0:.1f} s")
