@@ -11,7 +11,7 @@ WRITE = "write"
 
 # method → read/write, for ModelView screens and ModelRestApi endpoints.
 VIEW_METHOD_PERMISSIONS = {
-    "list": READ, "show": READ, "download": READ, "history": READ,
+    "list": READ, "show": READ,
     "add": WRITE, "edit": WRITE, "delete": WRITE, "muldelete": WRITE,
     "action": WRITE, "action_post": WRITE,
 }

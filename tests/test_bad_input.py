@@ -87,3 +87,12 @@ def test_missing_csrf_token_is_a_chinese_400(databases, tmp_path):
         from app.extensions import db
 
         db.engine.dispose()
+
+
+def test_no_unscoped_file_download(app, admin):
+    """FAB's download/<filename> would serve any uploaded file to any reader of the screen: it is not routed."""
+    from views import screens
+
+    for view, *_ in screens():
+        if hasattr(view, "datamodel"):
+            assert admin.get(f"/{view.__name__.lower()}/download/x.docx").status_code == 404, view.__name__

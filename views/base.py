@@ -99,6 +99,9 @@ class XctModelView(ModelView):
     method_permission_name = VIEW_METHOD_PERMISSIONS
     page_size = 25
     base_order = ("id", "desc")
+    # FAB's download/<filename> serves any file of UPLOAD_FOLDER to anyone who may read the screen, whatever row it
+    # belongs to (FAB_NOTES): files go through a scoped endpoint instead.
+    exclude_route_methods = {"download"}
     # Timestamps are kept by the database layer, never typed in.
     add_exclude_columns = edit_exclude_columns = ["created_at", "updated_at"]
 
