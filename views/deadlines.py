@@ -15,6 +15,7 @@ from app.scope import UNRESTRICTED_ROLES, scope_criterion
 from schema import Deadline, DeadlineRule, Inspection, Notification, Person, TeamMember
 
 from .base import XctModelView, XctSQLAInterface
+from .fields import choice_field
 
 CATEGORY = "七、督查督办"
 
@@ -39,6 +40,7 @@ class DeadlineView(XctModelView):
                      "message": "说明", "subject": "对象", "computed_on": "计算日期", "unit": "被巡察单位",
                      "department": "接收部门", "transfer": "移送", "submission": "提交事项"}
     formatters_columns = {"status": status_label}
+    search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS)}
 
 
 def _my_inspection_ids(username: str) -> sa.Select:
