@@ -62,6 +62,14 @@ def guard_request():
             error = _check_int(arg, raw, 0, MAX_PAGE)
             if error:
                 return _bad(error)
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if "\x00" in value:
+                return _bad(f"字段「{name}」含有不允许的空字符（NUL）")
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        if b"\\u0000" in raw or b"\x00" in raw:
+            return _bad("请求数据含有不允许的空字符（NUL）")
     q = request.args.get("q")
     if q is not None and request.path.startswith("/api/"):
         try:

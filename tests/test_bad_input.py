@@ -96,3 +96,10 @@ def test_no_unscoped_file_download(app, admin):
     for view, *_ in screens():
         if hasattr(view, "datamodel"):
             assert admin.get(f"/{view.__name__.lower()}/download/x.docx").status_code == 404, view.__name__
+
+
+def test_nul_bytes_are_refused_naming_the_field(client, tokens, admin):
+    resp = admin.post("/unitview/add", data={"name": "空\x00字符", "kind": "职能部门"})
+    assert resp.status_code == 400 and "name" in resp.get_data(as_text=True)
+    resp = client.post("/api/v1/unit/", json={"name": "空\u0000字符", "kind": "职能部门"}, headers=tokens("admin"))
+    assert resp.status_code == 400 and "空字符" in resp.get_json()["message"]

@@ -10,16 +10,25 @@ from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
+from marshmallow import validate
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
 
 from .labels import LABELS, MODEL_NOUNS
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the database INTEGER range
+
+
+def integer_in_range(form, field):
+    """Stops the chain: FAB's Unique validator would otherwise query the database with the huge number."""
+    if field.data is not None and not INT_MIN <= field.data <= INT_MAX:
+        raise StopValidation(f"数值必须在 {INT_MIN}～{INT_MAX} 之间")
 
 
 def yes_no(value) -> str:
@@ -78,6 +87,9 @@ class XctSQLAInterface(SQLAInterface):
     def _guard(self, operation, item):
         try:
             operation(item)
+        except OverflowError as exc:  # SQLite's driver refuses an int beyond 64 bits before the database sees it
+            self.session.rollback()
+            raise DatabaseException("数值超出允许范围") from exc
         except (SQLAlchemyError, DatabaseException) as exc:
             self.session.rollback()
             cause = exc.__cause__ if isinstance(exc, DatabaseException) and exc.__cause__ else exc
@@ -115,6 +127,7 @@ class XctModelView(ModelView):
         self.add_title = self.add_title or f"新增{noun}"
         self.edit_title = self.edit_title or f"编辑{noun}"
         self._checkboxes_for_required_booleans()
+        self._integer_ranges()
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
@@ -151,6 +164,15 @@ class XctModelView(ModelView):
                 return redirect(self.get_redirect())
             return self.actions[name].func(items)
         return super().action_post()
+
+    def _integer_ranges(self):
+        # An integer beyond the column's range would fail in the database (a 500): say so on the form instead.
+        dm = self.datamodel
+        validators = {k: list(v) for k, v in (self.validators_columns or {}).items()}
+        for col in set(self.add_columns or []) | set(self.edit_columns or []):
+            if col in dm.list_columns and dm.is_integer(col):
+                validators.setdefault(col, []).insert(0, integer_in_range)
+        self.validators_columns = validators
 
     def _checkboxes_for_required_booleans(self):
         # FAB's form marks NOT NULL booleans required, so an unticked box could never be saved.
@@ -224,6 +246,12 @@ class XctModelRestApi(ModelRestApi):
         self.show_title = self.show_title or f"{noun}详情"
         self.add_title = self.add_title or f"新增{noun}"
         self.edit_title = self.edit_title or f"编辑{noun}"
+        dm = self.datamodel
+        validators = dict(self.validators_columns or {})
+        for col in set(self.add_columns or []) | set(self.edit_columns or []):
+            if col in dm.list_columns and dm.is_integer(col) and col not in validators:
+                validators[col] = validate.Range(min=INT_MIN, max=INT_MAX)  # beyond it the database fails (a 500)
+        self.validators_columns = validators
         super().__init__(**kwargs)
 
     # ---- Chinese answers (API.md): validation errors are 400 naming the field, integrity errors 422 ----
