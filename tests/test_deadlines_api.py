@@ -144,14 +144,31 @@ def test_screens(app, login):
     assert admin.get("/todo/").status_code == 200
 
 
-def test_my_todo_shows_only_my_teams(app, login):
+def test_my_todo_shows_only_my_teams(app):
+    """On 2026-11-26 the demo has D2 due soon for team 3 (后勤集团), D9 overdue for team 2 (图书馆), D10 overdue
+    for transfers to 审计室 and 资产处 and D11 overdue for a submission to 党委组织部."""
     from app.commands.deadlines import scan
 
     with app.app_context():
         scan(date(2026, 11, 26))
-    page = login("jiwei").get("/todo/").get_data(as_text=True)
-    # 纪委监察室 answers for transfers to it, never for an inspection's own clocks
-    assert "D2 巡察通知下发" not in page
+
+    from seeds.demo import DEMO_PASSWORD
+
+    def todo(username):
+        client = app.test_client()  # one client per user: a signed-in client is not switched by /login/
+        assert client.post("/login/", data={"username": username, "password": DEMO_PASSWORD}).status_code == 302
+        page = client.get("/todo/").get_data(as_text=True)
+        return page.split("即将到期和已逾期的事项", 1)[1].split("<strong>通知</strong>", 1)[0]
+
+    office = todo("office")
+    for code in ("D2 巡察通知下发", "D9 整改情况报告", "D10 ", "D11 "):
+        assert code in office
+    leader = todo("zuzhang")  # 组长 of teams 1 and 3
+    assert "D2 巡察通知下发" in leader and "后勤集团" in leader
+    assert "图书馆" not in leader and "D10 " not in leader  # team 2's inspection, and transfers, are not theirs
+    # 纪委监察室 answers for transfers to it only; none of those is due
+    jiwei = todo("jiwei")
+    assert not any(f"D{n} " in jiwei for n in range(1, 13))
 
 
 def test_notifications_are_mailed_when_smtp_is_configured(app, monkeypatch):

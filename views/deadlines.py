@@ -55,7 +55,10 @@ def _codes_of(party: str) -> sa.Select:
 
 def _mine(username: str, roles: set[str]) -> list:
     """Deadlines a person answers for: their team's inspections, and whatever the rule's responsible party is."""
-    mine = [Deadline.inspection_id.in_(_my_inspection_ids(username))]
+    # The team answers for its inspections' own clocks; a transfer's or a submission's clock (D10, D11) belongs to
+    # the receiving department, and the team keeps nothing of a transfer (六（二）3).
+    mine = [sa.and_(Deadline.inspection_id.in_(_my_inspection_ids(username)),
+                    Deadline.transfer_id.is_(None), Deadline.submission_id.is_(None))]
     unit_id = db.session.scalar(sa.select(Person.unit_id).where(Person.username == username))
     if unit_id is not None:
         mine.append(sa.and_(Deadline.unit_id == unit_id, Deadline.code.in_(_codes_of("被巡察单位"))))
