@@ -28,12 +28,14 @@ PLAN = ("AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "Team
 PREPARATION = ("Inspection", "Briefing", "WorkPlan", "Announcement", "NewsRelease", "Speech")
 FIELDWORK = (
     "Meeting", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyAnswer", "Petition", "Clue", "Talk", "Material",
-    "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix",
+    "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "ClueExhibit",
 )
 REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature")
-OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "Submission", "Supervision", "Deadline")
+# TransferReceipt: the receiving department's side of a transfer (签收, 办理, 报告), a screen of its own.
+OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt", "Submission", "Supervision",
+            "Deadline")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
-SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent")
+SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
 
 
@@ -42,7 +44,8 @@ def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
 
 
 _TEAM_COMMON = {
-    **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Transfer", "Submission", "Rectification",
+    # no Transfer: 巡察组不留存移送材料 (六（二）3), the list stays with 巡察办
+    **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Submission", "Rectification",
                                 "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline")),
     **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech"), FIELDWORK, REPORTING, ARCHIVE),
 }
@@ -53,7 +56,8 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
     "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS), "RoutingRule": WRITE},
     "TeamLeader": _TEAM_COMMON,
     "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
-    "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "Document", "Deadline")), "Transfer": WRITE},
+    "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "ClueExhibit", "Document", "Deadline", "Transfer")),
+                      "TransferReceipt": WRITE},
     "UnitLiaison": {
         **_grant(READ, ORG, ("Round", "Inspection", "Announcement", "Feedback", "Finding", "Recommendation",
                              "Meeting", "FeedbackSignature")),

@@ -37,6 +37,7 @@ from schema import (
     ArchiveItem,
     ArchiveVolume,
     Clue,
+    ClueExhibit,
     CustodyEvent,
     Deadline,
     Document,
@@ -73,6 +74,7 @@ PARENT_LINKS: dict[type, tuple[str, type]] = {
     SurveyResponse: ("survey_id", Survey),
     SurveyAnswer: ("response_id", SurveyResponse),
     CustodyEvent: ("material_id", Material),
+    ClueExhibit: ("clue_id", Clue),
     FeedbackSignature: ("feedback_id", Feedback),
     ArchiveItem: ("volume_id", ArchiveVolume),
 }
@@ -120,8 +122,9 @@ class Who:
                     .where(Person.username == self.username))
 
     @cached_property
-    def transfer_ids(self) -> sa.Select:  # transfers to the receiving user's department
-        return _sub(sa.select(Transfer.id).where(Transfer.department_id == self.unit_id))
+    def transfer_ids(self) -> sa.Select:  # transfers sent to the receiving user's department
+        return _sub(sa.select(Transfer.id).where(Transfer.department_id == self.unit_id,
+                                                 Transfer.transferred_on.is_not(None)))
 
 
 ALL = "all"  # every row of the model
@@ -161,6 +164,24 @@ def _team_rounds(who: Who) -> sa.Select:
     return _sub(sa.select(Team.round_id).where(Team.id.in_(who.team_ids)))
 
 
+def _sent_clue_ids() -> sa.Select:
+    return _sub(sa.select(transfer_clue.c.clue_id).join(Transfer, Transfer.id == transfer_clue.c.transfer_id)
+                .where(Transfer.transferred_on.is_not(None)))
+
+
+def _kept_by_team(model):
+    """六（二）3 "巡察组不留存移送材料（含电子版、纸质版）": once a clue is transferred the team no longer sees it, its
+    package, the package's files or the transfer's list; 巡察办 keeps the list."""
+    if model is Clue:
+        return lambda who, ids: sa.and_(reach(Clue, ids), Clue.id.not_in(_sent_clue_ids()))
+    if model is ClueExhibit:
+        return lambda who, ids: sa.and_(reach(ClueExhibit, ids), ClueExhibit.clue_id.not_in(_sent_clue_ids()))
+    return lambda who, ids: sa.and_(
+        reach(Document, ids), Document.transfer_id.is_(None),
+        Document.id.not_in(_sub(sa.select(ClueExhibit.document_id).where(
+            ClueExhibit.document_id.is_not(None), ClueExhibit.clue_id.in_(_sent_clue_ids())))))
+
+
 def _own_or_round_level(model):
     """Meetings and speeches of a whole round (动员部署会, 培训) carry no inspection: a team sees its rounds' ones."""
     return lambda who, ids: sa.or_(
@@ -177,8 +198,18 @@ _TEAM = RoleScope(  # "own team's inspections"
         Meeting: _own_or_round_level(Meeting),
         Speech: _own_or_round_level(Speech),
         StatusEvent: NONE,
+        Clue: _kept_by_team(Clue),
+        ClueExhibit: _kept_by_team(ClueExhibit),
+        Document: _kept_by_team(Document),
+        Transfer: NONE,  # the list stays with 巡察办 (六（二）3)
     },
 )
+
+
+def _received_clue_ids(who: Who) -> sa.Select:
+    # a batch only counts once it is sent: a department sees nothing of a batch 巡察办 is still putting together
+    return sa.select(transfer_clue.c.clue_id).join(Transfer, Transfer.id == transfer_clue.c.transfer_id).where(
+        Transfer.department_id == who.unit_id, Transfer.transferred_on.is_not(None))
 
 
 def _unit_inspections(who: Who) -> sa.Select:
@@ -186,22 +217,27 @@ def _unit_inspections(who: Who) -> sa.Select:
 
 
 def _transfer_inspections(who: Who) -> sa.Select:
-    return sa.select(Transfer.inspection_id).where(Transfer.department_id == who.unit_id)
+    return sa.select(Transfer.inspection_id).where(Transfer.id.in_(who.transfer_ids))
 
 
 ROLE_SCOPES: dict[str, RoleScope] = {
     "TeamLeader": _TEAM,
     "TeamMember": _TEAM,
-    # "only clues transferred to their department": the clues, the transfers, and (read) the inspections they
-    # come from; nothing else of those inspections (talks, petitions, materials, meetings, findings …).
+    # "only clues transferred to their department": the clues, their packages and the files in them, the
+    # transfers and their lists, and (read) the inspections they come from; nothing else of those inspections
+    # (talks, petitions, materials, meetings, findings …).
     "ReceivingDept": RoleScope(
         inspections=_transfer_inspections,
         default=NONE,
         models={
             Inspection: OWN,
-            Clue: lambda who, ids: Clue.id.in_(
-                _sub(sa.select(transfer_clue.c.clue_id).where(transfer_clue.c.transfer_id.in_(who.transfer_ids)))),
-            Transfer: lambda who, ids: Transfer.department_id == who.unit_id,
+            Clue: lambda who, ids: Clue.id.in_(_sub(_received_clue_ids(who))),
+            Transfer: lambda who, ids: Transfer.id.in_(who.transfer_ids),
+            ClueExhibit: lambda who, ids: ClueExhibit.clue_id.in_(_sub(_received_clue_ids(who))),
+            Document: lambda who, ids: sa.or_(
+                Document.transfer_id.in_(who.transfer_ids),
+                Document.id.in_(_sub(sa.select(ClueExhibit.document_id).where(
+                    ClueExhibit.clue_id.in_(_sub(_received_clue_ids(who))))))),
             Deadline: lambda who, ids: sa.or_(Deadline.department_id == who.unit_id,
                                               Deadline.transfer_id.in_(who.transfer_ids)),
         },

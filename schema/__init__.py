@@ -1,20 +1,29 @@
 """All models, by aggregate; importing this package registers every table on FAB's metadata."""
 
+from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
 from .base import Model
+from .document import Document, DocumentTemplate
+from .fieldwork import Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Petition, Talk, UrgentReport, Visit
+from .history import StatusEvent
+from .inspection import (
+    Announcement,
+    Briefing,
+    Inspection,
+    Meeting,
+    NewsRelease,
+    Speech,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    WorkPlan,
+)
 from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
-from .inspection import (
-    Announcement, Briefing, Inspection, Meeting, NewsRelease, Speech, Survey, SurveyAnswer,
-    SurveyQuestion, SurveyResponse, WorkPlan,
-)
-from .fieldwork import Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Petition, Talk, UrgentReport, Visit
-from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
 from .rectification import Rectification, RectificationItem, Supervision
-from .transfer import RoutingRule, Submission, Transfer
-from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
-from .rules import CalendarDay, Deadline, DeadlineRule, Notification
-from .document import Document, DocumentTemplate
-from .history import StatusEvent
+from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
+from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
+from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
 __all__ = [
     "Model", "Unit", "Person", "AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "TeamMember",
@@ -22,6 +31,7 @@ __all__ = [
     "SurveyQuestion", "SurveyResponse", "SurveyAnswer", "Petition", "Clue", "Talk", "Material", "CustodyEvent",
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
-    "RoutingRule", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
+    "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
+    "StatusTransition",
 ]

@@ -50,9 +50,19 @@ class Document(Timestamps, Model):
     is_confidential: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     formed_on: Mapped[date | None] = mapped_column(sa.Date)
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(100))
+    # 六（二）3: the transfer's list and 呈报单 go to 巡察办's file, never the team's.
+    transfer_id: Mapped[int | None] = fk("transfer.id", ondelete="SET NULL")
 
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
     template: Mapped[DocumentTemplate | None] = relationship()
 
     def __str__(self) -> str:
         return self.original_name
+
+
+petition_document = sa.Table(  # a petition's letters, scans and notes (附件11 登记)
+    "petition_document",
+    Model.metadata,
+    sa.Column("petition_id", sa.ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("document.id", ondelete="CASCADE"), primary_key=True, index=True),
+)

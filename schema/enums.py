@@ -13,6 +13,9 @@ PETITION_TRIAGE = ("待处理", "受理", "转办", "不属受理范围", "重�
 CLUE_SOURCES = ("信访", "谈话", "调阅资料", "走访调研", "问卷", "其他")
 CLUE_CATEGORIES = ("违纪违法", "作风", "民主集中制", "三重一大", "干部选拔任用", "财务管理", "其他")
 CLUE_STATUSES = ("登记", "拟处置", "巡察办审核", "党委决定", "已移送", "已办结")
+# 六（二）2 "主要包括：信访材料、谈话情况摘录、调阅或复制的重要文件资料等证明材料、专题调研报告及材料以及巡察组认为必要的其他情况"
+EXHIBIT_KINDS = ("信访材料", "谈话摘录", "证明材料", "专题报告", "其他")
+REQUIRED_EXHIBIT_KINDS = EXHIBIT_KINDS[:4]  # every transferred clue carries each of these, or says why not
 DISPOSALS = ("移送类", "整改类", "提交类", "处理意见")
 ASPECTS = ("党的领导", "党的建设", "全面从严治党", "党风廉政建设和反腐败斗争", "重点领域风险防控", "整改落实", "其他")
 CLASSIFICATIONS = ("非密", "内部", "秘密", "机密")
@@ -38,4 +41,5 @@ TIME_UNITS = ("calendar_day", "working_day", "month")
 RESPONSIBLE_PARTIES = ("巡察组", "被巡察单位", "巡察办", "接收部门", "党委办公室")
 DEADLINE_STATUSES = ("pending", "due_soon", "overdue", "done", "unknown_calendar")
 TEMPLATE_FORMATS = ("docx", "xlsx")
+STATUS_ENTITIES = ("clue", "submission")
 QUESTION_KINDS = ("单选", "多选", "文本")

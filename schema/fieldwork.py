@@ -12,8 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk
 from .enums import (
-    CLASSIFICATIONS, CLUE_CATEGORIES, CLUE_SOURCES, CLUE_STATUSES, CUSTODY_EVENTS, DISPOSALS,
-    FIX_STATUSES, PETITION_CHANNELS, PETITION_TRIAGE, URGENT_RECIPIENTS,
+    CLASSIFICATIONS,
+    CLUE_CATEGORIES,
+    CLUE_SOURCES,
+    CLUE_STATUSES,
+    CUSTODY_EVENTS,
+    DISPOSALS,
+    FIX_STATUSES,
+    PETITION_CHANNELS,
+    PETITION_TRIAGE,
+    URGENT_RECIPIENTS,
 )
 from .inspection import Inspection, SurveyResponse
 from .org import Person, Unit
@@ -55,6 +63,7 @@ class Petition(Timestamps, Model):
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
     registered_by: Mapped[Person | None] = relationship()
     duplicate_of: Mapped[Petition | None] = relationship(remote_side=[id])
+    attachments: Mapped[list["Document"]] = relationship("Document", secondary="petition_document")  # noqa: F821
 
     def __str__(self) -> str:
         return self.code or f"信访 #{self.id}"
@@ -196,6 +205,8 @@ class Clue(Timestamps, Model):
     department: Mapped[Unit | None] = relationship(lazy="selectin")
     routing_rule = relationship("RoutingRule")
     persons: Mapped[list[Person]] = relationship(secondary=clue_person)
+    exhibits: Mapped[list["ClueExhibit"]] = relationship(  # noqa: F821  the transfer package (六（二）2)
+        "ClueExhibit", back_populates="clue", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.code or f"线索 #{self.id}"

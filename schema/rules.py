@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk, utcnow
-from .enums import DEADLINE_ANCHORS, DEADLINE_STATUSES, DIRECTIONS, RESPONSIBLE_PARTIES, TIME_UNITS
+from .enums import DEADLINE_ANCHORS, DEADLINE_STATUSES, DIRECTIONS, RESPONSIBLE_PARTIES, STATUS_ENTITIES, TIME_UNITS
 
 
 class CalendarDay(Model):
@@ -103,3 +103,25 @@ class Notification(Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StatusTransition(Timestamps, Model):
+    """One allowed status move of one kind of record, and which roles may make it (STYLE.md: one transition table).
+
+    `app.rules.transitions.find` reads these rows; every move writes a StatusEvent.
+    """
+
+    __tablename__ = "status_transition"
+    __table_args__ = (sa.UniqueConstraint("entity", "from_status", "to_status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(choice("transition_entity", STATUS_ENTITIES), nullable=False)
+    from_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    to_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    action: Mapped[str] = mapped_column(sa.String(30), nullable=False)  # the button's words
+    roles: Mapped[str] = mapped_column(sa.String(200), nullable=False)  # comma-separated role names
+    note_required: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    clause: Mapped[str | None] = mapped_column(sa.String(300))
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    def __str__(self) -> str:
+        return f"{self.action}：{self.from_status}→{self.to_status}"

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk
-from .enums import CLUE_CATEGORIES, DISPOSALS, SUBMISSION_STATUSES, TRANSFER_HANDLING
+from .document import Document
+from .enums import CLUE_CATEGORIES, DISPOSALS, EXHIBIT_KINDS, SUBMISSION_STATUSES, TRANSFER_HANDLING
 from .fieldwork import Clue
 from .inspection import Inspection
 from .org import Unit
@@ -20,6 +21,34 @@ transfer_clue = sa.Table(
     sa.Column("transfer_id", sa.ForeignKey("transfer.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("clue_id", sa.ForeignKey("clue.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
+
+submission_clue = sa.Table(
+    "submission_clue",
+    Model.metadata,
+    sa.Column("submission_id", sa.ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("clue_id", sa.ForeignKey("clue.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ClueExhibit(Timestamps, Model):
+    """One item of a clue's transfer package (六（二）2): a file of one kind, or the stated reason it is absent."""
+
+    __tablename__ = "clue_exhibit"
+    __table_args__ = (
+        sa.CheckConstraint("document_id IS NOT NULL OR absent_reason IS NOT NULL", name="file_or_reason"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = fk("clue.id", ondelete="CASCADE", nullable=False)
+    kind: Mapped[str] = mapped_column(choice("exhibit_kind", EXHIBIT_KINDS), nullable=False)
+    document_id: Mapped[int | None] = fk("document.id", ondelete="RESTRICT")
+    absent_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    note: Mapped[str | None] = mapped_column(sa.String(300))
+
+    clue: Mapped[Clue] = relationship(back_populates="exhibits")
+    document: Mapped[Document | None] = relationship(lazy="selectin")
+
+    def __str__(self) -> str:
+        return f"{self.kind}：{self.document or ('缺（' + (self.absent_reason or '') + '）')}"
 
 
 class RoutingRule(Timestamps, Model):
@@ -61,6 +90,15 @@ class Transfer(Timestamps, Model):
     department: Mapped[Unit] = relationship(lazy="selectin")
     clues: Mapped[list[Clue]] = relationship(secondary=transfer_clue)
 
+    @property
+    def stage(self) -> str:
+        """Where the batch stands: built, sent, acknowledged (D10 runs), reported."""
+        if self.transferred_on is None:
+            return "待移送"
+        if self.received_on is None:
+            return "待签收"
+        return "办理中" if self.reported_on is None else "已报告"
+
     def __str__(self) -> str:
         return f"移送{self.department}（{self.transferred_on or '未移送'}）"
 
@@ -84,6 +122,7 @@ class Submission(Timestamps, Model):
     round: Mapped[Round | None] = relationship()
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
     department: Mapped[Unit | None] = relationship(lazy="selectin")
+    clues: Mapped[list[Clue]] = relationship(secondary=submission_clue)  # the 提交类 clues it answers
 
     def __str__(self) -> str:
         return self.title

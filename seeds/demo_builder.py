@@ -111,6 +111,8 @@ class DemoBuilder(InspectionRecords):
         for name in ("纪委监察室", "党委组织部", "审计室", "党委办公室", "党委宣传部", "工会", "人事处", "财务处",
                      "资产处", "巡察工作办公室"):
             self.unit(name, kind="职能部门")
+        # 六（二）1 "其他问题移送相关单位（部门）": 巡察办 has set 资产处 up to receive transfers too.
+        self.unit("资产处").is_receiving = True
         self.unit("机械工程学院", kind="教学科研单位", short_name="机械学院", party_org_name="机械工程学院党委", staff_count=186)
         self.unit("材料科学与工程学院", kind="教学科研单位", short_name="材料学院", party_org_name="材料科学与工程学院党委", staff_count=142)
         self.unit("计算机与通信工程学院", kind="教学科研单位", short_name="计通学院", party_org_name="计算机与通信工程学院党委", staff_count=95)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from app.storage import store
 from schema import (
+    ClueExhibit,
     DeepDive,
     DestructionRecord,
     ImmediateFix,
@@ -476,9 +478,15 @@ class InspectionRecords:
                               requirement="立即核查并追回误发资金，完善学籍比对机制。", is_major=True,
                               leading_group_approved_on=d("2026-11-23"), status="整改中",
                               result="已追回4.6万元，其余正在联系。"))
+        c13 = self.clue(i, "XS2026-05-004", "谈话", "违纪违法", True,
+                        "副部长蒋红涉嫌利用职务便利为亲属子女申请资助提供便利。", status="巡察办审核",
+                        disposal="移送类", rule=10, department="纪委监察室", persons=["蒋红"], talk=t2)
+        c14 = self.clue(i, "XS2026-05-005", "调阅资料", "财务管理", False,
+                        "勤工助学岗位酬金存在虚报工时、重复发放问题。", status="党委决定", disposal="移送类", rule=80,
+                        department="审计室", decision_on="2026-11-27", material=m)
         self.finding(i, 1, "整改落实", "上一轮巡察反馈的资助公示问题整改不到位（初稿）",
                      "公示期仍不足5个工作日。", talks=[t1, t2], clues=[c12], materials=[m])
-        self.i5_clues = (c11, c12)
+        self.i5_clues = (c11, c12, c13, c14)
 
     # ------------------------------------------------------------------------------------------ 后勤集团: being prepared
     def i6_logistics(self):
@@ -506,6 +514,12 @@ class InspectionRecords:
             t.clues = list(clues)
             return t
 
+        for clue in (c1, c2, c3, c6, c7, c8, c10):
+            self.package(clue)
+        c14 = self.i5_clues[3]
+        self.package(clue=c14, report=False)  # 专题报告 neither uploaded nor explained: the batch cannot go yet
+        pending = self.add(Transfer(inspection=self.i5, department=self.unit("审计室")))
+        pending.clues = [c14]
         self.transfers = [
             transfer(self.i1, "纪委监察室", "校巡移〔2026〕1号", "2026-05-13", [c1], handling="初步核实",
                      result="经初步核实，何晓东收受购物卡问题基本属实，已立案审查。", reported="2026-08-06",
@@ -532,6 +546,31 @@ class InspectionRecords:
             round=self.r1, inspection=self.i2, title="计算机与通信工程学院“党建+科研团队”典型经验",
             summary="学院将党支部建在科研团队上，推动党建与科研深度融合，建议推广。", department=self.unit("党委组织部"),
             is_good_practice=True, received_on=d("2026-07-01"), status="办理中"))  # D11 overdue since 2026-10-01
+
+    def package(self, clue, *, report=True):
+        """The transfer package of a clue (六（二）2): files where the clue has a source, reasons where not."""
+        def file(kind, text):
+            doc = store(text.encode("utf-8"), f"{clue.code} {kind}.txt", title=f"{clue.code} {kind}",
+                        inspection_id=clue.inspection.id, is_confidential=True, uploaded_by="office")
+            self.add(ClueExhibit(clue=clue, kind=kind, document=doc))
+
+        def absent(kind, reason):
+            self.add(ClueExhibit(clue=clue, kind=kind, absent_reason=reason))
+
+        if clue.petition is not None:
+            file("信访材料", f"信访件 {clue.petition.code} 原件扫描（演示）：{clue.petition.summary}")
+        else:
+            absent("信访材料", "本线索不是信访来源")
+        if clue.talk is not None:
+            file("谈话摘录", f"谈话情况摘录（演示）：{clue.summary}")
+        else:
+            absent("谈话摘录", "未就本线索开展个别谈话")
+        if clue.material is not None:
+            file("证明材料", f"调阅资料复印件（演示）：{clue.material.name}")
+        else:
+            absent("证明材料", "线索来源材料已随信访材料移送")
+        if report:
+            absent("专题报告", "未开展专题调研")
 
     def status_events(self):
         c1 = self.i1_clues[0]

@@ -1,5 +1,5 @@
 """Idempotent loader of reference data: the working-day calendar, units that receive transfers,
-deadline rules D1–D12, routing rules and the 24 附件 template slots.
+deadline rules D1–D12, routing rules, status transitions and the 24 附件 template slots.
 
 Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
 installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from schema import CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, Unit
+from schema import CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, StatusTransition, Unit
 
 SEED_DIR = Path(__file__).resolve().parent
 CALENDAR_START = date(2004, 1, 1)
@@ -167,6 +167,25 @@ def load_routing_rules() -> int:
     return n
 
 
+def _transition_key(row) -> tuple[str, str, str]:
+    return row["entity"], row["from_status"], row["to_status"]
+
+
+def load_status_transitions() -> int:
+    existing = set(db.session.execute(
+        select(StatusTransition.entity, StatusTransition.from_status, StatusTransition.to_status)).all())
+    n = 0
+    for row in read_csv("status_transitions.csv"):
+        if _transition_key(row) in existing:
+            continue
+        db.session.add(StatusTransition(
+            entity=row["entity"], from_status=row["from_status"], to_status=row["to_status"], action=row["action"],
+            roles=row["roles"].replace(";", ","), note_required=bool(_bool(row["note_required"])),
+            clause=row["clause"] or None, is_active=True))
+        n += 1
+    return n
+
+
 def load_templates() -> int:
     existing = set(
         db.session.execute(select(DocumentTemplate.attachment_no).where(DocumentTemplate.version == 1)).scalars()
@@ -201,6 +220,7 @@ def load_reference() -> dict[str, int]:
             "unit": load_units(),
             "deadline_rule": load_deadline_rules(),
             "routing_rule": load_routing_rules(),
+            "status_transition": load_status_transitions(),
             "document_template": load_templates(),
         }
         db.session.commit()
@@ -218,12 +238,15 @@ def reference_missing() -> bool:
     have_templates = set(
         db.session.execute(select(DocumentTemplate.attachment_no).where(DocumentTemplate.version == 1)).scalars()
     )
+    have_transitions = set(db.session.execute(
+        select(StatusTransition.entity, StatusTransition.from_status, StatusTransition.to_status)).all())
     last = db.session.execute(select(CalendarDay.day).order_by(CalendarDay.day.desc()).limit(1)).scalar()
     return (
         any(r["code"] not in have_rules for r in read_csv("deadline_rules.csv"))
         or any(r["name"] not in have_units for r in read_csv("units.csv"))
         or any(int(r["priority"]) not in have_priorities for r in read_csv("routing_rules.csv"))
         or any(int(r["attachment_no"]) not in have_templates for r in read_csv("templates.csv"))
+        or any(_transition_key(r) not in have_transitions for r in read_csv("status_transitions.csv"))
         or last is None
         or last < calendar_last_day()
     )

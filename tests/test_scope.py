@@ -31,7 +31,11 @@ MY_TEAMS = ("SELECT tm.team_id FROM team_member tm JOIN person p ON p.id = tm.pe
 MY_UNIT = "(SELECT unit_id FROM person WHERE username = :u)"
 TEAM_INSPECTIONS = f"SELECT id FROM inspection WHERE team_id IN ({MY_TEAMS})"
 UNIT_INSPECTIONS = f"SELECT id FROM inspection WHERE unit_id = {MY_UNIT}"
-DEPT_TRANSFERS = f"SELECT id FROM transfer WHERE department_id = {MY_UNIT}"
+# a batch counts once sent (transferred_on set): until then it is 巡察办's draft
+DEPT_TRANSFERS = f"SELECT id FROM transfer WHERE department_id = {MY_UNIT} AND transferred_on IS NOT NULL"
+# 六（二）3 巡察组不留存移送材料: a team no longer sees a clue once it is in a sent batch
+SENT_CLUES = ("SELECT tc.clue_id FROM transfer_clue tc JOIN transfer t ON t.id = tc.transfer_id "
+              "WHERE t.transferred_on IS NOT NULL")
 
 
 def _expected_sql(user: str, resource: str) -> str | None:
@@ -43,6 +47,8 @@ def _expected_sql(user: str, resource: str) -> str | None:
     if role in ("TeamLeader", "TeamMember"):  # own team's inspections
         if table == "inspection":
             return TEAM_INSPECTIONS
+        if table == "clue":
+            return f"SELECT id FROM clue WHERE inspection_id IN ({TEAM_INSPECTIONS}) AND id NOT IN ({SENT_CLUES})"
         return f"SELECT id FROM {table} WHERE inspection_id IN ({TEAM_INSPECTIONS})"
     if role == "ReceivingDept":  # only clues transferred to their department
         return {

@@ -17,7 +17,7 @@ CATEGORIES = (
     ("八、立卷归档", "fa-archive"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "plan", "preparation", "fieldwork", "reporting", "outcomes", "archive", "settings",
+MODULES = ("deadlines", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "archive", "settings",
            "calendar_import")
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from flask import abort, send_file
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import protect
+
+from app.permissions import READ
+from app.storage import content_disposition, storage_path
 from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
 from schema.enums import RETENTION_PERIODS
 
@@ -58,13 +65,30 @@ class DocumentView(XctModelView):
 
     datamodel = XctSQLAInterface(Document)
     base_permissions = ["can_read"]
-    include_route_methods = {"list", "show"}
+    include_route_methods = {"list", "show", "file"}
+    method_permission_name = {**XctModelView.method_permission_name, "file": READ}
     list_columns = ["title", "original_name", "inspection", "attachment_no", "is_confidential", "formed_on"]
     show_columns = ["title", "original_name", "inspection", "attachment_no", "template", "formed_on", "size",
                     "content_type", "sha256", "is_generated", "is_confidential", "uploaded_by", "created_at"]
     search_columns = ["title", "original_name", "attachment_no", "is_generated", "is_confidential", "formed_on"]
     order_columns = ["title", "original_name", "attachment_no", "formed_on", "created_at"]
     label_columns = {"title": "文书标题", "template": "所用模板"}
+
+    @expose("/file/<int:pk>")
+    @has_access
+    def file(self, pk):
+        return send_document(self.datamodel.get(pk))
+
+
+def send_document(doc: Document | None):
+    """The stored file of a document the caller may see (the scoped get found it), under its Chinese name."""
+    path = storage_path(doc.storage_name) if doc is not None else None
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=doc.content_type or "application/octet-stream", max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(doc.original_name)
+    response.headers["X-Content-SHA256"] = doc.sha256
+    return response
 
 
 # ---------------------------------------------------------------- REST
@@ -102,11 +126,19 @@ class DestructionRecordApi(XctModelRestApi):
 class DocumentApi(XctModelRestApi):
     resource_name = "document"
     datamodel = XctSQLAInterface(Document)
-    include_route_methods = {"get", "get_list", "info"}
+    include_route_methods = {"get", "get_list", "info", "file"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ}
     list_columns = ["id", "inspection.id", "attachment_no", "template.id", "title", "original_name", "sha256", "size",
                     "content_type", "is_generated", "is_confidential", "formed_on", "uploaded_by", "created_at"]
     show_columns = list_columns
     label_columns = {"title": "文书标题", "template": "所用模板"}
+
+    @expose("/<int:pk>/file", methods=["GET"])
+    @protect()
+    @safe
+    def file(self, pk):
+        doc = self.datamodel.get(pk)
+        return send_document(doc) if doc is not None else self.response_404()
 
 
 SCREENS = [

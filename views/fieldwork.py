@@ -5,12 +5,18 @@ Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
 
 from __future__ import annotations
 
+from flask import flash, g, redirect, url_for
 from flask_appbuilder import expose
+from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
+from app.commands import CommandError
+from app.commands.clues import build_transfers, clue_write_problem
 from app.commands.routing import route_clue
-from app.permissions import READ
+from app.extensions import db
+from app.permissions import READ, WRITE
+from app.rules.petitions import triage_problem
 from schema import (
     Clue,
     CustodyEvent,
@@ -27,10 +33,9 @@ from schema import (
     UrgentReport,
     Visit,
 )
-from schema.enums import DISPOSALS
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
-from .fields import choice_field
+from .disposal import ClueFlowApi, clue_page
 
 CATEGORY = "三、实施巡察"
 STAMPS = ["created_at", "updated_at"]
@@ -154,11 +159,13 @@ class PetitionView(XctModelView):
     _fields = ["inspection", "code", "channel", "received_on", "is_anonymous", "petitioner_name",
                "petitioner_contact", "subject_name", "summary", "registered_by", "triage", "triage_reason",
                "duplicate_of"]
-    show_columns = _fields + STAMPS
+    show_columns = _fields + ["attachments"] + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["code", "channel", "received_on", "is_anonymous", "subject_name", "triage"]
     order_columns = ["code", "channel", "received_on", "triage"]
-    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期",
+                     "attachments": "信访材料"}
+    item_rule = staticmethod(triage_problem)
 
 
 class PetitionApi(XctModelRestApi):
@@ -170,6 +177,7 @@ class PetitionApi(XctModelRestApi):
                                    "triage_reason", "duplicate_of.id"] + STAMPS
     add_columns = edit_columns = PetitionView._fields
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+    item_rule = staticmethod(triage_problem)
 
 
 # ---------------------------------------------------------------- 个别谈话
@@ -346,36 +354,65 @@ class ImmediateFixApi(XctModelRestApi):
 # ---------------------------------------------------------------- 问题线索
 
 
+# The steps of 分类处置 (status, disposal, department, rule, decision) are set by app.commands.clues through the
+# clue's page and the API's /propose, /review, /decide, never typed into the form.
+CLUE_FLOW_FIELDS = ["status", "disposal", "department", "routing_rule", "proposal_reason", "decision_on",
+                    "decision_meeting", "decision"]
+
+
 class ClueView(XctModelView):
     datamodel = XctSQLAInterface(Clue)
-    list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "department"]
+    show_template = "xct/clue_show.html"
+    list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "disposal",
+                    "department"]
     _fields = ["inspection", "code", "source", "petition", "talk", "material", "visit", "survey_response",
-               "category", "involves_leadership", "persons", "summary", "status", "disposal", "department",
-               "routing_rule", "proposal_reason", "decision_on", "decision_meeting", "decision"]
-    show_columns = _fields + STAMPS
+               "category", "involves_leadership", "persons", "summary"]
+    show_columns = _fields + CLUE_FLOW_FIELDS + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["code", "source", "category", "involves_leadership", "status", "disposal", "department",
                       "decision_on", "summary"]
     order_columns = ["code", "source", "category", "status", "disposal", "decision_on"]
     label_columns = {"code": "线索编号", "summary": "线索内容", "petition": "来源信访件", "talk": "来源谈话",
                      "material": "来源资料", "visit": "来源走访", "survey_response": "来源问卷"}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "disposal": choice_field("处置方式", DISPOSALS, blank="（未定）"),
-    }
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            kwargs["flow"] = clue_page(self.datamodel.get(int(kwargs["pk"])))
+        return super().render_template(template, **kwargs)
+
+    @action("decide", "记录党委决定", None, "fa-gavel", single=False)
+    def decide(self, items):
+        items = items if isinstance(items, list) else [items]
+        return redirect(url_for("ClueFlowView.decide", ids=",".join(str(c.id) for c in items)))
+
+    @action("build_transfers", "编入移送批次", "将所选线索按接收部门编入移送批次？", "fa-share-square-o", single=False)
+    def build_transfers(self, items):
+        try:
+            batches = build_transfers(items if isinstance(items, list) else [items], g.user)
+            db.session.commit()
+        except CommandError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(self.get_redirect())
+        flash("已编入移送批次：" + "；".join(f"{t.department.name}（{len(t.clues)} 条）" for t in batches), "success")
+        return redirect(url_for("TransferView.list"))
 
 
-class ClueApi(XctModelRestApi):
+class ClueApi(ClueFlowApi, XctModelRestApi):
     resource_name = "clue"
     datamodel = XctSQLAInterface(Clue)
     list_columns = ["id", "inspection.id", "code", "source", "category", "involves_leadership", "summary", "status",
                     "disposal", "department.id", "department.name"]
     show_columns = list_columns + ["petition.id", "talk.id", "material.id", "visit.id", "survey_response.id",
                                    "persons.id", "persons.name", "routing_rule.id", "proposal_reason", "decision_on",
-                                   "decision_meeting", "decision"] + STAMPS
-    add_columns = edit_columns = ClueView._fields
+                                   "decision_meeting", "decision", "exhibits.id"] + STAMPS
+    # API.md's contract writes `status` and `department` too: a new clue starts 登记, later moves are the steps'.
+    add_columns = edit_columns = ClueView._fields + ["status", "department"]
+    item_rule = staticmethod(clue_write_problem)
     label_columns = {"code": "线索编号", "summary": "线索内容", "persons.id": "被反映人编号",
-                     "persons.name": "被反映人"}
-    method_permission_name = {**XctModelRestApi.method_permission_name, "routing": READ}
+                     "persons.name": "被反映人", "exhibits.id": "移送材料编号"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "routing": READ, "propose": WRITE,
+                              "review": WRITE, "decide": WRITE, "close": WRITE, "exhibit": WRITE}
 
     @expose("/<int:pk>/routing", methods=["GET"])
     @protect()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from app.commands.clues import transfer_problems, transfer_write_problem
+from app.permissions import READ, WRITE
 from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
-from schema.enums import RECTIFICATION_PHASES, TRANSFER_HANDLING
+from schema.enums import RECTIFICATION_PHASES
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .disposal import TransferFlowApi
 from .fields import choice_field, with_blank
 
 OUTCOMES = "六、成果运用"
@@ -71,30 +74,44 @@ class RectificationItemApi(XctModelRestApi):
 
 
 class TransferView(XctModelView):
+    """巡察办's batches: built from decided clues (问题线索 → 编入移送批次), sent once complete (六（二）2, 3)."""
+
     datamodel = XctSQLAInterface(Transfer)
-    base_order = ("transferred_on", "desc")
-    list_columns = ["department", "inspection", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
-    _fields = ["inspection", "department", "doc_no", "clues", "transferred_on", "handed_by", "received_on",
-               "received_by", "handling", "result", "reported_on"]
-    show_columns = _fields + STAMPS
+    show_template = "xct/transfer_show.html"
+    base_order = ("id", "desc")
+    list_columns = ["department", "inspection", "doc_no", "transferred_on", "received_on", "handling", "reported_on",
+                    "stage"]
+    # Clues, dates and the department's side are set by the steps (build, send, 签收, 报告), not typed in.
+    _fields = ["inspection", "department", "doc_no", "handed_by"]
+    show_columns = ["inspection", "department", "doc_no", "clues", "transferred_on", "handed_by", "received_on",
+                    "received_by", "handling", "result", "reported_on", "stage"] + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["department", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
     order_columns = ["doc_no", "transferred_on", "received_on", "handling", "reported_on"]
-    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索"}
+    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索",
+                     "stage": "进度"}
     formatters_columns = {"handling": with_blank("")}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "handling": choice_field("办理方式", TRANSFER_HANDLING, blank="（未定）"),
-    }
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            transfer = self.datamodel.get(int(kwargs["pk"]))
+            kwargs["problems"] = transfer_problems(transfer) if transfer.transferred_on is None else []
+        return super().render_template(template, **kwargs)
 
 
-class TransferApi(XctModelRestApi):
+class TransferApi(TransferFlowApi, XctModelRestApi):
     resource_name = "transfer"
     datamodel = XctSQLAInterface(Transfer)
     list_columns = ["id", "inspection.id", "department.id", "department.name", "doc_no", "transferred_on",
                     "received_on", "handling", "reported_on", "clues.id"]
     show_columns = list_columns + ["handed_by", "received_by", "result"] + STAMPS
-    add_columns = edit_columns = TransferView._fields
+    # API.md's contract writes `clues` and `transferred_on` (e.g. a transfer recorded from another system): a date
+    # of transfer is accepted only with complete packages, the same rule as the send step.
+    add_columns = edit_columns = TransferView._fields + ["clues", "transferred_on"]
+    item_rule = staticmethod(transfer_write_problem)
     label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "build": WRITE, "send": WRITE,
+                              "check": READ}
 
 
 class SubmissionView(XctModelView):

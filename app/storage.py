@@ -1,0 +1,65 @@
+"""Files in the configured storage folder (STORAGE_DIR, shared by every host), each recorded as a Document.
+
+A file is written under a random name to a temporary path and renamed into place, so a reader on another host
+never sees half a file; its SHA-256 and original (Chinese) name are kept on the Document row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import current_app
+
+from app.commands import CommandError
+from app.extensions import db
+from schema import Document
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ALLOWED_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt", ".ofd", ".zip"}
+CONTENT_TYPES = {
+    ".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8", ".ofd": "application/ofd", ".zip": "application/zip",
+}
+
+
+def storage_path(storage_name: str) -> Path:
+    return Path(current_app.config["STORAGE_DIR"]) / storage_name
+
+
+def store(data: bytes, original_name: str, *, title: str | None = None, uploaded_by: str | None = None,
+          **fields) -> Document:
+    """Write `data` to the storage folder and add its Document row (not committed)."""
+    name = Path((original_name or "").replace("\\", "/")).name.strip()
+    suffix = Path(name).suffix.lower()
+    if not name:
+        raise CommandError("请选择要上传的文件", "file")
+    if suffix not in ALLOWED_SUFFIXES:
+        raise CommandError(f"不支持的文件类型「{suffix or '无扩展名'}」，允许：{'、'.join(sorted(ALLOWED_SUFFIXES))}",
+                           "file")
+    if not data:
+        raise CommandError("上传的文件是空的", "file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise CommandError(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
+    storage_name = f"{uuid.uuid4().hex}{suffix}"
+    target = storage_path(storage_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    temp.write_bytes(data)
+    os.replace(temp, target)
+    doc = Document(title=title or Path(name).stem, original_name=name, storage_name=storage_name,
+                   sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=CONTENT_TYPES.get(suffix),
+                   uploaded_by=uploaded_by, **fields)
+    db.session.add(doc)
+    return doc
+
+
+def content_disposition(original_name: str) -> str:
+    """RFC 6266 with the Chinese name in `filename*` and an ASCII fallback for old clients."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in original_name) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(original_name)}"
