@@ -1,0 +1,314 @@
+"""六（二）（三） 分类处置 end to end: propose by rule, review, decide, package, transfer, and the receiving side.
+
+Runs on its own database (the steps change the demo's clues). Each step is driven as its user would, through the
+API (and the screens where they add something), and checked in the database and in the files it writes.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+import schema as m
+from seeds.demo import DEMO_PASSWORD
+
+
+@pytest.fixture(scope="module")
+def world(databases, tmp_path_factory):
+    from app.commands.setup import run_setup
+    from seeds.demo import load_demo
+    from tests.conftest import make_app
+
+    app = make_app(databases.new(), str(tmp_path_factory.mktemp("disposal")))
+    with app.app_context():
+        run_setup()
+        load_demo()
+    tokens = {}
+
+    def h(user):
+        if user not in tokens:
+            resp = app.test_client().post("/api/v1/security/login", json={
+                "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
+            tokens[user] = {"Authorization": f"Bearer {resp.json['access_token']}"}
+        return tokens[user]
+
+    yield app, app.test_client(), h
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+def one(app, stmt):
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.execute(stmt).scalar()
+
+
+def clue_id(app, code):
+    return one(app, sa.select(m.Clue.id).where(m.Clue.code == code))
+
+
+def unit_id(app, name):
+    return one(app, sa.select(m.Unit.id).where(m.Unit.name == name))
+
+
+def status(app, cid):
+    return one(app, sa.select(m.Clue.status).where(m.Clue.id == cid))
+
+
+def test_demo_has_clues_in_every_state_and_transfers_to_the_three_departments(world):
+    app, _, _ = world
+    from app.extensions import db
+    from schema.enums import CLUE_STATUSES
+
+    with app.app_context():
+        states = set(db.session.scalars(sa.select(m.Clue.status)))
+        sent_to = set(db.session.scalars(sa.select(m.Unit.name).join(m.Transfer, m.Transfer.department_id == m.Unit.id)
+                                         .where(m.Transfer.transferred_on.is_not(None))))
+    assert states == set(CLUE_STATUSES)
+    assert {"纪委监察室", "党委组织部", "审计室"} <= sent_to
+
+
+def test_a_clue_from_proposal_to_report(world):
+    app, client, h = world
+    cid = clue_id(app, "XS2026-05-001")  # 作风, leadership: rule 20 → 纪委监察室
+    jiwei = unit_id(app, "纪委监察室")
+
+    # the team proposes: the rule's answer, recorded with the rule
+    resp = client.post(f"/api/v1/clue/{cid}/propose", json={}, headers=h("zuyuan"))
+    assert resp.status_code == 200, resp.get_json()
+    rule20 = one(app, sa.select(m.RoutingRule.id).where(m.RoutingRule.priority == 20))
+    assert resp.json["result"] == {"status": "拟处置", "disposal": "移送类", "department": jiwei, "rule": rule20}
+
+    # a team member cannot approve: the transition row is 巡察办's
+    resp = client.post(f"/api/v1/clue/{cid}/review", json={"approve": True}, headers=h("zuyuan"))
+    assert resp.status_code == 422 and "巡察办审核通过" in resp.json["message"]
+    assert status(app, cid) == "拟处置"
+
+    assert client.post(f"/api/v1/clue/{cid}/review", json={"approve": True}, headers=h("office")).status_code == 200
+    resp = client.post("/api/v1/clue/decide", headers=h("office"), json={
+        "clues": [cid], "decision_on": "2026-11-30", "decision_meeting": "党委常委会2026年第20次会议",
+        "decision": "同意移送纪委监察室"})
+    assert resp.status_code == 200, resp.get_json()
+    assert status(app, cid) == "党委决定"
+
+    # 巡察办 builds the batch; the department sees nothing of a batch not yet sent
+    resp = client.post("/api/v1/transfer/build", json={"clues": [cid]}, headers=h("office"))
+    assert resp.status_code == 201, resp.get_json()
+    (batch,) = resp.json["result"]
+    tid = batch["id"]
+    assert (batch["department"], batch["clues"]) == (jiwei, [cid])
+    assert client.get(f"/api/v1/transfer_receipt/{tid}", headers=h("jiwei")).status_code == 404
+
+    # an incomplete package is refused, naming each missing item, and nothing changes
+    check = client.get(f"/api/v1/transfer/{tid}/check", headers=h("office")).json["result"]
+    assert check["complete"] is False
+    resp = client.post(f"/api/v1/transfer/{tid}/send", json={"transferred_on": "2026-12-01"}, headers=h("office"))
+    assert resp.status_code == 422
+    for kind in ("信访材料", "谈话摘录", "证明材料", "专题报告"):
+        assert f"「{kind}」" in resp.json["message"]
+    assert "XS2026-05-001" in resp.json["message"]
+    assert one(app, sa.select(m.Transfer.transferred_on).where(m.Transfer.id == tid)) is None
+    assert status(app, cid) == "党委决定"
+
+    # the team completes the package: one file, stated reasons for the rest
+    upload = client.post(f"/api/v1/clue/{cid}/exhibit", headers=h("zuyuan"), data={
+        "kind": "信访材料", "file": (io.BytesIO("匿名来信扫描件".encode()), "来信（匿名）.pdf")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 201, upload.get_json()
+    assert upload.json["result"]["missing"] == ["谈话摘录", "证明材料", "专题报告"]
+    doc_id = upload.json["result"]["document"]
+    for kind, reason in (("谈话摘录", "当事人尚未谈话"), ("证明材料", "无书面证明材料"), ("专题报告", "未开展专题调研")):
+        resp = client.post(f"/api/v1/clue/{cid}/exhibit", json={"kind": kind, "absent_reason": reason},
+                           headers=h("zuyuan"))
+        assert resp.status_code == 201, resp.get_json()
+    assert resp.json["result"]["missing"] == []
+
+    resp = client.post(f"/api/v1/transfer/{tid}/send", headers=h("office"),
+                       json={"transferred_on": "2026-12-01", "doc_no": "校巡移〔2026〕9号"})
+    assert resp.status_code == 200, resp.get_json()
+    assert status(app, cid) == "已移送"
+
+    # the list (附件12) is filed for 巡察办 and the department
+    from app.extensions import db
+    from app.storage import storage_path
+
+    with app.app_context():
+        listing = db.session.scalars(sa.select(m.Document).where(m.Document.transfer_id == tid)).one()
+        assert listing.attachment_no == 12
+        sheet = openpyxl.load_workbook(storage_path(listing.storage_name)).active
+        cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "接收部门：纪委监察室" in cells and "文号：" not in cells and "XS2026-05-001" in cells
+    assert any(isinstance(c, str) and "信访材料：来信（匿名）.pdf" in c for c in cells)
+
+    # the team keeps nothing (六（二）3): the clue, its files and the list are gone for it; 巡察办 keeps them
+    for user in ("zuyuan", "zuzhang"):
+        assert client.get(f"/api/v1/clue/{cid}", headers=h(user)).status_code == 404
+        assert client.get(f"/api/v1/document/{doc_id}/file", headers=h(user)).status_code == 404
+        assert client.get(f"/api/v1/document/{listing.id}", headers=h(user)).status_code == 404
+    assert client.get(f"/api/v1/clue/{cid}", headers=h("office")).status_code == 200
+    assert client.get(f"/api/v1/document/{listing.id}", headers=h("office")).status_code == 200
+
+    # the department sees exactly its own sent batches and their clues, and can read the files
+    mine = client.get("/api/v1/transfer_receipt/?q=(page_size:100)", headers=h("jiwei")).json
+    with app.app_context():
+        expected = set(db.session.scalars(sa.select(m.Transfer.id).where(
+            m.Transfer.department_id == jiwei, m.Transfer.transferred_on.is_not(None))))
+        others = db.session.scalars(sa.select(m.Transfer.id).where(m.Transfer.department_id != jiwei)).all()
+    assert set(mine["ids"]) == expected and tid in expected
+    assert all(client.get(f"/api/v1/transfer_receipt/{o}", headers=h("jiwei")).status_code == 404 for o in others)
+    got = client.get(f"/api/v1/document/{doc_id}/file", headers=h("jiwei"))
+    assert got.status_code == 200 and got.data == "匿名来信扫描件".encode()
+    assert "filename*=UTF-8''%E6%9D%A5%E4%BF%A1" in got.headers["Content-Disposition"]
+
+    # acknowledging starts the three months (D10): received 2026-12-01 → due 2027-03-01
+    bad = client.post(f"/api/v1/transfer_receipt/{tid}/acknowledge", json={"received_on": "2026-11-30"},
+                      headers=h("jiwei"))
+    assert bad.status_code == 422 and "签收日期不能早于移送日期" in bad.json["message"]
+    ack = client.post(f"/api/v1/transfer_receipt/{tid}/acknowledge", json={"received_on": "2026-12-01"},
+                      headers=h("jiwei"))
+    assert ack.status_code == 200 and ack.json["result"]["stage"] == "办理中"
+    with app.app_context():
+        from app.commands.deadlines import scan
+
+        scan(date(2026, 12, 1))
+        d10 = db.session.scalars(sa.select(m.Deadline).where(m.Deadline.transfer_id == tid,
+                                                             m.Deadline.code == "D10")).one()
+        assert (d10.due, d10.status) == (date(2027, 3, 1), "pending")
+
+    # reporting needs the handling first; then the clue is closed
+    early = client.post(f"/api/v1/transfer_receipt/{tid}/report", json={"reported_on": "2027-01-10"},
+                        headers=h("jiwei"))
+    assert early.status_code == 422 and "办理方式" in early.json["message"]
+    assert client.post(f"/api/v1/transfer_receipt/{tid}/handle", headers=h("jiwei"),
+                       json={"handling": "谈话函询", "result": "已函询，本人作出说明。"}).status_code == 200
+    done = client.post(f"/api/v1/transfer_receipt/{tid}/report", json={"reported_on": "2027-01-10"},
+                       headers=h("jiwei"))
+    assert done.status_code == 200 and done.json["result"]["stage"] == "已报告"
+    assert status(app, cid) == "已办结"
+    with app.app_context():
+        moves = db.session.scalars(sa.select(m.StatusEvent.to_value).where(
+            m.StatusEvent.entity == "clue", m.StatusEvent.entity_id == cid).order_by(m.StatusEvent.id)).all()
+    assert moves == ["拟处置", "巡察办审核", "党委决定", "已移送", "已办结"]
+
+
+def test_departing_from_the_rule_needs_a_reason(world):
+    app, client, h = world
+    cid = clue_id(app, "XS2026-05-003")  # 其他: the fallback rule, department chosen by hand
+    audit, org = unit_id(app, "审计室"), unit_id(app, "党委组织部")
+    resp = client.post(f"/api/v1/clue/{cid}/propose", json={"disposal": "移送类"}, headers=h("zuyuan"))
+    assert resp.status_code == 422 and resp.json["errors"] == {"department": ["请选择接收部门"]}
+    party_office = unit_id(app, "党委办公室")  # not set up as receiving
+    resp = client.post(f"/api/v1/clue/{cid}/propose", json={"department": party_office}, headers=h("zuyuan"))
+    assert resp.status_code == 422 and "未设置为接收移送的部门" in resp.json["message"]
+    assert client.post(f"/api/v1/clue/{cid}/propose", json={"department": audit}, headers=h("zuyuan")).status_code == 200
+
+    leader = clue_id(app, "XS2026-05-002")  # 财务管理, no leadership: rule 80 → 审计室; already 拟处置 → back first
+    assert client.post(f"/api/v1/clue/{leader}/review", json={"approve": False}, headers=h("office")).status_code == 422
+    assert client.post(f"/api/v1/clue/{leader}/review", json={"approve": False, "note": "请补充"},
+                       headers=h("office")).status_code == 200
+    resp = client.post(f"/api/v1/clue/{leader}/propose", json={"department": org}, headers=h("zuyuan"))
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"proposal_reason"}
+    resp = client.post(f"/api/v1/clue/{leader}/propose", json={"department": org, "reason": "涉及干部选拔"},
+                       headers=h("zuyuan"))
+    assert resp.status_code == 200 and resp.json["result"]["department"] == org
+
+
+@pytest.mark.parametrize("disposal, made", [("提交类", "submission"), ("处理意见", "immediate_fix"),
+                                            ("整改类", "rectification_item")])
+def test_the_decision_sets_going_what_the_disposal_names(world, disposal, made):
+    app, client, h = world
+    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).where(m.Unit.name == "党委学生工作部"))
+    resp = client.post("/api/v1/clue/", headers=h("zuyuan"), json={
+        "inspection": insp, "source": "走访调研", "category": "其他", "involves_leadership": False,
+        "summary": f"普遍性问题（{disposal}）"})
+    cid = resp.json["id"]
+    reason = "按规程六（二）5、六（三）分类处置"
+    assert client.post(f"/api/v1/clue/{cid}/propose", json={"disposal": disposal, "reason": reason},
+                       headers=h("zuyuan")).status_code == 200
+    client.post(f"/api/v1/clue/{cid}/review", json={"approve": True}, headers=h("office"))
+    resp = client.post("/api/v1/clue/decide", headers=h("office"), json={
+        "clues": [cid], "decision_on": "2026-11-30", "decision_meeting": "党委常委会", "decision": "同意"})
+    assert resp.status_code == 200
+    (follow,) = resp.json["result"]["follow_up"]
+    assert follow["type"] == made
+    from app.extensions import db
+
+    with app.app_context():
+        if made == "submission":
+            assert [c.id for c in db.session.get(m.Submission, follow["id"]).clues] == [cid]
+        elif made == "immediate_fix":
+            assert db.session.get(m.ImmediateFix, follow["id"]).clue_id == cid
+        else:
+            assert db.session.get(m.RectificationItem, follow["id"]).problem == f"普遍性问题（{disposal}）"
+    # a clue not transferred is closed by 巡察办 with a note; a transfer clue cannot be
+    assert client.post(f"/api/v1/clue/{cid}/close", json={"note": "已转办"}, headers=h("office")).status_code == 200
+    assert status(app, cid) == "已办结"
+
+
+def test_status_moves_only_through_the_steps(world):
+    app, client, h = world
+    cid = clue_id(app, "XS2026-05-004")
+    resp = client.put(f"/api/v1/clue/{cid}", json={"status": "已办结"}, headers=h("office"))
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"status"}
+    assert status(app, cid) == "巡察办审核"
+    insp = one(app, sa.select(m.Clue.inspection_id).where(m.Clue.id == cid))
+    resp = client.post("/api/v1/clue/", headers=h("office"), json={
+        "inspection": insp, "source": "其他", "category": "其他", "summary": "直接写已移送", "status": "已移送"})
+    assert resp.status_code == 422
+
+
+def test_a_transfer_record_with_a_date_needs_complete_packages(world):
+    app, client, h = world
+    incomplete = clue_id(app, "XS2026-05-005")  # the demo's 专题报告 is missing
+    resp = client.post("/api/v1/transfer/", headers=h("office"), json={
+        "department": unit_id(app, "审计室"), "transferred_on": "2026-12-01", "clues": [incomplete]})
+    assert resp.status_code == 422 and "专题报告" in resp.json["message"]
+
+
+def test_the_screens_show_the_steps_and_refuse_an_incomplete_batch(world):
+    app, _, _ = world
+    client = app.test_client()
+    assert client.post("/login/", data={"username": "office", "password": DEMO_PASSWORD}).status_code == 302
+    cid = clue_id(app, "XS2026-05-004")  # 巡察办审核: the page offers 记录党委决定
+    page = client.get(f"/clueview/show/{cid}").get_data(as_text=True)
+    assert "分类处置" in page and "记录党委决定" in page and "移送材料" in page and "缺少" in page
+    tid = one(app, sa.select(m.Transfer.id).where(m.Transfer.transferred_on.is_(None),
+                                                  m.Transfer.department_id == unit_id(app, "审计室")))
+    page = client.get(f"/transferview/show/{tid}").get_data(as_text=True)
+    assert "移送前检查" in page and "「专题报告」" in page
+    resp = client.post(f"/transferflow/send/{tid}", data={"transferred_on": "2026-12-01", "doc_no": "x"},
+                       follow_redirects=True)
+    assert resp.status_code == 200 and "移送材料不完整" in resp.get_data(as_text=True)
+    assert one(app, sa.select(m.Transfer.transferred_on).where(m.Transfer.id == tid)) is None
+    form = client.get(f"/clueflow/decide?ids={cid}")
+    assert form.status_code == 200 and "党委决定日期" in form.get_data(as_text=True)
+    done = client.post(f"/clueflow/decide?ids={cid}", data={
+        "decision_on": "2026-11-30", "decision_meeting": "党委常委会", "decision": "同意"}, follow_redirects=True)
+    assert "已记录党委决定" in done.get_data(as_text=True)
+    assert status(app, cid) == "党委决定"
+    # another team's member does not reach the steps of a clue outside the scope
+    other = app.test_client()
+    other.post("/login/", data={"username": "zuyuan", "password": DEMO_PASSWORD})
+    sent = clue_id(app, "XS2026-01-001")
+    assert other.get(f"/clueflow/propose/{sent}").status_code == 404
+
+
+def test_petition_triage_rules(world):
+    app, client, h = world
+    pid = one(app, sa.select(m.Petition.id).where(m.Petition.code == "XC2026-05-002"))
+    resp = client.put(f"/api/v1/petition/{pid}", json={"triage": "重复"}, headers=h("zuyuan"))
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"triage_reason"}
+    resp = client.put(f"/api/v1/petition/{pid}", json={"triage": "重复", "triage_reason": "同一事项"},
+                      headers=h("zuyuan"))
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"duplicate_of"}
+    first = one(app, sa.select(m.Petition.id).where(m.Petition.code == "XC2026-05-001"))
+    resp = client.put(f"/api/v1/petition/{pid}", headers=h("zuyuan"),
+                      json={"triage": "重复", "triage_reason": "同一事项", "duplicate_of": first})
+    assert resp.status_code == 200, resp.get_json()
