@@ -6,7 +6,16 @@ from marshmallow import validate
 
 import schema
 from app.rules.deadlines import DONE_FIELDS
-from schema import CalendarDay, DeadlineRule, DocumentTemplate, Person, RoutingRule, StatusEvent, Unit
+from schema import (
+    CalendarDay,
+    DeadlineRule,
+    DocumentTemplate,
+    Person,
+    RoutingRule,
+    StatusEvent,
+    StatusTransition,
+    Unit,
+)
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, yes_no
@@ -226,6 +235,31 @@ class StatusEventApi(XctModelRestApi):
                                    "note"]
 
 
+class StatusTransitionView(XctModelView):
+    """Which status moves exist and who may make them (the clue's 分类处置, the submission's 督办)."""
+
+    datamodel = XctSQLAInterface(StatusTransition)
+    base_order = ("id", "asc")
+    _fields = ["entity", "from_status", "to_status", "action", "roles", "note_required", "clause", "is_active"]
+    list_columns = ["entity", "from_status", "to_status", "action", "roles", "note_required", "is_active"]
+    show_columns = _fields + ["created_at", "updated_at"]
+    add_columns = edit_columns = _fields
+    search_columns = ["entity", "from_status", "to_status", "action", "is_active"]
+    order_columns = ["entity", "from_status", "to_status"]
+    label_columns = {"entity": "记录类型", "from_status": "原状态", "to_status": "新状态", "action": "操作",
+                     "roles": "可操作角色（逗号分隔）", "note_required": "须填写说明", "clause": "规程依据"}
+    formatters_columns = {"entity": lambda v: TABLE_NOUNS.get(v, v)}
+
+
+class StatusTransitionApi(XctModelRestApi):
+    resource_name = "status_transition"
+    datamodel = XctSQLAInterface(StatusTransition)
+    list_columns = ["id"] + StatusTransitionView.list_columns
+    show_columns = ["id"] + StatusTransitionView.show_columns
+    add_columns = edit_columns = StatusTransitionView._fields
+    label_columns = StatusTransitionView.label_columns
+
+
 SCREENS = [
     (UnitView, "单位", CATEGORY, "fa-building"),
     (PersonView, "人员", CATEGORY, "fa-user"),
@@ -234,5 +268,7 @@ SCREENS = [
     (CalendarDayView, "工作日历", CATEGORY, "fa-calendar"),
     (DocumentTemplateView, "文书模板", CATEGORY, "fa-file-word-o"),
     (StatusEventView, "状态变更记录", CATEGORY, "fa-history"),
+    (StatusTransitionView, "状态流转规则", CATEGORY, "fa-exchange"),
 ]
-APIS = [UnitApi, PersonApi, RoutingRuleApi, DeadlineRuleApi, CalendarDayApi, DocumentTemplateApi, StatusEventApi]
+APIS = [UnitApi, PersonApi, RoutingRuleApi, DeadlineRuleApi, CalendarDayApi, DocumentTemplateApi, StatusEventApi,
+        StatusTransitionApi]
