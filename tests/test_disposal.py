@@ -293,7 +293,7 @@ def test_the_screens_show_the_steps_and_refuse_an_incomplete_batch(world):
         "decision_on": "2026-11-30", "decision_meeting": "党委常委会", "decision": "同意"}, follow_redirects=True)
     assert "已记录党委决定" in done.get_data(as_text=True)
     assert status(app, cid) == "党委决定"
-    # another team's member does not reach the steps of a clue outside the scope
+    # the steps of a transferred clue are out of the team's reach too (its own inspection's, 六（二）3)
     other = app.test_client()
     other.post("/login/", data={"username": "zuyuan", "password": DEMO_PASSWORD})
     sent = clue_id(app, "XS2026-01-001")
@@ -312,3 +312,36 @@ def test_petition_triage_rules(world):
     resp = client.put(f"/api/v1/petition/{pid}", headers=h("zuyuan"),
                       json={"triage": "重复", "triage_reason": "同一事项", "duplicate_of": first})
     assert resp.status_code == 200, resp.get_json()
+
+
+def test_a_petition_raises_a_clue_and_keeps_its_files(world):
+    app, client, h = world
+    pid = one(app, sa.select(m.Petition.id).where(m.Petition.code == "XC2026-05-001"))
+    up = client.post(f"/api/v1/petition/{pid}/attachment", headers=h("zuyuan"), content_type="multipart/form-data",
+                     data={"file": (io.BytesIO(b"%PDF-1.4 demo"), "来信原件.pdf")})
+    assert up.status_code == 201 and up.json["result"]["original_name"] == "来信原件.pdf"
+    bad = client.post(f"/api/v1/petition/{pid}/attachment", headers=h("zuyuan"), content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b"MZ"), "run.exe")})
+    assert bad.status_code == 422 and "不支持的文件类型" in bad.json["message"]
+    raised = client.post(f"/api/v1/petition/{pid}/clue", headers=h("zuyuan"))
+    assert raised.status_code == 201 and raised.json["result"] == {"source": "信访", "petition": pid, "status": "登记"}
+    # another team cannot raise clues from, or attach files to, this team's petition
+    other = one(app, sa.select(m.Petition.id).where(m.Petition.code == "XC2026-02-001"))  # 第二巡察组
+    assert client.post(f"/api/v1/petition/{other}/clue", headers=h("zuyuan")).status_code == 404
+
+
+def test_party_office_follows_a_submission_to_its_report(world):
+    app, client, h = world
+    sid = one(app, sa.select(m.Submission.id).where(m.Submission.status == "办理中"))
+    early = client.post(f"/api/v1/submission/{sid}/report", json={"reported_on": "2026-12-01"}, headers=h("dangban"))
+    assert early.status_code == 422 and early.json["errors"].keys() == {"result"}
+    done = client.post(f"/api/v1/submission/{sid}/report", headers=h("dangban"),
+                       json={"reported_on": "2026-12-01", "result": "已形成推广方案"})
+    assert done.status_code == 200 and done.json["result"] == {"status": "已报告", "reported_on": "2026-12-01"}
+    again = client.post(f"/api/v1/submission/{sid}/report", headers=h("dangban"),
+                        json={"reported_on": "2026-12-02", "result": "再次报告"})
+    assert again.status_code == 422 and "不能从「已报告」" in again.json["message"]
+    # a team may read submissions but not move them: the transition rows name 党委办公室 and 巡察办
+    new = one(app, sa.select(m.Submission.id).where(m.Submission.status == "已提交"))
+    refused = client.post(f"/api/v1/submission/{new}/start", json={}, headers=h("zuyuan"))
+    assert refused.status_code == 403

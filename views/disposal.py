@@ -26,12 +26,14 @@ from app.commands.status import open_moves
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.transfer import missing_items
-from schema import Clue, StatusEvent, Transfer, Unit
+from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 
 CLUES = XctSQLAInterface(Clue)
+PETITIONS = XctSQLAInterface(Petition)
+SUBMISSIONS = XctSQLAInterface(Submission)
 TRANSFERS = XctSQLAInterface(Transfer)
 
 
@@ -124,6 +126,16 @@ class AcknowledgeForm(FlaskForm):
 class HandlingForm(FlaskForm):
     handling = SelectField("办理方式", choices=[(h, h) for h in TRANSFER_HANDLING])
     result = TextAreaField("办理结果", validators=[Length(max=5000)])
+
+
+class UploadForm(FlaskForm):
+    file = FileField("文件", description="来信、扫描件、记录等（PDF、Word、Excel、图片、文本）")
+
+
+class SubmissionReportForm(FlaskForm):
+    reported_on = DateField("工作情况报领导小组日期", widget=DatePickerWidget(), default=date.today,
+                            validators=[DataRequired("请填写报告日期")])
+    result = TextAreaField("办理结果", validators=[DataRequired("请填写办理结果"), Length(max=5000)])
 
 
 class ReportForm(FlaskForm):
@@ -313,7 +325,120 @@ class TransferReceiptView(XctModelView):
                      done="已报告；相关线索已办结")
 
 
+class PetitionFlowView(BaseView):
+    """A petition's files (附件11 登记) and the clue raised from it."""
+
+    route_base = "/petitionflow"
+    class_permission_name = "Petition"
+    method_permission_name = {"attach": WRITE}
+
+    @expose("/attach/<pk>", methods=["GET", "POST"])
+    @has_access
+    def attach(self, pk):
+        petition = scoped(PETITIONS, pk)
+
+        def run(_form):
+            upload = request.files.get("file")
+            flow.attach_to_petition(petition, g.user, data=upload.read() if upload else b"",
+                                    filename=upload.filename if upload else "")
+
+        return _step(self, UploadForm(), run, title=f"上传信访材料：{petition.code or petition.id}",
+                     back=url_for("PetitionView.show", pk=petition.id), done="已上传信访材料")
+
+
+class SubmissionFlowView(BaseView):
+    """提交类 follow-up by 党委办公室 (七（三）): 开始办理, then the 工作情况 to the leading group (D11)."""
+
+    route_base = "/submissionflow"
+    class_permission_name = "Submission"
+    method_permission_name = {"start": WRITE, "report": WRITE}
+
+    @expose("/start/<pk>", methods=["GET", "POST"])
+    @has_access
+    def start(self, pk):
+        sub = scoped(SUBMISSIONS, pk)
+        return _step(self, NoteForm(), lambda f: flow.start_submission(sub, g.user, f.note.data),
+                     title=f"开始办理：{sub.title}", back=url_for("SubmissionView.show", pk=sub.id), done="已开始办理")
+
+    @expose("/report/<pk>", methods=["GET", "POST"])
+    @has_access
+    def report(self, pk):
+        sub = scoped(SUBMISSIONS, pk)
+        return _step(self, SubmissionReportForm(), lambda f: flow.report_submission(
+            sub, g.user, on=f.reported_on.data, result=f.result.data), title=f"报告工作情况：{sub.title}",
+            back=url_for("SubmissionView.show", pk=sub.id), done="已报告领导小组",
+            clause="相关职能部门……于接收之日起3个月内将工作情况报领导小组。（规程六（三））")
+
+
+def submission_moves(sub: Submission) -> list[tuple[str, str]]:
+    """The buttons of a submission's page: the transition rows open to the reader."""
+    urls = {"办理中": "SubmissionFlowView.start", "已报告": "SubmissionFlowView.report"}
+    return [(t.action, url_for(urls[t.to_status], pk=sub.id)) for t in open_moves(sub, g.user) if t.to_status in urls]
+
+
 # ---------------------------------------------------------------------------------------------- REST
+
+
+class PetitionFlowApi:
+    """/api/v1/petition/<id>/attachment and /clue (mixed into PetitionApi)."""
+
+    @expose("/<int:pk>/attachment", methods=["POST"])
+    @protect()
+    @safe
+    def attachment(self, pk):
+        petition = self.datamodel.get(pk)
+        if petition is None:
+            return self.response_404()
+
+        def run():
+            upload = request.files.get("file")
+            doc = flow.attach_to_petition(petition, g.user, data=upload.read() if upload else b"",
+                                          filename=upload.filename if upload else "")
+            db.session.flush()
+            return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
+        return self.run_command(run, 201)
+
+    @expose("/<int:pk>/clue", methods=["POST"])
+    @protect()
+    @safe
+    def clue(self, pk):
+        petition = self.datamodel.get(pk)
+        if petition is None:
+            return self.response_404()
+
+        def run():
+            clue = flow.clue_from_petition(petition, g.user)
+            return {"id": clue.id, "result": {"source": clue.source, "petition": petition.id, "status": clue.status}}
+        return self.run_command(run, 201)
+
+
+class SubmissionFlowApi:
+    """/api/v1/submission/<id>/start and /report (mixed into SubmissionApi)."""
+
+    @expose("/<int:pk>/start", methods=["POST"])
+    @protect()
+    @safe
+    def start(self, pk):
+        sub = self.datamodel.get(pk)
+        if sub is None:
+            return self.response_404()
+        return self.run_command(lambda: flow.start_submission(sub, g.user, self.json_body().get("note"))
+                                or {"result": {"status": sub.status}})
+
+    @expose("/<int:pk>/report", methods=["POST"])
+    @protect()
+    @safe
+    def report(self, pk):
+        sub = self.datamodel.get(pk)
+        if sub is None:
+            return self.response_404()
+
+        def run():
+            body = self.json_body()
+            flow.report_submission(sub, g.user, on=body.get("reported_on"), result=body.get("result"))
+            return {"result": {"status": sub.status, "reported_on": sub.reported_on.isoformat()}}
+        return self.run_command(run)
+
 
 
 class ClueFlowApi:
@@ -484,5 +609,5 @@ class TransferReceiptApi(XctModelRestApi):
 
 
 SCREENS = [(TransferReceiptView, "接收的移送线索", "六、成果运用", "fa-inbox")]
-HIDDEN = [ClueFlowView, TransferFlowView]
+HIDDEN = [ClueFlowView, TransferFlowView, PetitionFlowView, SubmissionFlowView]
 APIS = [TransferReceiptApi]

@@ -12,7 +12,7 @@ from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
 from app.commands import CommandError
-from app.commands.clues import build_transfers, clue_write_problem
+from app.commands.clues import build_transfers, clue_from_petition, clue_write_problem
 from app.commands.routing import route_clue
 from app.extensions import db
 from app.permissions import READ, WRITE
@@ -35,7 +35,7 @@ from schema import (
 )
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
-from .disposal import ClueFlowApi, clue_page
+from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
 
 CATEGORY = "三、实施巡察"
 STAMPS = ["created_at", "updated_at"]
@@ -166,9 +166,22 @@ class PetitionView(XctModelView):
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期",
                      "attachments": "信访材料"}
     item_rule = staticmethod(triage_problem)
+    show_template = "xct/petition_show.html"
+
+    @action("to_clue", "登记为问题线索", None, "fa-flag", multiple=False)
+    def to_clue(self, item):
+        try:
+            clue = clue_from_petition(item, g.user)
+            db.session.commit()
+        except CommandError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for("PetitionView.show", pk=item.id))
+        flash("已登记问题线索，请补充类别、被反映人等", "success")
+        return redirect(url_for("ClueView.edit", pk=clue.id))
 
 
-class PetitionApi(XctModelRestApi):
+class PetitionApi(PetitionFlowApi, XctModelRestApi):
     resource_name = "petition"
     datamodel = XctSQLAInterface(Petition)
     list_columns = ["id", "inspection.id", "code", "channel", "received_on", "is_anonymous", "subject_name",
@@ -178,6 +191,7 @@ class PetitionApi(XctModelRestApi):
     add_columns = edit_columns = PetitionView._fields
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
     item_rule = staticmethod(triage_problem)
+    method_permission_name = {**XctModelRestApi.method_permission_name, "attachment": WRITE, "clue": WRITE}
 
 
 # ---------------------------------------------------------------- 个别谈话

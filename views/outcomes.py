@@ -8,7 +8,7 @@ from schema import Rectification, RectificationItem, Submission, Supervision, Tr
 from schema.enums import RECTIFICATION_PHASES
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
-from .disposal import TransferFlowApi
+from .disposal import SubmissionFlowApi, TransferFlowApi, submission_moves
 from .fields import choice_field, with_blank
 
 OUTCOMES = "六、成果运用"
@@ -115,11 +115,13 @@ class TransferApi(TransferFlowApi, XctModelRestApi):
 
 
 class SubmissionView(XctModelView):
+    """提交类 (六（三）): 党委办公室 follows each one to its report (D11); status moves are the page's steps."""
+
     datamodel = XctSQLAInterface(Submission)
+    show_template = "xct/submission_show.html"
     list_columns = ["title", "round", "inspection", "department", "received_on", "status", "is_good_practice"]
-    _fields = ["round", "inspection", "title", "summary", "department", "is_good_practice", "received_on", "status",
-               "reported_on", "result"]
-    show_columns = _fields + STAMPS
+    _fields = ["round", "inspection", "title", "summary", "department", "is_good_practice", "received_on"]
+    show_columns = _fields + ["clues", "status", "reported_on", "result"] + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["title", "round", "department", "is_good_practice", "received_on", "status", "reported_on"]
     order_columns = ["title", "received_on", "status", "reported_on"]
@@ -127,15 +129,22 @@ class SubmissionView(XctModelView):
                      "reported_on": "工作情况报领导小组日期"}
     formatters_columns = {"department": with_blank("学校党委")}
 
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            kwargs["moves"] = submission_moves(self.datamodel.get(int(kwargs["pk"])))
+        return super().render_template(template, **kwargs)
 
-class SubmissionApi(XctModelRestApi):
+
+class SubmissionApi(SubmissionFlowApi, XctModelRestApi):
     resource_name = "submission"
     datamodel = XctSQLAInterface(Submission)
     list_columns = ["id", "round.id", "round.name", "inspection.id", "title", "department.id", "department.name",
                     "is_good_practice", "received_on", "status", "reported_on"]
-    show_columns = list_columns + ["summary", "result"] + STAMPS
+    show_columns = list_columns + ["summary", "result", "clues.id"] + STAMPS
     add_columns = edit_columns = SubmissionView._fields
-    label_columns = {"department": "提交对象", "result": "办理结果", "reported_on": "工作情况报领导小组日期"}
+    label_columns = {"department": "提交对象", "result": "办理结果", "reported_on": "工作情况报领导小组日期",
+                     "clues.id": "问题线索编号"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "start": WRITE, "report": WRITE}
 
 
 # ---------------------------------------------------------------- 督查督办

@@ -17,7 +17,18 @@ from app.exports.transfer_list import transfer_list_xlsx
 from app.extensions import db
 from app.rules import transfer as package
 from app.storage import store
-from schema import Clue, ClueExhibit, ImmediateFix, RectificationItem, Submission, Transfer, Unit
+from schema import (
+    Clue,
+    ClueExhibit,
+    Document,
+    ImmediateFix,
+    Petition,
+    RectificationItem,
+    StatusEvent,
+    Submission,
+    Transfer,
+    Unit,
+)
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 from schema.transfer import transfer_clue
 
@@ -272,6 +283,48 @@ def report_back(transfer: Transfer, user, *, on) -> None:
     transfer.reported_on = on
     for clue in transfer.clues:
         move(clue, "已办结", user, f"{transfer.handling}：{transfer.result[:100]}")
+
+
+# ---------------------------------------------------------------------------------------------- submissions
+
+
+def start_submission(sub: Submission, user, note: str | None = None) -> None:
+    """已提交 → 办理中 (六（三）, 七（三） 提交类由党委办公室督办)."""
+    move(sub, "办理中", user, note)
+
+
+def report_submission(sub: Submission, user, *, on, result: str | None) -> None:
+    """办理中 → 已报告: the department's 工作情况 to the leading group within 3 months (D11)."""
+    on = _day(on, "reported_on", "报告日期")
+    result = _text(result, "result", "办理结果", 5000)
+    if sub.received_on is not None and on < sub.received_on:
+        raise CommandError(f"报告日期不能早于接收日期 {sub.received_on.isoformat()}", "reported_on")
+    move(sub, "已报告", user, result[:200])
+    sub.reported_on, sub.result = on, result
+
+
+# ---------------------------------------------------------------------------------------------- petitions
+
+
+def attach_to_petition(petition: Petition, user, *, data: bytes, filename: str) -> Document:
+    """A letter, scan or note of a petition (附件11), kept confidential with the inspection's records."""
+    doc = store(data, filename, title=f"信访材料 {petition.code or petition.id}", inspection_id=petition.inspection_id,
+                is_confidential=True, uploaded_by=actor_name(user))
+    petition.attachments.append(doc)
+    return doc
+
+
+def clue_from_petition(petition: Petition, user) -> Clue:
+    """三（三）4 "将问题线索分类别进行移送": a clue registered from the petition, keeping the link to it."""
+    if petition.triage in ("不属受理范围", "重复"):
+        raise CommandError(f"分流为「{petition.triage}」的信访件不登记问题线索", "triage")
+    clue = Clue(inspection_id=petition.inspection_id, source="信访", petition=petition, category="其他",
+                summary=petition.summary, status="登记")
+    db.session.add(clue)
+    db.session.flush()
+    db.session.add(StatusEvent(entity="clue", entity_id=clue.id, field="status", to_value="登记",
+                               actor=actor_name(user), note=f"由信访件 {petition.code or petition.id} 登记"))
+    return clue
 
 
 # ---------------------------------------------------------------------------------------------- plain writes
