@@ -345,3 +345,24 @@ def test_party_office_follows_a_submission_to_its_report(world):
     new = one(app, sa.select(m.Submission.id).where(m.Submission.status == "已提交"))
     refused = client.post(f"/api/v1/submission/{new}/start", json={}, headers=h("zuyuan"))
     assert refused.status_code == 403
+
+
+def test_a_sent_batch_keeps_its_department(world):
+    app, client, h = world
+    sent = one(app, sa.select(m.Transfer.id).join(m.Unit, m.Unit.id == m.Transfer.department_id)
+               .where(m.Unit.name == "纪委监察室", m.Transfer.transferred_on.is_not(None)))
+    resp = client.put(f"/api/v1/transfer/{sent}", json={"department": unit_id(app, "审计室")}, headers=h("office"))
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"department"}
+    assert one(app, sa.select(m.Transfer.department_id).where(m.Transfer.id == sent)) == unit_id(app, "纪委监察室")
+    assert client.put(f"/api/v1/transfer/{sent}", json={"doc_no": "校巡移〔2026〕1号（补）"},
+                      headers=h("office")).status_code == 200
+
+
+def test_a_submission_addressee_must_exist(world):
+    app, client, h = world
+    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).where(m.Unit.name == "党委学生工作部"))
+    cid = client.post("/api/v1/clue/", headers=h("zuyuan"), json={
+        "inspection": insp, "source": "其他", "category": "其他", "summary": "提交对象测试"}).json["id"]
+    resp = client.post(f"/api/v1/clue/{cid}/propose", headers=h("zuyuan"),
+                       json={"disposal": "提交类", "department": 999999, "reason": "普遍性问题"})
+    assert resp.status_code == 422 and resp.json["errors"].keys() == {"department"}

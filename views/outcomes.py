@@ -91,6 +91,7 @@ class TransferView(XctModelView):
     label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索",
                      "stage": "进度"}
     formatters_columns = {"handling": with_blank("")}
+    item_rule = staticmethod(transfer_write_problem)
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:

@@ -90,6 +90,8 @@ def propose(clue: Clue, user, *, disposal: str | None = None, department_id: int
         _receiving(department_id)
     elif disposal in UNIT_DISPOSALS:
         department_id = clue.inspection.unit_id
+    elif department_id is not None and (not isinstance(department_id, int) or db.session.get(Unit, department_id) is None):
+        raise CommandError("「提交对象」不存在（留空为学校党委）", "department")
     departs = disposal != (route.disposal or "移送类") or (
         route.department_id is not None and department_id != route.department_id)
     if departs and not reason:
@@ -348,6 +350,13 @@ def transfer_write_problem(transfer: Transfer) -> tuple[str, str] | None:
     """A transfer written as a record may carry a 移送日期 only if every clue's package is complete (六（二）2)."""
     if transfer.transferred_on is None:
         return None
+    state = sa.inspect(transfer)
+    if state.persistent:
+        sent = state.attrs.transferred_on.history
+        was_sent = any(sent.deleted) if sent.has_changes() else True
+        moved = state.attrs.department.history.has_changes() or state.attrs.department_id.history.has_changes()
+        if was_sent and moved:
+            return "department", "已移送的批次不能改变接收部门"
     lacking = [f"线索 {label(c)} 缺少{'、'.join(missing_items)}" for c in transfer.clues
                if (missing_items := package.missing_items(package_of(c)))]
     if not transfer.clues:
