@@ -14,7 +14,7 @@ from .transfer import RoutingRule, Submission, Transfer
 from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification
 from .document import Document, DocumentTemplate
-from .history import StatusEvent
+from .history import ChangeLog, ReadLog, StatusEvent
 
 __all__ = [
     "Model", "Unit", "Person", "AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "TeamMember",
@@ -24,4 +24,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
+    "ChangeLog", "ReadLog",
 ]

@@ -5,10 +5,14 @@ Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
 
 from __future__ import annotations
 
+from flask import abort, g, request
 from flask_appbuilder import expose
 from flask_appbuilder.api import safe
-from flask_appbuilder.security.decorators import protect
+from flask_appbuilder.security.decorators import has_access, protect
 
+from app.audit import API, PAGE
+from app.commands import CommandError
+from app.commands.identity import REASON_MAX, reveal_identity
 from app.commands.routing import route_clue
 from app.permissions import READ
 from schema import (
@@ -159,6 +163,27 @@ class PetitionView(XctModelView):
     search_columns = ["code", "channel", "received_on", "is_anonymous", "subject_name", "triage"]
     order_columns = ["code", "channel", "received_on", "triage"]
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+    show_template = "xct/petition_show.html"
+    # Reading the identity is a read of the petition: the scope answers 404, the rule in app.commands.identity 403.
+    method_permission_name = {**XctModelView.method_permission_name, "identity": READ}
+
+    @expose("/identity/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def identity(self, pk):
+        """查看信访人身份: a reason, then the identity on this page only."""
+        petition = self.datamodel.get(pk)
+        if petition is None:
+            abort(404)
+        reason, error, identity = request.form.get("reason", ""), None, None
+        if request.method == "POST":
+            try:
+                identity = reveal_identity(petition, g.user, reason, PAGE)
+            except CommandError as exc:
+                if exc.status == 403:
+                    abort(403)
+                error = exc.message
+        return self.render_template("xct/identity.html", petition=petition, reason=reason, error=error,
+                                    identity=identity, reason_max=REASON_MAX, title="查看信访人身份")
 
 
 class PetitionApi(XctModelRestApi):
@@ -170,6 +195,22 @@ class PetitionApi(XctModelRestApi):
                                    "triage_reason", "duplicate_of.id"] + STAMPS
     add_columns = edit_columns = PetitionView._fields
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "identity": READ}
+
+    @expose("/<int:pk>/identity", methods=["POST"])
+    @protect()
+    @safe
+    def identity(self, pk):
+        """查看信访人身份: {"reason": ...} → the identity, with the reading recorded."""
+        petition = self.datamodel.get(pk, self._base_filters)
+        if petition is None:
+            return self.response_404()
+        payload = request.get_json(silent=True)
+        reason = payload.get("reason") if isinstance(payload, dict) else None
+        try:
+            return self.response(200, result=reveal_identity(petition, g.user, reason, API))
+        except CommandError as exc:
+            return self.response(exc.status, message=exc.message)
 
 
 # ---------------------------------------------------------------- 个别谈话

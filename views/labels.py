@@ -83,7 +83,7 @@ MODEL_NOUNS = {
     "Transfer": "移送", "Submission": "提交事项", "ArchiveVolume": "档案案卷", "ArchiveItem": "归档材料",
     "DestructionRecord": "材料销毁记录", "CalendarDay": "工作日历", "DeadlineRule": "期限规则",
     "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",
-    "Deadline": "期限", "Notification": "通知",
+    "Deadline": "期限", "Notification": "通知", "ChangeLog": "变更记录", "ReadLog": "查阅记录",
 }
 
 
