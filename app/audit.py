@@ -132,7 +132,7 @@ def _references(mapper) -> dict[str, object]:
     return refs
 
 
-def _target(session: Session, rel, state, key: str, pk):
+def _target(session: Session, rel, state, pk):
     """The related record of a FK value: the loaded relation when it matches, else from the identity map/database."""
     if pk is None:
         return None
@@ -167,18 +167,15 @@ def _changes(session: Session, obj, operation: str) -> dict[str, list]:
             changes[key] = [MASK if old else old, MASK if new else new]
         elif key in refs:
             rel = refs[key]
-            changes[rel.key] = [_ref(_target(session, rel, state, key, old)), _ref(_target(session, rel, state, key, new))]
+            changes[rel.key] = [_ref(_target(session, rel, state, v)) for v in (old, new)]
         else:
             changes[key] = [_json(old), _json(new)]
+    # Many-to-one relations are covered by their FK column (set through the relation, the flush moves the column
+    # and its history before after_flush); one-to-many ones by the children's own rows.
     for rel in mapper.relationships:
-        if rel.viewonly or rel.direction not in (MANYTOONE, MANYTOMANY):
+        if rel.viewonly or rel.direction is not MANYTOMANY:
             continue
         hist = state.attrs[rel.key].history
-        if rel.direction is MANYTOONE:
-            # Set through the relation, the FK column moves during the flush without history of its own.
-            if operation == UPDATED and hist.added:
-                changes[rel.key] = [_ref(hist.deleted[0] if hist.deleted else None), _ref(hist.added[0])]
-            continue
         if operation == UPDATED and (hist.added or hist.deleted):
             before = [*hist.unchanged, *hist.deleted]
             after = [*hist.unchanged, *hist.added]

@@ -86,12 +86,13 @@ def test_petitioner_identity_hidden_on_every_path(app, client, login, tokens):
     assert names
     login("office")
     pk = _team_petition(app, "zuzhang")
+    inspection = _scalar(app, "SELECT inspection_id FROM petition WHERE id = :p", p=pk)
     pages = [client.get("/petitionview/list/"), client.get(f"/petitionview/show/{pk}"),
-             client.get(f"/petitionview/edit/{pk}"), client.get(f"/inspectionview/show/{_scalar(app, 'SELECT inspection_id FROM petition WHERE id = :p', p=pk)}"),
+             client.get(f"/petitionview/edit/{pk}"), client.get(f"/inspectionview/show/{inspection}"),
              client.get("/api/v1/petition/?q=(page_size:100)", headers=tokens("office")),
              client.get(f"/api/v1/petition/{pk}", headers=tokens("office")),
              client.get(f"/api/v1/petition/{pk}?q=(columns:!(petitioner_name))", headers=tokens("office")),
-             client.get(f"/api/v1/change_log/?q=(page_size:100)", headers=tokens("office"))]
+             client.get("/api/v1/change_log/?q=(page_size:100)", headers=tokens("office"))]
     for resp in pages:
         text = resp.get_data(as_text=True)
         assert resp.status_code == 200, resp.request.path
@@ -123,9 +124,9 @@ def test_screen_edit_left_blank_keeps_the_identity(app, client, login):
     with app.app_context():
         p = _db().session.get(m.Petition, pk)
         before = p.petitioner_name
-        data = {"inspection": p.inspection_id, "code": p.code, "channel": p.channel, "received_on": p.received_on.isoformat(),
-                "petitioner_name": "", "petitioner_contact": "", "subject_name": p.subject_name or "",
-                "summary": "屏幕编辑：身份留空", "triage": p.triage}
+        data = {"inspection": p.inspection_id, "code": p.code, "channel": p.channel,
+                "received_on": p.received_on.isoformat(), "petitioner_name": "", "petitioner_contact": "",
+                "subject_name": p.subject_name or "", "summary": "屏幕编辑：身份留空", "triage": p.triage}
     login("office")
     assert before not in client.get(f"/petitionview/edit/{pk}").get_data(as_text=True)
     resp = client.post(f"/petitionview/edit/{pk}", data=data)
@@ -184,3 +185,13 @@ def test_read_log_screen(app, client, login, tokens):
     login("office")
     page = client.get(f"/readlogview/list/?_flt_0_actor=admin&_flt_0_entity_id={pk}")
     assert page.status_code == 200 and "接口" in page.get_data(as_text=True)
+
+
+def test_reading_a_change_of_a_talk_is_reading_the_talk(app, client, login, tokens):
+    pk = _scalar(app, "SELECT min(id) FROM talk")
+    change = _scalar(app, "SELECT min(id) FROM change_log WHERE entity = 'talk' AND entity_id = :p", p=pk)
+    start = _last_read_id(app)
+    login("office")
+    assert client.get(f"/changelogview/show/{change}").status_code == 200
+    assert client.get(f"/api/v1/change_log/{change}", headers=tokens("office")).status_code == 200
+    assert [(r.actor, r.channel) for r in _reads(app, "talk", pk, start)] == [("office", "页面"), ("office", "接口")]

@@ -7,16 +7,34 @@ that record's own page (XctModelView's 历史 tab), to whoever may open that pag
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import DatePickerWidget
+from flask_appbuilder.security.decorators import has_access
 from markupsafe import Markup, escape
 from wtforms import DateField
 
+from app.audit import API, PAGE, READ_LOGGED, record_read
 from schema import ChangeLog, ReadLog
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, describe_changes
 from .settings import TABLE_NOUNS
 
 CATEGORY = "系统设置"
+CONFIDENTIAL_TABLES = {model.__tablename__: model for model in READ_LOGGED}
+
+
+def record_changes_read(session, change_ids, channel: str) -> None:
+    """Reading a change of a talk, petition, clue or material (its old and new values) is reading that record."""
+    by_model = defaultdict(list)
+    rows = session.execute(sa.select(ChangeLog.entity, ChangeLog.entity_id).where(ChangeLog.id.in_(list(change_ids)),
+                                                                                ChangeLog.entity.in_(CONFIDENTIAL_TABLES)))
+    for entity, entity_id in rows:
+        by_model[CONFIDENTIAL_TABLES[entity]].append(entity_id)
+    for model, ids in by_model.items():
+        record_read(model, ids, channel)
 
 
 def changes_table(changes: dict) -> Markup:
@@ -45,6 +63,13 @@ class ChangeLogView(XctModelView):
                      "operation": "操作"}
     formatters_columns = {"entity": lambda v: TABLE_NOUNS.get(v, v), "changes": changes_table}
 
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        page = super().show(pk)  # 404 when there is no such row
+        record_changes_read(self.datamodel.session, [int(pk)], PAGE)
+        return page
+
 
 class ReadLogView(XctModelView):
     datamodel = XctSQLAInterface(ReadLog)
@@ -68,6 +93,18 @@ class ChangeLogApi(XctModelRestApi):
     base_order = ("id", "desc")
     list_columns = show_columns = ["id", "at", "actor", "remote_addr", "entity", "entity_id", "entity_label",
                                    "operation", "changes"]
+
+    def get_headless(self, pk, **kwargs):
+        resp = super().get_headless(pk, **kwargs)
+        if resp.status_code == 200:
+            record_changes_read(self.datamodel.session, [pk], API)
+        return resp
+
+    def get_list_headless(self, **kwargs):
+        resp = super().get_list_headless(**kwargs)
+        if resp.status_code == 200:
+            record_changes_read(self.datamodel.session, resp.json.get("ids") or [], API)
+        return resp
 
 
 class ReadLogApi(XctModelRestApi):
