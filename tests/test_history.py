@@ -169,3 +169,15 @@ def test_change_log_screen_for_office_only(app, client, login, user, allowed):
         assert page.status_code == 200 and "演示数据" in page.get_data(as_text=True)
     else:
         assert page.status_code in (302, 403)
+
+
+def test_calendar_import_is_recorded(app):
+    from app.audit import acting_as
+    from app.commands.calendar_import import Row, apply_import
+
+    pk = _first_id(app, m.CalendarDay, m.CalendarDay.note.is_(None), m.CalendarDay.is_workday.is_(True))
+    with app.app_context(), acting_as("导入测试"):
+        day = _db().session.get(m.CalendarDay, pk).day
+        assert apply_import([Row(day, False, "导入测试调休", line=2)])["updated"] == 1
+    last = _history(app, "calendar_day", pk)[-1]
+    assert (last.actor, last.changes) == ("导入测试", {"is_workday": [True, False], "note": [None, "导入测试调休"]})

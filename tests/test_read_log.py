@@ -167,6 +167,14 @@ def test_reveal_on_screen(app, client, login):
     assert name not in client.get(f"/petitionview/show/{pk}").get_data(as_text=True)  # for that page only
 
 
+def test_screen_offers_the_reveal_only_to_who_may(app, client, login):
+    pk = _team_petition(app, "zuyuan")
+    login("zuyuan")
+    assert f"/petitionview/identity/{pk}" not in client.get(f"/petitionview/show/{pk}").get_data(as_text=True)
+    assert client.get(f"/petitionview/identity/{pk}").status_code == 403
+    assert client.post(f"/petitionview/identity/{pk}", data={"reason": "想看看"}).status_code == 403
+
+
 def test_who_may_reveal(app, client, tokens):
     own = _team_petition(app, "zuyuan")
     other = _scalar(app, f"SELECT min(id) FROM petition WHERE inspection_id NOT IN ({TEAM_INSPECTIONS})", u="zuyuan")

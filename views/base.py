@@ -134,7 +134,8 @@ class XctSQLAInterface(SQLAInterface):
 
 
 class XctModelView(ModelView):
-    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages."""
+    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, a 历史
+    tab on every show page, reads of confidential records logged (app.audit), a petitioner's identity masked."""
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
     page_size = 25
@@ -299,7 +300,8 @@ def _dotted_label(col: str, labels: dict[str, str]) -> str:
 
 
 class XctModelRestApi(ModelRestApi):
-    """A REST resource in FAB's style: stable default order, read/write permissions, Chinese errors (API.md)."""
+    """A REST resource in FAB's style: stable default order, read/write permissions, Chinese errors (API.md);
+    reads of confidential records logged and a petitioner's identity masked, as on the screens."""
 
     method_permission_name = API_METHOD_PERMISSIONS
     allow_browser_login = True
@@ -505,7 +507,7 @@ _VALIDATION_TEXTS = [  # marshmallow 3 / marshmallow-sqlalchemy / FAB messages �
     (r"Related record (\S+) not found\.", r"关联记录（id \1）不存在"),
     (r"Already exists\.?", "已存在"),
 ]
-_VALIDATION_RES = [(re.compile(p + r"\Z", re.DOTALL), zh) for p, zh in _VALIDATION_TEXTS]
+_VALIDATION_RES = [(re.compile(p + r"\Z", re.S), zh) for p, zh in _VALIDATION_TEXTS]
 
 _API_MESSAGES = [  # FAB's own REST messages → Chinese
     (r"Request is not JSON", "请求体必须是 JSON（Content-Type: application/json）"),
@@ -519,7 +521,7 @@ _API_MESSAGES = [  # FAB's own REST messages → Chinese
     (r"Arguments are not correct", "请求参数有误"),
     (r"Could not process entity", "数据不符合规则"),
 ]
-_API_RES = [(re.compile(p + r"\Z", re.DOTALL), zh) for p, zh in _API_MESSAGES]
+_API_RES = [(re.compile(p + r"\Z", re.S), zh) for p, zh in _API_MESSAGES]
 
 
 def flatten_messages(texts) -> list[str]:

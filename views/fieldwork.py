@@ -12,7 +12,7 @@ from flask_appbuilder.security.decorators import has_access, protect
 
 from app.audit import API, PAGE
 from app.commands import CommandError
-from app.commands.identity import REASON_MAX, reveal_identity
+from app.commands.identity import REASON_MAX, may_reveal, reveal_identity
 from app.commands.routing import route_clue
 from app.permissions import READ
 from schema import (
@@ -174,16 +174,22 @@ class PetitionView(XctModelView):
         petition = self.datamodel.get(pk)
         if petition is None:
             abort(404)
+        if not may_reveal(g.user, petition):
+            abort(403)
         reason, error, identity = request.form.get("reason", ""), None, None
         if request.method == "POST":
             try:
                 identity = reveal_identity(petition, g.user, reason, PAGE)
             except CommandError as exc:
-                if exc.status == 403:
-                    abort(403)
                 error = exc.message
         return self.render_template("xct/identity.html", petition=petition, reason=reason, error=error,
                                     identity=identity, reason_max=REASON_MAX, title="查看信访人身份")
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            petition = self.datamodel.get(kwargs["pk"])
+            kwargs["can_reveal"] = petition is not None and may_reveal(g.user, petition)
+        return super().render_template(template, **kwargs)
 
 
 class PetitionApi(XctModelRestApi):
