@@ -38,9 +38,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
         register_views(appbuilder)
 
+    from .audit import register as register_audit
     from .cli import register_cli
     from .web import register_web
 
+    register_audit(app)
     register_cli(app)
     register_web(app)
     return app

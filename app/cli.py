@@ -42,10 +42,12 @@ def register_cli(app: Flask) -> None:
         """重新计算全部巡察、移送和提交事项的期限，并向责任人发送提醒（与每日任务相同）。"""
         import time
 
+        from app.audit import acting_as
         from app.commands.deadlines import scan
 
         started = time.perf_counter()
-        counts = scan(today.date() if today else None)
+        with acting_as("命令行：期限扫描"):
+            counts = scan(today.date() if today else None)
         labels = {"pending": "未到期", "due_soon": "即将到期", "overdue": "已逾期", "done": "已完成",
                   "unknown_calendar": "日历未知", "notifications": "新通知"}
         click.echo("期限扫描完成（%.1f 秒）：" % (time.perf_counter() - started)

@@ -36,6 +36,8 @@ OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt",
             "Deadline")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
 SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
+# The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
+AUDIT = ("ChangeLog", "ReadLog")
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
 
 
@@ -53,7 +55,7 @@ _TEAM_COMMON = {
 # role → {resource: read|write}. Admin is not listed: it holds every permission there is.
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     "LeadingGroup": _grant(READ, BUSINESS, SETTINGS),
-    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS), "RoutingRule": WRITE},
+    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT), "RoutingRule": WRITE},
     "TeamLeader": _TEAM_COMMON,
     "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
     "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "ClueExhibit", "Document", "Deadline", "Transfer")),

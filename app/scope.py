@@ -36,6 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from schema import (
     ArchiveItem,
     ArchiveVolume,
+    ChangeLog,
     Clue,
     ClueExhibit,
     CustodyEvent,
@@ -47,6 +48,7 @@ from schema import (
     Material,
     Meeting,
     Person,
+    ReadLog,
     Round,
     Speech,
     StatusEvent,
@@ -82,7 +84,7 @@ PARENT_LINKS: dict[type, tuple[str, type]] = {
 # Models scoped although they do not belong to one inspection: the team structure, and the status history
 # (which names records of every kind, so only the unrestricted roles read it).
 TEAM_MODELS = (Round, Team, TeamMember)
-HISTORY_MODELS = (StatusEvent,)
+HISTORY_MODELS = (StatusEvent, ChangeLog, ReadLog)
 
 
 def _sub(stmt: sa.Select) -> sa.Select:

@@ -9,6 +9,7 @@ from flask import current_app
 from . import in_app, queue
 
 SCAN_AT = time(2, 0)  # local time of the daily run
+ACTOR = "系统任务：期限扫描"  # who the change history names for what the scan writes
 
 
 def _job_id(day: date) -> str:
@@ -21,10 +22,12 @@ def scan_job(day: str | None = None) -> dict[str, int]:
 
     Idempotent: run twice for one day it writes the same rows and no second notification.
     """
+    from app.audit import acting_as
     from app.commands.deadlines import scan
 
     today = date.fromisoformat(day) if day else date.today()
-    counts = scan(today)
+    with acting_as(ACTOR):
+        counts = scan(today)
     schedule_next(today + timedelta(days=1))
     return counts
 

@@ -4,7 +4,7 @@ from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
 from .base import Model
 from .document import Document, DocumentTemplate
 from .fieldwork import Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Petition, Talk, UrgentReport, Visit
-from .history import StatusEvent
+from .history import ChangeLog, ReadLog, StatusEvent
 from .inspection import (
     Announcement,
     Briefing,
@@ -33,5 +33,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
-    "StatusTransition",
+    "StatusTransition", "ChangeLog", "ReadLog",
 ]

@@ -51,8 +51,9 @@ class Petition(Timestamps, Model):
     channel: Mapped[str] = mapped_column(choice("petition_channel", PETITION_CHANNELS), nullable=False, index=True)
     received_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     is_anonymous: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
-    petitioner_name: Mapped[str | None] = mapped_column(sa.String(50))
-    petitioner_contact: Mapped[str | None] = mapped_column(sa.String(100))
+    # The petitioner's identity: hidden on every path unless revealed with a recorded reason (app.audit.identity_columns).
+    petitioner_name: Mapped[str | None] = mapped_column(sa.String(50), info={"identity": True})
+    petitioner_contact: Mapped[str | None] = mapped_column(sa.String(100), info={"identity": True})
     subject_name: Mapped[str | None] = mapped_column(sa.String(100))  # 被反映人
     summary: Mapped[str] = mapped_column(sa.Text, nullable=False)
     registered_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")

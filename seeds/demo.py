@@ -16,6 +16,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.audit import acting_as
 from app.extensions import db
 from app.permissions import ROLES
 from schema import AnnualPlan, Model
@@ -25,6 +26,7 @@ DEMO_PASSWORD = "XunCha@2026"  # two capitals, a special character, digits, ≥ 
 DEMO_YEAR = 2026
 PLAN_TITLE = "2026年度巡察工作计划"
 EMAIL_DOMAIN = "demo.xct.edu.cn"
+ACTOR = "演示数据"  # who the change history names for the demo records
 
 # login → (role, name of the Person who is this user)
 DEMO_USERS = {
@@ -71,8 +73,9 @@ def load_demo() -> dict[str, int]:
     try:
         from seeds.demo_builder import DemoBuilder
 
-        DemoBuilder(sm).build()
-        db.session.commit()
+        with acting_as(ACTOR):
+            DemoBuilder(sm).build()
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise

@@ -366,3 +366,23 @@ def test_a_submission_addressee_must_exist(world):
     resp = client.post(f"/api/v1/clue/{cid}/propose", headers=h("zuyuan"),
                        json={"disposal": "提交类", "department": 999999, "reason": "普遍性问题"})
     assert resp.status_code == 422 and resp.json["errors"].keys() == {"department"}
+
+
+def test_downloading_a_package_file_is_a_read_of_its_clue(world):
+    app, client, h = world
+    from app.extensions import db
+
+    cid = clue_id(app, "XS2026-01-001")
+    with app.app_context():
+        doc = db.session.scalars(sa.select(m.ClueExhibit.document_id).where(
+            m.ClueExhibit.clue_id == cid, m.ClueExhibit.document_id.is_not(None))).first()
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(m.ReadLog).where(
+            m.ReadLog.entity == "clue", m.ReadLog.entity_id == cid, m.ReadLog.channel == "下载"))
+    assert client.get(f"/api/v1/document/{doc}/file", headers=h("jiwei")).status_code == 200
+    with app.app_context():
+        row = db.session.scalars(sa.select(m.ReadLog).where(
+            m.ReadLog.entity == "clue", m.ReadLog.entity_id == cid, m.ReadLog.channel == "下载")
+            .order_by(m.ReadLog.id.desc())).first()
+        after = db.session.scalar(sa.select(sa.func.count()).select_from(m.ReadLog).where(
+            m.ReadLog.entity == "clue", m.ReadLog.entity_id == cid, m.ReadLog.channel == "下载"))
+    assert after == before + 1 and row.actor == "jiwei"

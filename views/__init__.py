@@ -18,7 +18,7 @@ CATEGORIES = (
     ("系统设置", "fa-cogs"),
 )
 MODULES = ("deadlines", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "archive", "settings",
-           "calendar_import")
+           "calendar_import", "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

@@ -7,6 +7,8 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
+from app.audit import DOWNLOAD, record_read
+from app.commands.clues import records_in
 from app.permissions import READ
 from app.storage import content_disposition, storage_path
 from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
@@ -85,6 +87,8 @@ def send_document(doc: Document | None):
     path = storage_path(doc.storage_name) if doc is not None else None
     if path is None or not path.is_file():
         abort(404)
+    for model, ids in records_in(doc).items():
+        record_read(model, ids, DOWNLOAD)
     response = send_file(path, mimetype=doc.content_type or "application/octet-stream", max_age=0)
     response.headers["Content-Disposition"] = content_disposition(doc.original_name)
     response.headers["X-Content-SHA256"] = doc.sha256

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request
 from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from marshmallow import validate
 from marshmallow_sqlalchemy.fields import Related, RelatedList
@@ -17,10 +19,12 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import StopValidation, ValidationError
 
+from app.audit import API, MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
+from schema import ChangeLog
 
 from .labels import LABELS, MODEL_NOUNS
 
@@ -41,6 +45,30 @@ def blank_none(value) -> str:
     if isinstance(value, (list, tuple, set)):
         return "、".join(map(str, value))
     return "" if value is None else str(value)
+
+
+def masked(value) -> str:
+    """A petitioner's identity as every screen shows it until revealed (app.audit.identity_columns)."""
+    return MASK if value else ""
+
+
+def _change_text(value) -> str:
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, dict):
+        return str(value.get("text") or f"#{value.get('id')}")
+    if isinstance(value, list):
+        return "、".join(_change_text(v) for v in value)
+    if isinstance(value, bool):
+        return yes_no(value)
+    return str(value)
+
+
+def describe_changes(changes: dict, labels: dict | None = None) -> list[dict[str, str]]:
+    """A change-history row's fields as [{"field", "old", "new"}]: Chinese labels, readable values."""
+    labels = labels or LABELS
+    return [{"field": str(labels.get(k) or LABELS.get(k, k)), "old": _change_text(old), "new": _change_text(new)}
+            for k, (old, new) in (changes or {}).items()]
 
 
 def _enum_pre_validate(self, form):
@@ -116,7 +144,8 @@ def check_item_rule(view, item) -> None:
 
 
 class XctModelView(ModelView):
-    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages."""
+    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, a 历史
+    tab on every show page, reads of confidential records logged (app.audit), a petitioner's identity masked."""
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
     page_size = 25
@@ -126,6 +155,9 @@ class XctModelView(ModelView):
     exclude_route_methods = {"download"}
     # Timestamps are kept by the database layer, never typed in.
     add_exclude_columns = edit_exclude_columns = ["created_at", "updated_at"]
+    # FAB's show page with one more tab: the record's change history (newest first).
+    show_template = "xct/show.html"
+    history_limit = 200
 
     def __init__(self, **kwargs):
         if self.class_permission_name is None:
@@ -138,11 +170,14 @@ class XctModelView(ModelView):
         self.edit_title = self.edit_title or f"编辑{noun}"
         self._checkboxes_for_required_booleans()
         self._integer_ranges()
+        self.identity_columns = identity_columns(self.datamodel.obj)
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
                 c for c in self.list_columns if c in self.datamodel.list_properties and self.datamodel.is_relation(c)
             )
+        for col in self.identity_columns:
+            self.formatters_columns[col] = masked
         for col in self.list_columns + self.show_columns:
             if col in self.datamodel.list_columns and self.datamodel.is_boolean(col):
                 self.formatters_columns.setdefault(col, yes_no)
@@ -158,6 +193,42 @@ class XctModelView(ModelView):
 
     def pre_update(self, item):
         check_item_rule(self, item)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """FAB's show page (404 outside the scope) with the 历史 tab; reading a confidential record is logged."""
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        record_read(self.datamodel.obj, [pk], PAGE)
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views, history=self.history(pk))
+
+    def history(self, pk) -> list[dict]:
+        """The record's change history for its page; whoever may open the page may read it."""
+        rows = self.datamodel.session.scalars(
+            sa.select(ChangeLog).where(ChangeLog.entity == self.datamodel.obj.__tablename__,
+                                       ChangeLog.entity_id == int(pk))
+            .order_by(ChangeLog.id.desc()).limit(self.history_limit))
+        return [{"at": r.at, "actor": r.actor, "remote_addr": r.remote_addr or "", "operation": r.operation,
+                 "changes": describe_changes(r.changes, self.label_columns)} for r in rows]
+
+    # ---- a petitioner's identity: masked on the page, blank in the edit form, kept when left blank ----
+
+    def prefill_form(self, form, pk):
+        for name in self.identity_columns:
+            if name in form:
+                stored = bool(form[name].data)
+                form[name].data = ""
+                form[name].description = "已隐藏；留空保留原值，填写则替换" if stored else ""
+        super().prefill_form(form, pk)
+
+    def process_form(self, form, is_created):
+        if not is_created:
+            for name in self.identity_columns:
+                if name in form and (form[name].data or "").strip() in ("", MASK):
+                    del form[name]  # populate_obj then leaves the stored value alone
+        super().process_form(form, is_created)
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
@@ -228,10 +299,13 @@ class XctModelView(ModelView):
         page_size = min(page_size, cap)
         if order_column and order_column not in self.order_columns:
             order_column, order_direction = "", ""
-        return super()._get_list_widget(
+        widgets = super()._get_list_widget(
             filters, actions=actions, order_column=order_column, order_direction=order_direction,
             page=page, page_size=page_size, widgets=widgets, **kwargs,
         )
+        # list pages and the related lists of show pages alike: the rows shown of a confidential model are read
+        record_read(self.datamodel.obj, widgets["list"].template_args.get("pks") or [], PAGE)
+        return widgets
 
 
 def _dotted_label(col: str, labels: dict[str, str]) -> str:
@@ -246,7 +320,8 @@ def _dotted_label(col: str, labels: dict[str, str]) -> str:
 
 
 class XctModelRestApi(ModelRestApi):
-    """A REST resource in FAB's style: stable default order, read/write permissions, Chinese errors (API.md)."""
+    """A REST resource in FAB's style: stable default order, read/write permissions, Chinese errors (API.md);
+    reads of confidential records logged and a petitioner's identity masked, as on the screens."""
 
     method_permission_name = API_METHOD_PERMISSIONS
     allow_browser_login = True
@@ -272,7 +347,52 @@ class XctModelRestApi(ModelRestApi):
             if col in dm.list_columns and dm.is_integer(col) and col not in validators:
                 validators[col] = validate.Range(min=INT_MIN, max=INT_MAX)  # beyond it the database fails (a 500)
         self.validators_columns = validators
+        # A petitioner's identity is not a search criterion either: a filter would answer it letter by letter.
+        self.identity_columns = identity_columns(dm.obj)
+        self.search_exclude_columns = [*(self.search_exclude_columns or []), *self.identity_columns]
         super().__init__(**kwargs)
+
+    # ---- reads are logged, a petitioner's identity is masked in every answer ----
+
+    def _mask(self, row) -> None:
+        if isinstance(row, dict):
+            for name in self.identity_columns:
+                if row.get(name):
+                    row[name] = MASK
+
+    def pre_get(self, data):
+        self._mask(data.get("result"))
+
+    def pre_get_list(self, data):
+        for row in data.get("result") or []:
+            self._mask(row)
+
+    def get_headless(self, pk, **kwargs):
+        resp = super().get_headless(pk, **kwargs)
+        if resp.status_code == 200:
+            record_read(self.datamodel.obj, [pk], API)
+        return resp
+
+    def get_list_headless(self, **kwargs):
+        resp = super().get_list_headless(**kwargs)
+        if resp.status_code == 200:
+            record_read(self.datamodel.obj, resp.json.get("ids") or [], API)
+        return resp
+
+    def _masked_write(self, resp):
+        """POST and PUT answer the whole record: mask it. A masked value sent back is "unchanged", not a name."""
+        if not self.identity_columns or resp.status_code not in (200, 201):
+            return resp
+        data = resp.json
+        self._mask(data.get("result"))
+        return self.response(resp.status_code, **data)
+
+    def _drop_masked_input(self) -> None:
+        payload = request.get_json(silent=True)  # the same cached object FAB reads next
+        if isinstance(payload, dict):
+            for name in self.identity_columns:
+                if payload.get(name) == MASK:
+                    del payload[name]
 
     # ---- Chinese answers (API.md): validation errors are 400 naming the field, integrity errors 422 ----
 
@@ -358,7 +478,7 @@ class XctModelRestApi(ModelRestApi):
             if errors:
                 return self._validation_response(errors)
         try:
-            return super().post_headless()
+            return self._masked_write(super().post_headless())
         except CommandError as exc:
             return self.command_error(exc)
 
@@ -367,8 +487,9 @@ class XctModelRestApi(ModelRestApi):
             errors = self._related_errors(self.edit_model_schema)
             if errors:
                 return self._validation_response(errors)
+            self._drop_masked_input()
         try:
-            return super().put_headless(pk)
+            return self._masked_write(super().put_headless(pk))
         except CommandError as exc:
             return self.command_error(exc)
 

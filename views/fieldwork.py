@@ -5,14 +5,16 @@ Talks, petitions, clues and materials are confidential (DOMAIN.md §6).
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
-from flask_appbuilder.security.decorators import protect
+from flask_appbuilder.security.decorators import has_access, protect
 
+from app.audit import API, PAGE
 from app.commands import CommandError
 from app.commands.clues import build_transfers, clue_from_petition, clue_write_problem
+from app.commands.identity import REASON_MAX, may_reveal, reveal_identity
 from app.commands.routing import route_clue
 from app.extensions import db
 from app.permissions import READ, WRITE
@@ -166,7 +168,6 @@ class PetitionView(XctModelView):
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期",
                      "attachments": "信访材料"}
     item_rule = staticmethod(triage_problem)
-    show_template = "xct/petition_show.html"
 
     @action("to_clue", "登记为问题线索", None, "fa-flag", multiple=False)
     def to_clue(self, item):
@@ -179,6 +180,33 @@ class PetitionView(XctModelView):
             return redirect(url_for("PetitionView.show", pk=item.id))
         flash("已登记问题线索，请补充类别、被反映人等", "success")
         return redirect(url_for("ClueView.edit", pk=clue.id))
+    show_template = "xct/petition_show.html"
+    # Reading the identity is a read of the petition: the scope answers 404, the rule in app.commands.identity 403.
+    method_permission_name = {**XctModelView.method_permission_name, "identity": READ}
+
+    @expose("/identity/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def identity(self, pk):
+        """查看信访人身份: a reason, then the identity on this page only."""
+        petition = self.datamodel.get(pk)
+        if petition is None:
+            abort(404)
+        if not may_reveal(g.user, petition):
+            abort(403)
+        reason, error, identity = request.form.get("reason", ""), None, None
+        if request.method == "POST":
+            try:
+                identity = reveal_identity(petition, g.user, reason, PAGE)
+            except CommandError as exc:
+                error = exc.message
+        return self.render_template("xct/identity.html", petition=petition, reason=reason, error=error,
+                                    identity=identity, reason_max=REASON_MAX, title="查看信访人身份")
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            petition = self.datamodel.get(kwargs["pk"])
+            kwargs["can_reveal"] = petition is not None and may_reveal(g.user, petition)
+        return super().render_template(template, **kwargs)
 
 
 class PetitionApi(PetitionFlowApi, XctModelRestApi):
@@ -191,7 +219,23 @@ class PetitionApi(PetitionFlowApi, XctModelRestApi):
     add_columns = edit_columns = PetitionView._fields
     label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
     item_rule = staticmethod(triage_problem)
-    method_permission_name = {**XctModelRestApi.method_permission_name, "attachment": WRITE, "clue": WRITE}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "identity": READ, "attachment": WRITE,
+                              "clue": WRITE}
+
+    @expose("/<int:pk>/identity", methods=["POST"])
+    @protect()
+    @safe
+    def identity(self, pk):
+        """查看信访人身份: {"reason": ...} → the identity, with the reading recorded."""
+        petition = self.datamodel.get(pk, self._base_filters)
+        if petition is None:
+            return self.response_404()
+        payload = request.get_json(silent=True)
+        reason = payload.get("reason") if isinstance(payload, dict) else None
+        try:
+            return self.response(200, result=reveal_identity(petition, g.user, reason, API))
+        except CommandError as exc:
+            return self.response(exc.status, message=exc.message)
 
 
 # ---------------------------------------------------------------- 个别谈话

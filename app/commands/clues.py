@@ -29,6 +29,7 @@ from schema import (
     Transfer,
     Unit,
 )
+from schema.document import petition_document
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 from schema.transfer import transfer_clue
 
@@ -327,6 +328,18 @@ def clue_from_petition(petition: Petition, user) -> Clue:
     db.session.add(StatusEvent(entity="clue", entity_id=clue.id, field="status", to_value="登记",
                                actor=actor_name(user), note=f"由信访件 {petition.code or petition.id} 登记"))
     return clue
+
+
+def records_in(doc: Document) -> dict[type, list[int]]:
+    """The confidential records a file carries (a clue's package, a transfer's list, a petition's letters), so that
+    downloading it is logged as a read of each of them."""
+    clue_ids = set(db.session.scalars(sa.select(ClueExhibit.clue_id).where(ClueExhibit.document_id == doc.id)))
+    if doc.transfer_id is not None:
+        clue_ids |= set(db.session.scalars(sa.select(transfer_clue.c.clue_id).where(
+            transfer_clue.c.transfer_id == doc.transfer_id)))
+    petition_ids = list(db.session.scalars(sa.select(petition_document.c.petition_id).where(
+        petition_document.c.document_id == doc.id)))
+    return {Clue: sorted(clue_ids), Petition: petition_ids}
 
 
 # ---------------------------------------------------------------------------------------------- plain writes

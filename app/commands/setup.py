@@ -8,6 +8,8 @@ from flask_migrate import upgrade
 from app.extensions import db
 from app.permissions import ROLE_GRANTS, ROLES, role_permissions
 
+SETUP_ACTOR = "系统初始化：基础数据"  # who the change history names for the reference rows setup inserts
+
 
 def sync_permissions() -> None:
     """Create the permission-view pairs of every registered view."""
@@ -46,9 +48,11 @@ def run_setup() -> dict[str, dict[str, int]]:
             sm.add_role(role_name)
     sync_permissions()
     roles = sync_roles()
+    from app.audit import acting_as
     from seeds.loader import load_reference
 
-    return {"roles": roles, "reference": load_reference()}
+    with acting_as(SETUP_ACTOR):
+        return {"roles": roles, "reference": load_reference()}
 
 
 assert set(ROLE_GRANTS) | {"Admin"} == set(ROLES)
