@@ -59,6 +59,35 @@ def store(data: bytes, original_name: str, *, title: str | None = None, uploaded
     return doc
 
 
+PENDING = "pending"  # uploads awaiting confirmation after a preview, by SHA-256 (no database row yet)
+
+
+def hold(data: bytes) -> str:
+    """Keep an upload between its preview and its confirmation (any host may take the confirm); its SHA-256."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = storage_path(f"{PENDING}/{digest}")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + f".{uuid.uuid4().hex}.part")
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    return digest
+
+
+def held(digest: str) -> bytes:
+    """The upload kept by `hold`, or a CommandError when it is gone or the key is not one."""
+    if len(digest or "") != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise CommandError("预览已失效，请重新上传文件", "file")
+    path = storage_path(f"{PENDING}/{digest}")
+    if not path.is_file():
+        raise CommandError("预览已失效，请重新上传文件", "file")
+    return path.read_bytes()
+
+
+def release(digest: str) -> None:
+    storage_path(f"{PENDING}/{digest}").unlink(missing_ok=True)
+
+
 def content_disposition(original_name: str) -> str:
     """RFC 6266 with the Chinese name in `filename*` and an ASCII fallback for old clients."""
     fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in original_name) or "download"

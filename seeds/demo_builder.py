@@ -100,6 +100,7 @@ class DemoBuilder(InspectionRecords):
         self.i2_computer()
         self.i3_materials()
         self.i4_library()
+        self.i0_student_affairs_2025()
         self.i5_student_affairs()
         self.i6_logistics()
         self.round_outcomes()
@@ -229,7 +230,8 @@ class DemoBuilder(InspectionRecords):
 
         self.r0 = self.add(Round(
             name="2025年第二轮巡察", year=2025, kind="常规", starts_on=d("2025-10-13"), ends_on=d("2025-12-31"),
-            note="系统上线前的历史轮次，巡察了党委学生工作部、后勤集团；作为2026年第二轮“回头看”的上一轮。",
+            note="系统上线前的历史轮次，巡察了党委学生工作部、后勤集团（学工部的整改台账已补录）；"
+                 "作为2026年第二轮“回头看”的上一轮。",
         ))
         self.r1 = self.add(Round(plan=plan, name="2026年第一轮巡察", year=2026, kind="常规",
                                  starts_on=d("2026-03-05"), ends_on=d("2026-07-31")))
@@ -265,6 +267,11 @@ class DemoBuilder(InspectionRecords):
             ("徐涛", "成员", "审计室", "基建维修、采购项目"),
             ("马晓", "成员", "党委组织部", "基层党建、会议记录"),
         ], "2026-10-29")
+
+        self.t0 = team(self.r0, "2025年第二轮第二巡察组", "010-62334102", "xcz2@demo.xct.edu.cn", "主楼 415 室", [
+            ("杨光明", "组长", "党委组织部", "全面负责"),
+            ("周敏", "成员", "工会", "座谈会、走访调研、会议记录"),
+        ], "2025-10-13")
 
         # Round-level meetings and speeches (附件1)
         for rnd, held, train in ((self.r1, "2026-03-05", "2026-03-06"), (self.r2, "2026-10-29", "2026-10-30")):
@@ -310,6 +317,11 @@ class DemoBuilder(InspectionRecords):
                        committee_report_date="2026-06-18", feedback_date="2026-06-23", feedback_done_date="2026-06-24",
                        meeting_list_received_on="2026-05-12", liaison=p("廖静"),
                        note="会议清单于进驻次日提供，已要求单位说明情况。")
+        self.i0 = insp(self.r0, self.t0, "党委学生工作部", "校巡通〔2025〕7号", notice_date="2025-10-15",
+                       entry_date="2025-10-20", work_start="2025-10-20", work_end="2025-11-19",
+                       committee_report_date="2025-11-27", feedback_date="2025-12-03", feedback_done_date="2025-12-04",
+                       meeting_list_received_on="2025-10-20", liaison=p("潘悦"),
+                       note="历史巡察，整改台账补录（七（二）：2026年第二轮“回头看”首先检查其整改落实情况）。")
         self.i5 = insp(self.r2, self.t3, "党委学生工作部", "校巡通〔2026〕5号", notice_date="2026-11-03",
                        entry_date="2026-11-09", work_start="2026-11-09", meeting_list_received_on="2026-11-09",
                        liaison=p("潘悦"))

@@ -419,6 +419,23 @@ class InspectionRecords:
         ])
 
     # ------------------------------------------------------------------------------------------ 党委学生工作部: in the field
+    def i0_student_affairs_2025(self):
+        """The 2025 inspection of 学工部, its ledger back-filled: what the 2026 回头看 checks first (七（二）)."""
+        i = self.i0
+        f1 = self.finding(i, 1, "重点领域风险防控", "学生资助认定公示不规范", "资助对象认定结果公示期不足5个工作日。")
+        f2 = self.finding(i, 2, "党的建设", "学生党支部组织生活不规范", "部分学生党支部“三会一课”记录不全。")
+        _, items = self.rectification(i, secretary="袁伟", life_meeting="2025-12-10", plan="2025-12-12",
+                                      report="2026-02-03", approved="2026-02-20", items=[
+            (f1, "规范资助认定公示", "修订资助认定办法，公示期不少于5个工作日", "沈涛", "袁伟", "限期整改",
+             "2026-01-31", "已销号", "已修订办法并执行", "2026-01-20"),
+            (f2, "规范学生党支部组织生活", "建立组织生活纪实台账，每季度检查", "丁一凡", "袁伟", "长期坚持",
+             "2026-06-30", "已销号", "已建立纪实台账", "2026-03-15"),
+        ])
+        for item in items:
+            item.evidence = [store(f"{item.task}：佐证材料（演示）".encode(), f"{item.task}佐证材料.txt",
+                                   title=f"整改佐证：{item.task}", inspection_id=i.id, uploaded_by="liaison")]
+        self.i0_items = items
+
     def i5_student_affairs(self):
         i, p = self.i5, self.p
         self.preparation(i, briefings=[

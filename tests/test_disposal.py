@@ -224,7 +224,8 @@ def test_departing_from_the_rule_needs_a_reason(world):
                                             ("整改类", "rectification_item")])
 def test_the_decision_sets_going_what_the_disposal_names(world, disposal, made):
     app, client, h = world
-    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).where(m.Unit.name == "党委学生工作部"))
+    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).join(m.Round)
+               .where(m.Unit.name == "党委学生工作部", m.Round.year == 2026))
     resp = client.post("/api/v1/clue/", headers=h("zuyuan"), json={
         "inspection": insp, "source": "走访调研", "category": "其他", "involves_leadership": False,
         "summary": f"普遍性问题（{disposal}）"})
@@ -342,8 +343,7 @@ def test_party_office_follows_a_submission_to_its_report(world):
                         json={"reported_on": "2026-12-02", "result": "再次报告"})
     assert again.status_code == 422 and "不能从「已报告」" in again.json["message"]
     # a team may read submissions but not move them: the transition rows name 党委办公室 and 巡察办
-    new = one(app, sa.select(m.Submission.id).where(m.Submission.status == "已提交"))
-    refused = client.post(f"/api/v1/submission/{new}/start", json={}, headers=h("zuyuan"))
+    refused = client.post(f"/api/v1/submission/{sid}/start", json={}, headers=h("zuyuan"))
     assert refused.status_code == 403
 
 
@@ -360,7 +360,8 @@ def test_a_sent_batch_keeps_its_department(world):
 
 def test_a_submission_addressee_must_exist(world):
     app, client, h = world
-    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).where(m.Unit.name == "党委学生工作部"))
+    insp = one(app, sa.select(m.Inspection.id).join(m.Unit).join(m.Round)
+               .where(m.Unit.name == "党委学生工作部", m.Round.year == 2026))
     cid = client.post("/api/v1/clue/", headers=h("zuyuan"), json={
         "inspection": insp, "source": "其他", "category": "其他", "summary": "提交对象测试"}).json["id"]
     resp = client.post(f"/api/v1/clue/{cid}/propose", headers=h("zuyuan"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.commands.clues import transfer_problems, transfer_write_problem
+from app.commands.rectification import item_write_problem
 from app.permissions import READ, WRITE
 from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
 from schema.enums import RECTIFICATION_PHASES
@@ -10,6 +11,7 @@ from schema.enums import RECTIFICATION_PHASES
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .disposal import SubmissionFlowApi, TransferFlowApi, submission_moves
 from .fields import choice_field, with_blank
+from .ledger import LedgerApi, item_page
 
 OUTCOMES = "六、成果运用"
 SUPERVISION = "七、督查督办"
@@ -41,14 +43,22 @@ class RectificationApi(XctModelRestApi):
 
 
 class RectificationItemView(XctModelView):
+    """A row of the 台账: its status moves by the transition table, 销号 after 巡察办 reviews the evidence."""
+
     datamodel = XctSQLAInterface(RectificationItem)
+    show_template = "xct/item_show.html"
     base_order = ("seq", "asc")
     list_columns = ["inspection", "seq", "task", "responsible", "phase", "due_date", "status"]
     _fields = ["inspection", "finding", "previous_item", "seq", "problem", "task", "measures", "responsible",
-               "leader", "phase", "due_date", "status", "progress", "completed_on", "reviewed_by", "reviewed_on",
-               "publishable", "evidence"]
-    show_columns = _fields + STAMPS
+               "leader", "phase", "due_date", "progress", "publishable"]
+    show_columns = _fields + ["status", "completed_on", "reviewed_by", "reviewed_on", "evidence"] + STAMPS
     add_columns = edit_columns = _fields
+    item_rule = staticmethod(item_write_problem)
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            kwargs["flow"] = item_page(self.datamodel.get(int(kwargs["pk"])))
+        return super().render_template(template, **kwargs)
     search_columns = ["task", "problem", "phase", "due_date", "status", "completed_on", "publishable"]
     order_columns = ["seq", "phase", "due_date", "status", "completed_on"]
     label_columns = {"reviewed_by": "销号审核人", "reviewed_on": "销号审核日期"}
@@ -58,7 +68,7 @@ class RectificationItemView(XctModelView):
     }
 
 
-class RectificationItemApi(XctModelRestApi):
+class RectificationItemApi(LedgerApi, XctModelRestApi):
     resource_name = "rectification_item"
     datamodel = XctSQLAInterface(RectificationItem)
     list_columns = ["id", "inspection.id", "finding.id", "seq", "problem", "task", "responsible.id",
@@ -66,8 +76,12 @@ class RectificationItemApi(XctModelRestApi):
     show_columns = list_columns + ["previous_item.id", "measures", "leader.id", "leader.name", "progress",
                                    "reviewed_by.id", "reviewed_by.name", "reviewed_on", "publishable",
                                    "evidence.id"] + STAMPS
-    add_columns = edit_columns = RectificationItemView._fields
+    # API.md's contract writes `status` on create (未启动 or 整改中); later moves are POST /<id>/move.
+    add_columns = edit_columns = RectificationItemView._fields + ["status"]
+    item_rule = staticmethod(item_write_problem)
     label_columns = {"evidence.id": "佐证材料编号", "reviewed_by": "销号审核人", "reviewed_on": "销号审核日期"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "move": WRITE, "evidence": WRITE,
+                              "ledger_file": READ, "ledger_upload": WRITE}
 
 
 # ---------------------------------------------------------------- 移送, 提交事项

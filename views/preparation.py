@@ -11,6 +11,7 @@ from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
+from app.commands.rectification import ledger_items, previous_rectification
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
@@ -110,9 +111,13 @@ class InspectionView(XctModelView):
         if template == self.show_template and kwargs.get("pk") is not None:
             today, pk = date.today(), int(kwargs["pk"])
             deadlines = inspection_deadlines(pk, today)
+            inspection = self.datamodel.get(pk)
+            previous, previous_items = previous_rectification(inspection)
             kwargs.update(
                 deadlines=deadlines, checks=inspection_checks(pk, today, deadlines),
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
+                ledger={"items": len(ledger_items(inspection)), "previous": previous,
+                        "previous_items": previous_items},
             )
         return super().render_template(template, **kwargs)
 

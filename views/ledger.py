@@ -1,0 +1,182 @@
+"""六（一） 整改台账 on screens and in the API: a row's steps (开始整改 … 审核销号, 退回, 认定反弹), its evidence, and
+the unit's Excel round trip (download, fill offline, upload, preview, confirm).
+
+The rows are found through the caller's scope (a liaison reaches only their unit's ledger); each step is one use
+case of app.commands.rectification.
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import protect
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from app.commands import CommandError
+from app.commands import rectification as ledger
+from app.commands.status import open_moves
+from app.extensions import db
+from app.permissions import READ, WRITE
+from app.storage import content_disposition, held, hold, release
+from schema import Inspection, RectificationItem
+
+from .base import XctSQLAInterface
+from .disposal import UploadForm, _step, scoped
+
+ITEMS = XctSQLAInterface(RectificationItem)
+INSPECTIONS = XctSQLAInterface(Inspection)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MoveForm(FlaskForm):
+    note = TextAreaField("说明（退回、认定反弹时必填）", validators=[Length(max=500)])
+
+
+def item_page(item: RectificationItem) -> dict:
+    """The steps open to the reader, and the evidence, for the row's page."""
+    return {"moves": [(t.action, url_for("LedgerView.move", pk=item.id, to=t.to_status))
+                      for t in open_moves(item, g.user)],
+            "evidence": item.evidence,
+            "upload_url": url_for("LedgerView.evidence", pk=item.id) if item.status != "已销号" else None}
+
+
+def _ledger_file(inspection: Inspection):
+    from flask import Response
+
+    response = Response(ledger.ledger_xlsx(inspection), mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(f"整改台账（{inspection.unit.name}）.xlsx")
+    return response
+
+
+class LedgerView(BaseView):
+    route_base = "/ledger"
+    class_permission_name = "RectificationItem"
+    method_permission_name = {"move": WRITE, "evidence": WRITE, "download": READ, "upload": WRITE}
+
+    @expose("/move/<pk>/<to>", methods=["GET", "POST"])
+    @has_access
+    def move(self, pk, to):
+        item = scoped(ITEMS, pk)
+        return _step(self, MoveForm(), lambda f: ledger.move_item(item, to, g.user, f.note.data),
+                     title=f"{item.status} → {to}：{item.task[:40]}", submit="确认",
+                     back=url_for("RectificationItemView.show", pk=item.id), done=f"已改为「{to}」")
+
+    @expose("/evidence/<pk>", methods=["GET", "POST"])
+    @has_access
+    def evidence(self, pk):
+        item = scoped(ITEMS, pk)
+
+        def run(_form):
+            upload = request.files.get("file")
+            ledger.add_evidence(item, g.user, data=upload.read() if upload else b"",
+                                filename=upload.filename if upload else "")
+
+        return _step(self, UploadForm(), run, title=f"上传佐证材料：{item.task[:40]}",
+                     back=url_for("RectificationItemView.show", pk=item.id), done="已上传佐证材料")
+
+    @expose("/download/<pk>")
+    @has_access
+    def download(self, pk):
+        return _ledger_file(scoped(INSPECTIONS, pk))
+
+    @expose("/upload/<pk>", methods=["GET", "POST"])
+    @has_access
+    def upload(self, pk):
+        """上传 → 预览（不保存）→ 确认（一个事务，全部或全不）. Between the two the file waits in the storage folder
+        under its SHA-256; the confirm re-reads and re-checks it, so what is saved is what was previewed."""
+        inspection = scoped(INSPECTIONS, pk)
+        form, plan, pending = UploadForm(), None, None
+        back = url_for("InspectionView.show", pk=inspection.id)
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                if request.form.get("confirm"):
+                    digest = request.form["confirm"]
+                    counts = ledger.apply_ledger_upload(inspection, held(digest), g.user)
+                    db.session.commit()
+                    release(digest)
+                    flash(f"整改台账已保存：新增 {counts['added']} 行，修改 {counts['changed']} 行", "success")
+                    return redirect(back)
+                upload = request.files.get("file")
+                data = upload.read() if upload and upload.filename else b""
+                if not data:
+                    raise CommandError("请选择要上传的整改台账文件", "file")
+                plan = ledger.plan_ledger_upload(inspection, data)
+                pending = hold(data) if plan.ok and plan.changes else None
+            except CommandError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+        return self.render_template("xct/ledger_upload.html", form=form, plan=plan, pending=pending,
+                                    inspection=inspection, back=back, title=f"上传整改台账：{inspection.unit.name}",
+                                    download=url_for("LedgerView.download", pk=inspection.id))
+
+
+class LedgerApi:
+    """/api/v1/rectification_item/<id>/move, /<id>/evidence and the ledger file (mixed into RectificationItemApi)."""
+
+    @expose("/<int:pk>/move", methods=["POST"])
+    @protect()
+    @safe
+    def move(self, pk):
+        item = self.datamodel.get(pk)
+        if item is None:
+            return self.response_404()
+
+        def run():
+            body = self.json_body()
+            ledger.move_item(item, body.get("to"), g.user, body.get("note"))
+            return {"result": {"status": item.status, "reviewed_on": item.reviewed_on and item.reviewed_on.isoformat()}}
+        return self.run_command(run)
+
+    @expose("/<int:pk>/evidence", methods=["POST"])
+    @protect()
+    @safe
+    def evidence(self, pk):
+        item = self.datamodel.get(pk)
+        if item is None:
+            return self.response_404()
+
+        def run():
+            upload = request.files.get("file")
+            doc = ledger.add_evidence(item, g.user, data=upload.read() if upload else b"",
+                                      filename=upload.filename if upload else "")
+            db.session.flush()
+            return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
+        return self.run_command(run, 201)
+
+    @expose("/ledger/<int:inspection_id>", methods=["GET"])
+    @protect()
+    @safe
+    def ledger_file(self, inspection_id):
+        """The unit's ledger as Excel, to fill in offline."""
+        inspection = INSPECTIONS.get(inspection_id)
+        return _ledger_file(inspection) if inspection is not None else self.response_404()
+
+    @expose("/ledger/<int:inspection_id>", methods=["POST"])
+    @protect()
+    @safe
+    def ledger_upload(self, inspection_id):
+        """multipart `file`: the check of an upload (nothing saved), or with confirm=1 the upload saved, all rows or
+        none."""
+        inspection = INSPECTIONS.get(inspection_id)
+        if inspection is None:
+            return self.response_404()
+
+        def run():
+            upload = request.files.get("file")
+            data = upload.read() if upload else b""
+            if not data:
+                raise CommandError("请上传整改台账文件（字段 file）", "file")
+            if request.form.get("confirm") == "1":
+                return {"result": ledger.apply_ledger_upload(inspection, data, g.user)}
+            plan = ledger.plan_ledger_upload(inspection, data)
+            return {"result": {"ok": plan.ok, "errors": plan.errors, "changes": [
+                {**c, "fields": [list(f) for f in c["fields"]]} for c in plan.changes]}}
+        return self.run_command(run)
+
+
+SCREENS: list = []
+HIDDEN = [LedgerView]
+APIS: list = []
