@@ -10,6 +10,7 @@ from flask_appbuilder import AppBuilder
 
 from config import BASE_DIR, CONFIGS
 
+from . import sessions
 from .extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(BASE_DIR) / "schema" / "migrations")
@@ -21,6 +22,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 template_folder=str(Path(BASE_DIR) / "views" / "templates"))
     app.config.from_object(CONFIGS[config_name or os.environ.get("XCT_ENV", "development")])
     app.config.update(overrides)
+    from .security import password_complexity
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
     # Later Babel directories override FAB's: our catalogue fills the strings FAB's zh leaves English.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(BASE_DIR) / "app" / "translations")
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -30,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    sessions.init_app(app)
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)

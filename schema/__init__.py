@@ -15,6 +15,7 @@ from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification
 from .document import Document, DocumentTemplate
 from .history import StatusEvent
+from .auth import UserSession
 
 __all__ = [
     "Model", "Unit", "Person", "AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "TeamMember",
@@ -24,4 +25,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
+    "UserSession",
 ]
