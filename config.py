@@ -79,6 +79,9 @@ class Config:
 
     # Login throttling: per client address on /login/ and POST /api/v1/security/login, counted in Redis when
     # REDIS_URL is set (shared by every worker and host), else in each process's memory.
+    # Behind this many reverse proxies, the client address is taken from X-Forwarded-For (werkzeug ProxyFix);
+    # otherwise every login would count against the proxy's own address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     RATELIMIT_ENABLED = True
@@ -101,7 +104,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     # scrypt costs ~200 ms per hash here; tests hash hundreds of passwords.
-    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # a hash method's name, not a password  # nosec B105
     # The suite logs in hundreds of times from one address; tests of the limit build an app with a strict one.
     AUTH_RATE_LIMIT = "100000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
@@ -28,6 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # Later Babel directories override FAB's: our catalogue fills the strings FAB's zh leaves English.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(BASE_DIR) / "app" / "translations")
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     import schema  # noqa: F401  registers every table on the metadata before Migrate looks
 

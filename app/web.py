@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import prison
-from flask import Flask, current_app, g, jsonify, render_template_string, request
+from flask import Flask, current_app, g, jsonify, render_template_string, request, session
 from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
@@ -151,9 +151,19 @@ def safe_redirect(response):
     return response
 
 
+def csrf_for_browser_api_calls():
+    """FAB exempts its REST APIs from CSRF (token clients have no form), but our APIs also accept the browser's
+    session cookie (allow_browser_login): a write sent with that cookie needs the CSRF token too (X-CSRFToken)."""
+    if request.path.startswith("/api/") and "_user_id" in session and current_app.config["WTF_CSRF_ENABLED"]:
+        from .extensions import csrf
+
+        csrf.protect()
+
+
 def register_web(app: Flask) -> None:
     _security_headers(app)  # first: its nonce must exist before any other hook can answer with a page
     app.before_request(guard_request)
+    app.before_request(csrf_for_browser_api_calls)
     app.after_request(safe_redirect)
     _jwt_answers(app)
 

@@ -5,6 +5,7 @@ Tests that need other settings (CSRF on, strict limits) build a second app on th
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from datetime import timedelta
@@ -109,6 +110,21 @@ def test_csrf_refuses_posts_without_token_and_gets_change_nothing(app, sibling, 
     assert client.post(f"/unitview/delete/{unit_id}", data={"csrf_token": token}).status_code == 302
     with strict.app_context():
         assert db.session.get(Unit, unit_id) is None, "带令牌的 POST 应能删除"
+
+
+def test_api_writes_with_the_browser_cookie_need_the_csrf_token(app, sibling, tokens):
+    strict = sibling(WTF_CSRF_ENABLED=True)
+    browser = strict.test_client()
+    _login(browser, "office", data={"csrf_token": _csrf_token(browser)})
+    unit = {"name": f"接口单位{uuid.uuid4().hex[:6]}", "kind": "其他直属机构"}
+    refused = browser.post("/api/v1/unit/", json=unit)
+    assert refused.status_code == 400 and "安全令牌" in refused.json["message"]
+    assert browser.get("/api/v1/unit/").status_code == 200  # reading needs no token
+    token = _csrf_token(browser, "/unitview/add")
+    assert browser.post("/api/v1/unit/", json=unit, headers={"X-CSRFToken": token}).status_code == 201
+    script = strict.test_client()  # a token client has no cookie and no CSRF token
+    other = {**unit, "name": unit["name"] + "乙"}
+    assert script.post("/api/v1/unit/", json=other, headers=tokens("office")).status_code == 201
 
 
 # ---------------------------------------------------------------- 2. sessions
@@ -238,6 +254,35 @@ def test_rate_limit_on_form_and_jwt_login(sibling):
     assert blocked.status_code == 429 and "过于频繁" in blocked.json["message"]
     assert _login(form, "admin").status_code == 429, "限制按来源地址计，正确的密码也要等"
     assert form.get("/login/").status_code == 200, "只限制登录提交，不限制登录页"
+
+
+def test_rate_limit_counts_the_client_behind_the_proxy(sibling):
+    client = sibling(AUTH_RATE_LIMIT="1 per minute", PROXY_COUNT=1).test_client()
+    first = {"X-Forwarded-For": "10.1.1.1"}
+    assert _login(client, "nobody", "wrong", headers=first).status_code == 302
+    assert _login(client, "nobody", "wrong", headers=first).status_code == 429
+    assert _login(client, "nobody", "wrong", headers={"X-Forwarded-For": "10.1.1.2"}).status_code == 302
+
+
+def test_rate_limit_is_shared_by_app_processes_through_redis(sibling):
+    """Two app instances stand for two worker processes or hosts: with Redis they count the same attempts."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+    try:
+        Redis.from_url(url, socket_connect_timeout=1).ping()
+    except RedisError as exc:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"Redis 不可用（{url}）：{exc}")
+        pytest.skip(f"Redis 不可用（{url}）：{exc.__class__.__name__}")
+    shared = {"AUTH_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": url,
+              "RATELIMIT_KEY_PREFIX": f"xct-test-{uuid.uuid4().hex}"}
+    one, two = sibling(**shared).test_client(), sibling(**shared).test_client()
+    assert _login(one, "nobody", "wrong").status_code == 302
+    assert _login(two, "nobody", "wrong").status_code == 302
+    assert _login(one, "nobody", "wrong").status_code == 302
+    assert _login(two, "nobody", "wrong").status_code == 429
 
 
 def test_lockout_after_repeated_failures_and_admin_unlock(app, new_user):
@@ -394,3 +439,33 @@ def test_other_roles_refused_swagger_and_security_screens(app, username):
 @pytest.mark.parametrize("username", ["office", "liaison"])
 def test_openapi_refused_to_a_non_admin_token(app, tokens, username):
     assert app.test_client().get("/api/v1/_openapi", headers=tokens(username)).status_code in (401, 403)
+
+
+# ---------------------------------------------------------------- 7. CI: pip-audit's verdict
+
+
+def _audit_verdict():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("pip_audit_check", Path(__file__).parent.parent / "scripts/pip_audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.verdict
+
+
+def test_pip_audit_fails_on_a_finding_and_passes_when_the_service_is_unreachable():
+    verdict = _audit_verdict()
+    vuln = {"id": "PYSEC-0000-1", "aliases": ["CVE-0000-1"], "fix_versions": ["9.9"]}
+    found = {"dependencies": [{"name": "flask", "version": "3.1.0", "vulns": [vuln]},
+                              {"name": "xunchatong", "skip_reason": "distribution marked as editable"}]}
+    code, lines = verdict(found, {})
+    assert code == 1 and "PYSEC-0000-1" in "\n".join(lines)
+    code, lines = verdict(found, {"CVE-0000-1": "只在 Windows 上可利用"})
+    assert code == 0 and "已说明忽略" in "\n".join(lines)
+    unreachable = {"dependencies": [{"name": "flask", "skip_reason": "Dependency not found on PyPI and could not be "
+                                                                      "audited: flask (3.1.0)"}]}
+    code, lines = verdict(unreachable, {})
+    assert code == 0 and "漏洞库不可达" in lines[-1]
+    clean = {"dependencies": [{"name": "flask", "version": "3.1.0", "vulns": []}]}
+    assert verdict(clean, {}) == (0, ["pip-audit：1 个依赖无已知漏洞"])
