@@ -233,7 +233,8 @@ def test_own_password_change_keeps_this_session_and_ends_the_others(app, new_use
     here, elsewhere = app.test_client(), app.test_client()
     _login(here, name)
     _login(elsewhere, name)
-    resp = here.post("/resetmypassword/form", data={"password": "Anders-Wort-2026", "conf_password": "Anders-Wort-2026"})
+    new = "Anders-Wort-2026"
+    resp = here.post("/resetmypassword/form", data={"password": new, "conf_password": new})
     assert resp.status_code == 302
     assert _signed_in(here)
     assert not _signed_in(elsewhere)
@@ -448,7 +449,8 @@ def _audit_verdict():
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("pip_audit_check", Path(__file__).parent.parent / "scripts/pip_audit.py")
+    path = Path(__file__).parent.parent / "scripts" / "pip_audit.py"
+    spec = importlib.util.spec_from_file_location("pip_audit_check", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.verdict
