@@ -86,6 +86,7 @@ class Config:
     AUTH_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count in memory for a while rather than answer 500
     # This many wrong passwords in a row lock the account until an Admin unlocks it (用户列表 → 解除锁定).
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
 

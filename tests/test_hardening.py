@@ -286,6 +286,12 @@ def test_rate_limit_is_shared_by_app_processes_through_redis(sibling):
     assert _login(two, "nobody", "wrong").status_code == 429
 
 
+def test_rate_limit_falls_back_to_memory_when_redis_is_down(sibling):
+    client = sibling(AUTH_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0").test_client()
+    assert _login(client, "nobody", "wrong").status_code == 302  # not a 500
+    assert _login(client, "nobody", "wrong").status_code == 429
+
+
 def test_lockout_after_repeated_failures_and_admin_unlock(app, new_user):
     user_id, name = new_user()
     client = app.test_client()
