@@ -67,11 +67,32 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+    JSON_AS_ASCII = False
+
+    # Sessions (app.sessions): the signed cookie carries only a session id; the row in user_session is the truth, so
+    # logout, disabling a user and a password change end a session on every app host.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    JSON_AS_ASCII = False
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30)))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12)))  # absolute lifetime
+
+    # Login throttling: per client address on /login/ and POST /api/v1/security/login, counted in Redis when
+    # REDIS_URL is set (shared by every worker and host), else in each process's memory.
+    # Behind this many reverse proxies, the client address is taken from X-Forwarded-For (werkzeug ProxyFix);
+    # otherwise every login would count against the proxy's own address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count in memory for a while rather than answer 500
+    # This many wrong passwords in a row lock the account until an Admin unlocks it (用户列表 → 解除锁定).
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+
+    # Password rule (app.security.password_complexity), checked on every form that sets a password.
+    PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", 10))
+    PASSWORD_MIN_CLASSES = 3  # of: lower-case letters, capitals, digits, other characters
 
 
 class DevelopmentConfig(Config):
@@ -84,8 +105,10 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     # scrypt costs ~200 ms per hash here; tests hash hundreds of passwords.
-    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    FAB_PASSWORD_COMPLEXITY_ENABLED = False
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # a hash method's name, not a password  # nosec B105
+    # The suite logs in hundreds of times from one address; tests of the limit build an app with a strict one.
+    AUTH_RATE_LIMIT = "100000 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
+from . import sessions
 from .extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(BASE_DIR) / "schema" / "migrations")
@@ -21,15 +23,22 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 template_folder=str(Path(BASE_DIR) / "views" / "templates"))
     app.config.from_object(CONFIGS[config_name or os.environ.get("XCT_ENV", "development")])
     app.config.update(overrides)
+    from .security import password_complexity
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
     # Later Babel directories override FAB's: our catalogue fills the strings FAB's zh leaves English.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(BASE_DIR) / "app" / "translations")
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     import schema  # noqa: F401  registers every table on the metadata before Migrate looks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    sessions.init_app(app)
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)

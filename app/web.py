@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 import prison
-from flask import Flask, current_app, g, jsonify, render_template_string, request
+from flask import Flask, current_app, g, jsonify, render_template_string, request, session
 from flask_login import current_user
+from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ MESSAGES = {
     405: "不支持的请求方式",
     413: "上传的文件过大",
     422: "数据不符合规则",
+    429: "尝试过于频繁，请稍后再试",
     500: "系统内部错误，请联系管理员",
 }
 
@@ -97,10 +100,71 @@ def _jwt_answers(app: Flask) -> None:
     jwt.expired_token_loader(lambda *_a: (jsonify(message="登录已过期，请重新登录"), 401))
     jwt.revoked_token_loader(lambda *_a: (jsonify(message="登录已失效，请重新登录"), 401))
     jwt.needs_fresh_token_loader(lambda *_a: (jsonify(message="请重新登录后再试"), 401))
+    # load_user_jwt found no active user: the account was disabled (or deleted) after the token was issued.
+    jwt.user_lookup_error_loader(lambda *_a: (jsonify(message="账号已停用或不存在，请重新登录"), 401))
+
+
+# Every page's scripts carry FAB's nonce (templates call csp_nonce(), which Talisman provides), so script-src needs
+# no 'unsafe-inline'. Styles do: FAB's templates and widgets write style="..." attributes. No origin but our own.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _security_headers(app: Flask) -> None:
+    """CSP, X-Content-Type-Options, X-Frame-Options, Referrer-Policy (and HSTS on HTTPS) on every answer."""
+    Talisman(
+        app,
+        # HTTPS is the reverse proxy's job; a redirect here would loop behind a proxy that speaks HTTP to us.
+        force_https=False,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
+
+
+def _visible(url: str) -> str:
+    # Browsers drop tabs and newlines anywhere and control characters and spaces at the ends, and read "\" as "/".
+    return re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]", "", url).replace("\\", "/")
+
+
+def safe_redirect(response):
+    """No answer sends the browser to another site. FAB checks its `next` parameter, but lets `/\\evil.example`
+    through, which browsers follow as //evil.example; so every redirect is checked here, whoever made it."""
+    if 300 <= response.status_code < 400 and response.location:
+        target = urlsplit(_visible(response.location))
+        if target.scheme not in ("", "http", "https") or (target.netloc and target.netloc != request.host):
+            log.warning("off-site redirect to %r replaced by the home page", response.location)
+            response.location = current_app.appbuilder.get_url_for_index
+    return response
+
+
+def csrf_for_browser_api_calls():
+    """FAB exempts its REST APIs from CSRF (token clients have no form), but our APIs also accept the browser's
+    session cookie (allow_browser_login): a write sent with that cookie needs the CSRF token too (X-CSRFToken)."""
+    if request.path.startswith("/api/") and "_user_id" in session and current_app.config["WTF_CSRF_ENABLED"]:
+        from .extensions import csrf
+
+        csrf.protect()
 
 
 def register_web(app: Flask) -> None:
+    _security_headers(app)  # first: its nonce must exist before any other hook can answer with a page
     app.before_request(guard_request)
+    app.before_request(csrf_for_browser_api_calls)
+    app.after_request(safe_redirect)
     _jwt_answers(app)
 
     @app.errorhandler(HTTPException)

@@ -1,6 +1,7 @@
 """All models, by aggregate; importing this package registers every table on FAB's metadata."""
 
 from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
+from .auth import UserSession
 from .base import Model
 from .document import Document, DocumentTemplate
 from .fieldwork import Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Petition, Talk, UrgentReport, Visit
@@ -33,5 +34,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
-    "StatusTransition", "ChangeLog", "ReadLog",
+    "StatusTransition", "ChangeLog", "ReadLog", "UserSession",
 ]

@@ -22,7 +22,8 @@ from app.permissions import ROLES
 from schema import AnnualPlan, Model
 from seeds.loader import load_reference, reference_missing
 
-DEMO_PASSWORD = "XunCha@2026"  # two capitals, a special character, digits, ≥ 10 characters (FAB's default rule)
+# The demo accounts' published password (printed by scripts/start.sh), not a secret: bandit B105 is waived on it.
+DEMO_PASSWORD = "XunCha@2026"  # two capitals, a special character, digits, ≥ 10 characters  # nosec B105
 DEMO_YEAR = 2026
 PLAN_TITLE = "2026年度巡察工作计划"
 EMAIL_DOMAIN = "demo.xct.edu.cn"

@@ -52,7 +52,7 @@ class DemoBuilder(InspectionRecords):
     def __init__(self, sm):
         self.sm = sm
         self.s = db.session
-        self.rng = random.Random(2026)
+        self.rng = random.Random(2026)  # a reproducible demo data set, not a secret  # nosec B311
         self.units: dict[str, Unit] = {}
         self.people: dict[str, Person] = {}
         self.rules = {r.priority: r for r in self.s.execute(select(RoutingRule)).scalars()}
