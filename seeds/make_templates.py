@@ -15,6 +15,8 @@ app.exports.render repeats for each item of `rows`.
 from __future__ import annotations
 
 import csv
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -163,6 +165,7 @@ class Form:
 
     def save(self, path: Path):
         self.doc.save(path)
+        reproducible(path)
 
 
 SIX_ASPECTS_GUIDE = [
@@ -245,14 +248,16 @@ def word_forms() -> dict[int, Form]:
     forms[8] = meeting_record("专题汇报记录表", "汇报人", [("汇报主题及主要内容", cell_lines("m.minutes"))])
     forms[9] = meeting_record("列席会议记录表", "主持人", [("议题", cell_lines("m.agenda")),
                                                     ("讨论和决定事项", cell_lines("m.minutes"))])
-    forms[10] = meeting_record("座谈会记录表", "主持人", [("主题", cell_lines("m.agenda")), ("发言摘要", cell_lines("m.minutes"))])
+    forms[10] = meeting_record("座谈会记录表", "主持人", [("主题", cell_lines("m.agenda")),
+                                                     ("发言摘要", cell_lines("m.minutes"))])
     forms[13] = (Form().title("个别谈话提纲").para("被巡察单位：{{ unit }}", indent=False)
                  .tag("{%p for o in outlines %}").h1("谈话对象类别：{{ o.category }}").lines("o.questions")
                  .tag("{%p endfor %}")
                  .h1("按六个方面了解").tag("{%p for a in aspects %}").para("{{ a }}").tag("{%p endfor %}")
                  .h1("对领导班子和主要负责人的评价").para("（请谈话对象评价）").h1("其他").para("（其他需要反映的问题）"))
     forms[14] = (Form().title("个别谈话记录表").tag("{%p for t in talks %}")
-                 .fields([("谈话时间", "{{ t.held_on }}"), ("地点", "{{ t.place }}"), ("谈话人", "{{ t.interviewers }}"),
+                 .fields([("谈话时间", "{{ t.held_on }}"), ("地点", "{{ t.place }}"),
+                          ("谈话人", "{{ t.interviewers }}"),
                           ("记录人", "{{ t.recorder }}"), ("谈话对象", "{{ t.interviewee }}"), ("单位", "{{ t.unit }}"),
                           ("职务", "{{ t.title }}"), ("政治面貌", "{{ t.political_status }}"),
                           ("谈话内容", cell_lines("t.record")), ("组长审阅", "{{ t.reviewed }}")])
@@ -264,8 +269,9 @@ def word_forms() -> dict[int, Form]:
                  .tag("{%p endfor %}"))
     forms[17] = (Form().title("{{ title }}").para("学校党委：", indent=False)
                  .lines("basic_situation")
-                 .para("巡察期间，共个别谈话{{ stats.talks }}人次，受理信访{{ stats.petitions }}件，调阅资料{{ stats.materials }}项，"
-                       "发现问题{{ stats.findings }}个，形成问题线索{{ stats.clues }}件。")
+                 .para("巡察期间，共个别谈话{{ stats.talks }}人次，受理信访{{ stats.petitions }}件，"
+                       "调阅资料{{ stats.materials }}项，发现问题{{ stats.findings }}个，"
+                       "形成问题线索{{ stats.clues }}件。")
                  .h1("一、发现的主要问题")
                  .tag("{%p for a in aspects %}").h2("{{ a.heading }}")
                  .tag("{%p for f in a.findings %}").para("{{ f.seq }}. {{ f.summary }}").lines("f.detail")
@@ -306,9 +312,10 @@ def word_forms() -> dict[int, Form]:
                  .h1("三、大会反馈").para("组长宣读反馈意见，巡察办负责同志提出整改要求，党组织主要负责人表态。")
                  .h1("四、注意事项").para("反馈意见须经领导小组审定；反馈稿不得擅自更改；会后及时收回反馈材料并立卷归档。"))
     forms[22] = (Form().title("巡察反馈签收单")
-                 .fields([("被巡察单位", "{{ party_org }}"), ("反馈时间", "{{ feedback_date }}"), ("地点", "{{ place }}"),
-                          ("反馈内容", "{{ content }}")])
-                 .rows(["签字人", "姓名", "日期"], "s in signatures", ["{{ s.role }}", "{{ s.name }}", "{{ s.signed_on }}"]))
+                 .fields([("被巡察单位", "{{ party_org }}"), ("反馈时间", "{{ feedback_date }}"),
+                          ("地点", "{{ place }}"), ("反馈内容", "{{ content }}")])
+                 .rows(["签字人", "姓名", "日期"], "s in signatures",
+                       ["{{ s.role }}", "{{ s.name }}", "{{ s.signed_on }}"]))
     return forms
 
 
@@ -316,24 +323,28 @@ def word_forms() -> dict[int, Form]:
 
 SHEETS: dict[int, dict] = {
     11: {"info": ["被巡察单位：{{ unit }}", "巡察组：{{ team }}"],
-         "columns": [("序号", "seq", 6), ("编号", "code", 14), ("受理日期", "received_on", 12), ("来源方式", "channel", 10),
+         "columns": [("序号", "seq", 6), ("编号", "code", 14), ("受理日期", "received_on", 12),
+                     ("来源方式", "channel", 10),
                      ("反映人", "petitioner", 10), ("被反映人", "subject", 12), ("单位职务", "subject_post", 18),
                      ("反映的主要问题", "summary", 40), ("问题类别", "category", 12), ("拟处置意见", "proposal", 18),
                      ("登记人", "registered_by", 10), ("备注", "note", 20)]},
     12: {"info": ["接收部门：{{ department }}", "移送日期：{{ transferred_on }}", "文号：{{ doc_no }}"],
-         "columns": [("序号", "seq", 6), ("线索编号", "code", 16), ("被反映人", "persons", 16), ("单位职务", "posts", 22),
+         "columns": [("序号", "seq", 6), ("线索编号", "code", 16), ("被反映人", "persons", 16),
+                     ("单位职务", "posts", 22),
                      ("问题摘要", "summary", 50), ("来源", "source", 10), ("附件材料", "exhibits", 36),
                      ("处置建议", "advice", 24)],
          "signature": ["移交人（签字）：{{ handed_by }}", "接收人（签字）：{{ received_by }}"]},
     15: {"info": ["被巡察单位：{{ unit }}", "巡察组：{{ team }}"],
-         "columns": [("序号", "seq", 6), ("材料名称", "name", 30), ("提供单位/人", "provider", 20), ("份数", "copies", 6),
+         "columns": [("序号", "seq", 6), ("材料名称", "name", 30), ("提供单位/人", "provider", 20),
+                     ("份数", "copies", 6),
                      ("页数", "pages", 6), ("接收日期", "received_on", 12), ("接收人", "received_by", 10),
                      ("密级", "classification", 8), ("是否原件", "is_original", 8), ("归还日期", "returned_on", 12),
                      ("经办人", "custodian", 10), ("备注", "note", 30)]},
     23: {"info": ["被巡察单位：{{ unit }}", "轮次：{{ round }}", "巡察组：{{ team }}"],
          "columns": [("序号", "seq", 6), ("类别", "group", 14), ("统计项目", "label", 30), ("数值", "value", 10)]},
     24: {"info": ["全宗/案卷号：{{ volume_no }}", "案卷题名：{{ volume_title }}"],
-         "columns": [("序号", "seq", 6), ("材料名称", "title", 40), ("形成时间", "formed_on", 12), ("份数", "copies", 6),
+         "columns": [("序号", "seq", 6), ("材料名称", "title", 40), ("形成时间", "formed_on", 12),
+                     ("份数", "copies", 6),
                      ("页数", "pages", 6), ("密级", "classification", 8), ("保管期限", "retention", 10),
                      ("文书/业务", "kind", 10), ("备注", "note", 20)],
          "signature": ["移交人：{{ handed_by }}", "接收人：{{ received_by }}", "日期：{{ handed_over_on }}"]},
@@ -342,6 +353,7 @@ SHEETS: dict[int, dict] = {
 
 def write_sheet(path: Path, title: str, spec: dict) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": title, "created": datetime(2026, 1, 1)})
     sheet = book.add_worksheet(title[:31])
     big = book.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "方正小标宋简体"})
     head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#EEEEEE",
@@ -366,6 +378,15 @@ def write_sheet(path: Path, title: str, spec: dict) -> None:
     book.close()
 
 
+def reproducible(path: Path) -> None:
+    """Rewrite the zip with fixed entry times, so running the script again changes no committed file."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(item.filename, src.read(item)) for item in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for filename, data in entries:
+            dst.writestr(zipfile.ZipInfo(filename, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     with open(HERE / "templates.csv", encoding="utf-8") as fh:
@@ -375,6 +396,7 @@ def main() -> None:
         path = OUT / f"附件{no:02d}.{row['file_format']}"
         if row["file_format"] == "xlsx":
             write_sheet(path, row["title"].removesuffix("模板"), SHEETS[no])
+            reproducible(path)
         else:
             forms[no].save(path)
     print(f"已写入 {len(slots)} 个模板到 {OUT}")

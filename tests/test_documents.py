@@ -106,7 +106,8 @@ def test_notice_and_meeting_forms(app, exported, mech):
     assert "校巡通〔2026〕1号" in notice and "2026年3月16日至2026年4月15日" in notice
     assert "王建国" in notice and "朱丽娜" in notice and notice.rstrip().endswith("2026年3月10日")
 
-    briefings = _rows(app, sa.select(m.Unit.name, m.Briefing.briefer).join(m.Unit, m.Unit.id == m.Briefing.department_id)
+    briefings = _rows(app, sa.select(m.Unit.name, m.Briefing.briefer)
+                      .join(m.Unit, m.Unit.id == m.Briefing.department_id)
                       .where(m.Briefing.inspection_id == mech))
     text = _text(exported[3][1])
     assert briefings and all(dept in text and briefer in text for dept, briefer in briefings)
@@ -154,7 +155,8 @@ def test_fieldwork_registers(app, exported, mech):
 
 def test_report_has_the_six_aspects_each_finding_and_its_length(app, exported, mech):
     report = _text(exported[17][1])
-    headings = ["（一）党的领导方面", "（二）党的建设方面", "（三）全面从严治党方面", "（四）党风廉政建设和反腐败斗争方面",
+    headings = ["（一）党的领导方面", "（二）党的建设方面", "（三）全面从严治党方面",
+                "（四）党风廉政建设和反腐败斗争方面",
                 "（五）重点领域风险防控方面", "（六）落实上一轮巡视（督查）整改情况方面"]
     positions = [report.index(h) for h in headings]
     assert positions == sorted(positions)
@@ -298,7 +300,8 @@ def test_template_versions_upload_and_reactivate(app, client, tokens, mech):
     assert original.status_code == 200 and quote("附件4 巡察通知模板.docx") in original.headers["Content-Disposition"]
     assert _upload(client, tokens("office"), v1, "通知.docx", original.data).status_code == 403
     try:
-        resp = _upload(client, admin, v1, "巡察通知（2027版）.docx", _docx_with("联系人：{{ liaison }}（新版）", original.data))
+        changed = _docx_with("联系人：{{ liaison }}（新版）", original.data)
+        resp = _upload(client, admin, v1, "巡察通知（2027版）.docx", changed)
         assert resp.status_code == 201, resp.get_json()
         v2 = resp.json["result"]["id"]
         assert resp.json["result"]["version"] == 2
@@ -330,6 +333,7 @@ def test_broken_placeholder_macros_and_unsafe_expressions_are_refused(app, clien
         ("坏.docx", _docx_with("{{ unit name }}", base), ["{{ unit name }}", "语法错误"]),
         ("坏.docx", _docx_with("{%p for x in rows %}", base), ["控制语句"]),
         ("恶意.docx", _docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}", base), ["不允许"]),
+        ("恶意.docx", _docx_with("{{ unit|attr('__class__') }}", base), ["内部属性", "第"]),
         ("宏.docm", base, ["含宏", ".docm"]),
         ("通知.xlsx", base, ["须为 .docx"]),
         ("乱码.docx", b"not a zip at all", ["无法读取"]),
@@ -386,7 +390,8 @@ def test_rendering_is_sandboxed_and_escaped():
     book.active["A1"] = "{{ row.v }}"
     out = io.BytesIO()
     book.save(out)
-    cell = openpyxl.load_workbook(io.BytesIO(render_xlsx(out.getvalue(), {"rows": [{"v": "=HYPERLINK(1)"}]}))).active["A1"]
+    rendered = render_xlsx(out.getvalue(), {"rows": [{"v": "=HYPERLINK(1)"}]})
+    cell = openpyxl.load_workbook(io.BytesIO(rendered)).active["A1"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
 
 
@@ -395,7 +400,8 @@ def test_template_screen_upload(app):
     slot = _slot(app, 22)
     page = client.get(f"/documenttemplateview/show/{slot}").get_data(as_text=True)
     assert "下载此版本" in page and "上传新版本" in page
-    resp = client.post(f"/documenttemplateview/upload/{slot}", data={"file": (io.BytesIO(b"PK\x03\x04junk"), "签收单.docx")},
+    resp = client.post(f"/documenttemplateview/upload/{slot}",
+                       data={"file": (io.BytesIO(b"PK\x03\x04junk"), "签收单.docx")},
                        content_type="multipart/form-data", follow_redirects=True)
     assert resp.status_code == 200 and "无法读取「签收单.docx」" in resp.get_data(as_text=True)
     assert _signed_in(app, "office").get(f"/documenttemplateview/upload/{slot}").status_code in (302, 403)

@@ -197,7 +197,8 @@ class CalendarDayApi(XctModelRestApi):
 class DocumentTemplateView(XctModelView):
     """Versions of each 附件's template: download the active one, upload a replacement, re-activate an old one.
 
-    A version is never edited or deleted in place: an upload adds version+1 and makes it active (app.commands.documents).
+    A version is never edited or deleted in place: an upload adds version+1 and makes it active
+    (app.commands.documents).
     """
 
     datamodel = XctSQLAInterface(DocumentTemplate)
@@ -242,7 +243,8 @@ class DocumentTemplateView(XctModelView):
                 db.session.rollback()
                 flash(exc.message, "danger")
             else:
-                flash(f"已上传附件{tpl.attachment_no}模板第{tpl.version}版并启用；原有版本保留，可随时重新启用。", "success")
+                flash(f"已上传附件{tpl.attachment_no}模板第{tpl.version}版并启用；原有版本保留，可随时重新启用。",
+                      "success")
                 return redirect(url_for(".show", pk=tpl.id))
         return self.render_template("xct/template_upload.html", slot=slot)
 

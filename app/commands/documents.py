@@ -52,7 +52,8 @@ def template_file_name(tpl: DocumentTemplate) -> str:
 
 def template_bytes(tpl: DocumentTemplate) -> bytes:
     """An uploaded version from the storage folder; version 1 without a file is the default shipped in seeds/."""
-    path = storage_path(tpl.storage_name) if tpl.storage_name else SEED_DIR / f"附件{tpl.attachment_no:02d}.{tpl.file_format}"
+    default = SEED_DIR / f"附件{tpl.attachment_no:02d}.{tpl.file_format}"
+    path = storage_path(tpl.storage_name) if tpl.storage_name else default
     if not path.is_file():
         raise _error(f"附件{tpl.attachment_no}模板文件缺失（{path.name}），请重新上传", 404, "file")
     return path.read_bytes()

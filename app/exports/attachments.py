@@ -150,7 +150,8 @@ def attendance_rule(staff: int | None) -> str:
         return "参会人数按教职工总人数确定（单位未登记教职工总人数）。"
     if staff >= 100:
         expected = max(100, -(-staff * 8 // 10))
-        return f"教职工总人数{staff}人（≥100人）：应参会人数不少于总人数的80%且不少于100人，即不少于{expected}人；实到不少于应到的80%。"
+        return (f"教职工总人数{staff}人（≥100人）：应参会人数不少于总人数的80%且不少于100人，"
+                f"即不少于{expected}人；实到不少于应到的80%。")
     return f"教职工总人数{staff}人（<100人）：全体教职工参会；实到不少于应到的80%。"
 
 
@@ -321,8 +322,8 @@ def a17(i: Inspection) -> dict:
                                          order=(Recommendation.seq, Recommendation.id)), 1)]
     clues = scoped(Clue, Clue.inspection_id == i.id)
     by_disposal = Counter(c.disposal or "待处置" for c in clues)
-    clue_summary = (f"共形成问题线索{len(clues)}件，其中" + "，".join(f"{k}{v}件" for k, v in sorted(by_disposal.items()))
-                    + "。" if clues else "巡察期间未形成问题线索。")
+    parts = "，".join(f"{k}{v}件" for k, v in sorted(by_disposal.items()))
+    clue_summary = f"共形成问题线索{len(clues)}件，其中{parts}。" if clues else "巡察期间未形成问题线索。"
     ctx = {**base(i), "title": report.title if report else f"关于巡察{i.unit.party_org_name or i.unit.name}情况的报告",
            "basic_situation": lines(report.basic_situation) if report else [], "stats": stats(i),
            "aspects": aspects, "recommendations": recs, "clue_summary": clue_summary,

@@ -24,6 +24,8 @@ from app.commands import CommandError
 MACRO_SUFFIXES = {".docm", ".dotm", ".xlsm", ".xltm", ".xlam"}
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 ROW_TAG = re.compile(r"\{\{\s*row\.")  # the Excel row repeated for each item of `rows`
+# `.__class__`, `['__globals__']`, `|attr('_x')`: the sandbox renders them empty; an upload naming one is refused
+PRIVATE = re.compile(r"""\.\s*_|\[\s*['"]_|attr\s*\(\s*['"]_""")
 
 
 def sandbox() -> SandboxedEnvironment:
@@ -55,7 +57,8 @@ def _render_cell(env, text: str, context: dict):
         raise CommandError(f"模板含有不允许的表达式（{exc}），已拒绝生成", "template") from exc
     except TemplateError as exc:
         raise CommandError(f"模板无法生成文书：{exc}", "template") from exc
-    return int(value) if value.isdigit() and len(value) < 10 else value
+    # counts and 序号 stay numbers in Excel; codes such as "007" stay text
+    return int(value) if value.isdigit() and len(value) < 10 and not (value.startswith("0") and value != "0") else value
 
 
 def _set(cell, value) -> None:
@@ -124,6 +127,8 @@ def _check_tag(env, text: str, where: str) -> None:
         _refuse(f"{where}「{text.strip()[:60]}」的占位符括号不成对（{{{{ 与 }}}} 数量不一致）")
     for match in TAG.finditer(text):
         tag = match.group(0)
+        if PRIVATE.search(tag):
+            _refuse(f"{where}的占位符「{tag}」访问以下划线开头的内部属性，不允许使用")
         probe = tag if tag.startswith("{{") else None
         if probe is None:
             continue  # block tags are checked with the whole document below
