@@ -6,14 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app
 
 import seeds
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
 from app.exports.render import MACRO_SUFFIXES, check_template, render
 from app.extensions import db
 from app.scope import current_scope_user, scope_criterion
-from app.storage import storage_path, store, write_file
+from app.storage import MAX_UPLOAD_BYTES, storage_path, store, write_file
 from schema import Document, DocumentTemplate, Inspection, Transfer
 from schema.history import StatusEvent
 
@@ -64,6 +64,8 @@ def upload_template(slot: DocumentTemplate, filename: str, data: bytes, user) ->
     name = Path((filename or "").replace("\\", "/")).name.strip()
     if not name or not data:
         raise CommandError("请选择要上传的模板文件", "file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise CommandError(f"模板文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
     suffix = Path(name).suffix.lower()
     if suffix not in MACRO_SUFFIXES and suffix != f".{slot.file_format}":
         raise CommandError(f"附件{slot.attachment_no}的模板须为 .{slot.file_format} 文件，收到「{name}」", "file")
@@ -102,24 +104,15 @@ def _record(tpl: DocumentTemplate, before: str | None, after: str, user, note: s
 
 
 def may_export(no: int, user) -> str | None:
-    """None if `user` may have 附件`no`; otherwise the Chinese reason (its content comes from records they may not
-    read: a role without the screen, or a row scope that leaves none of them)."""
-    attachment = REGISTRY[no]
-    for model in attachment.sources:
-        if _authenticated(user) and not _may_read(user, model.__name__):
-            return f"无权查看附件{no}：其内容来自您无权查看的{SOURCE_NOUNS.get(model.__name__, model.__name__)}记录"
+    """None if `user`, the request's signed-in user, may have 附件`no`; otherwise the Chinese reason: its content
+    comes from records they may not read (a role without that screen, or a row scope that leaves none of them).
+    The same two checks as every screen: FAB's permission, then app.scope."""
+    sm = current_app.appbuilder.sm
+    for model in REGISTRY[no].sources:
         crit = scope_criterion(model, user)
-        if crit is not None and isinstance(crit, sa.sql.elements.False_):
+        if not sm.has_access("can_read", model.__name__) or isinstance(crit, sa.sql.elements.False_):
             return f"无权查看附件{no}：其内容来自您无权查看的{SOURCE_NOUNS.get(model.__name__, model.__name__)}记录"
     return None
-
-
-def _authenticated(user) -> bool:
-    return user is not None and bool(getattr(user, "is_authenticated", False))
-
-
-def _may_read(user, resource: str) -> bool:
-    return current_app.appbuilder.sm.has_access("can_read", resource)
 
 
 def attachment_menu(user) -> list[dict]:
@@ -135,7 +128,7 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     """附件`no` of `inspection`, filled from its records as the caller may see them, stored as a Document."""
     if not isinstance(no, int) or no not in REGISTRY:
         raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
-    applies, request_user = current_scope_user() if has_request_context() else (False, None)
+    applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
     if applies:
         reason = may_export(no, request_user)
         if reason:

@@ -22,7 +22,6 @@ from schema import (
     ArchiveVolume,
     Briefing,
     Clue,
-    Document,
     Feedback,
     Finding,
     ImmediateFix,
@@ -38,6 +37,7 @@ from schema import (
     SurveyResponse,
     Talk,
     TalkReport,
+    Team,
     Transfer,
     Visit,
     WorkPlan,
@@ -126,7 +126,8 @@ def a01(i: Inspection) -> dict:
     rnd = i.round
     meeting = next(iter(scoped(Meeting, Meeting.round_id == rnd.id, Meeting.kind == "动员部署会")), None)
     teams = [{"name": t.name, "leader": next((m.person.name for m in t.members if m.role == "组长"), ""),
-              "members": "、".join(f"{m.person.name}（{m.role}）" for m in t.members)} for t in rnd.teams]
+              "members": "、".join(f"{m.person.name}（{m.role}）" for m in t.members)}
+             for t in scoped(Team, Team.round_id == rnd.id, order=(Team.name,))]
     return {**base(i), "meeting": meeting_dict(meeting) if meeting else {"title": f"{rnd.name}动员部署会"},
             "teams": teams}
 
@@ -466,5 +467,5 @@ REGISTRY: dict[int, Attachment] = {
     21: Attachment(None),
     22: Attachment(a22, (Feedback,)),
     23: Attachment(a23, (Talk, Petition, Material, Clue, Finding)),
-    24: Attachment(a24, (ArchiveVolume, Document)),
+    24: Attachment(a24, (ArchiveVolume,)),
 }
