@@ -124,7 +124,9 @@ def test_notice_and_meeting_forms(app, exported, mech):
     assert "教职工总人数186人" in text
     assert "发放 150 份，回收 138 份" in _text(exported[6][1])
     assert "010-62334101" in _text(exported[7][1])
-    assert "第一巡察组" in _text(exported[1][1])
+    agenda = _text(exported[1][1])
+    assert "2026年第一轮巡察动员部署会" in agenda and "陈志远" in agenda
+    assert "第一巡察组（组长：王建国）" in agenda and "第二巡察组" in agenda
     for n, word in ((2, "党的领导方面"), (21, "班子反馈")):
         assert word in _text(exported[n][1])
 
@@ -405,3 +407,23 @@ def test_template_screen_upload(app):
                        content_type="multipart/form-data", follow_redirects=True)
     assert resp.status_code == 200 and "无法读取「签收单.docx」" in resp.get_data(as_text=True)
     assert _signed_in(app, "office").get(f"/documenttemplateview/upload/{slot}").status_code in (302, 403)
+    # a good upload on the screen, then the screen action back to the shipped version
+    base = client.get(f"/documenttemplateview/template_file/{slot}").data
+    try:
+        resp = client.post(f"/documenttemplateview/upload/{slot}", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(_docx_with("（第二版）", base)), "签收单.docx")},
+                           follow_redirects=True)
+        assert "已上传附件22模板第2版并启用" in resp.get_data(as_text=True)
+        resp = client.post("/documenttemplateview/action_post", data={"action": "activate", "rowid": [slot]},
+                           follow_redirects=True)
+        assert "已启用附件22模板第1版" in resp.get_data(as_text=True)
+        active = _rows(app, sa.select(m.DocumentTemplate.version).where(m.DocumentTemplate.attachment_no == 22,
+                                                                        m.DocumentTemplate.is_active.is_(True)))
+        assert active == [(1,)]
+    finally:
+        with app.app_context():
+            from app.extensions import db
+
+            for tpl in db.session.scalars(sa.select(m.DocumentTemplate).where(m.DocumentTemplate.attachment_no == 22)):
+                tpl.is_active = tpl.version == 1
+            db.session.commit()

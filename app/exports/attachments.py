@@ -395,7 +395,7 @@ def a22(i: Inspection) -> dict:
 def a23(i: Inspection) -> dict:
     s = stats(i)
     rows = [("工作开展", "个别谈话人次", s["talks"]), ("工作开展", "受理信访件数", s["petitions"]),
-            ("工作开展", "调阅资料份数", s["materials"])]
+            ("工作开展", "调阅资料项数", s["materials"])]
     for kind in ("座谈会", "列席会议", "听取汇报"):
         rows.append(("工作开展", f"{kind}次数", len(meetings(i, kind))))
     rows.append(("工作开展", "走访调研次数", len(scoped(Visit, Visit.inspection_id == i.id))))
