@@ -137,15 +137,20 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     data = template_bytes(tpl)
     if attachment.build is not None:
         data = render(tpl.file_format, data, attachment.build(inspection))
-    fields = {}
+    fields = {"inspection_id": inspection.id}
     if no == 12:
-        # The list names transferred clues: filed under a transfer it is 巡察办's, never the team's (六（二）3).
+        # The list names transferred clues: the team keeps no copy (六（二）3) and a department sees only its own
+        # batches. Filed under its one batch, a list is 巡察办's and that department's; a list of several batches
+        # is filed under none of them, nor under the inspection, so only 巡察办 and the leading group list it.
         sent = sent_transfers(inspection)
-        fields["transfer_id"] = sent[-1].id if sent else None
+        if len(sent) == 1:
+            fields["transfer_id"] = sent[0].id
+        elif sent:
+            fields["inspection_id"] = None
     party_org = inspection.unit.party_org_name or inspection.unit.name
     return store(data, f"附件{no} {tpl.title.removesuffix('模板')}（{party_org}）.{tpl.file_format}",
                  title=f"附件{no} {tpl.title.removesuffix('模板')}", attachment_no=no, template_id=tpl.id,
-                 inspection_id=inspection.id, is_generated=True, is_confidential=attachment.confidential,
+                 is_generated=True, is_confidential=attachment.confidential,
                  formed_on=date.today(), uploaded_by=actor_name(user), **fields)
 
 
