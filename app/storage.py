@@ -32,6 +32,17 @@ def storage_path(storage_name: str) -> Path:
     return Path(current_app.config["STORAGE_DIR"]) / storage_name
 
 
+def write_file(data: bytes, suffix: str) -> tuple[str, str]:
+    """Put `data` in the storage folder under a new random name; answer (storage name, SHA-256)."""
+    storage_name = f"{uuid.uuid4().hex}{suffix}"
+    target = storage_path(storage_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    temp.write_bytes(data)
+    os.replace(temp, target)
+    return storage_name, hashlib.sha256(data).hexdigest()
+
+
 def store(data: bytes, original_name: str, *, title: str | None = None, uploaded_by: str | None = None,
           **fields) -> Document:
     """Write `data` to the storage folder and add its Document row (not committed)."""
@@ -46,14 +57,9 @@ def store(data: bytes, original_name: str, *, title: str | None = None, uploaded
         raise CommandError("上传的文件是空的", "file")
     if len(data) > MAX_UPLOAD_BYTES:
         raise CommandError(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
-    storage_name = f"{uuid.uuid4().hex}{suffix}"
-    target = storage_path(storage_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(target.name + ".part")
-    temp.write_bytes(data)
-    os.replace(temp, target)
+    storage_name, sha256 = write_file(data, suffix)
     doc = Document(title=title or Path(name).stem, original_name=name, storage_name=storage_name,
-                   sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=CONTENT_TYPES.get(suffix),
+                   sha256=sha256, size=len(data), content_type=CONTENT_TYPES.get(suffix),
                    uploaded_by=uploaded_by, **fields)
     db.session.add(doc)
     return doc

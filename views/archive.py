@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, send_file
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import safe
@@ -10,7 +12,7 @@ from flask_appbuilder.security.decorators import protect
 from app.audit import DOWNLOAD, record_read
 from app.commands.clues import records_in
 from app.permissions import READ
-from app.storage import content_disposition, storage_path
+from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
 from schema.enums import RETENTION_PERIODS
 
@@ -80,6 +82,14 @@ class DocumentView(XctModelView):
     @has_access
     def file(self, pk):
         return send_document(self.datamodel.get(pk))
+
+
+def file_response(data: bytes, original_name: str):
+    """Bytes made on request (a template, a generated 附件) as a download under their Chinese name."""
+    suffix = original_name[original_name.rfind("."):].lower()
+    response = send_file(io.BytesIO(data), mimetype=CONTENT_TYPES.get(suffix, "application/octet-stream"), max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(original_name)
+    return response
 
 
 def send_document(doc: Document | None):

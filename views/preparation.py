@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, url_for
-from flask_appbuilder import expose
+from flask import abort, flash, g, redirect, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
+from app.commands import CommandError
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
+from app.commands.documents import attachment_menu, export_attachment
 from app.commands.rectification import ledger_items, previous_rectification
+from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
-from .archive import DocumentView
+from .archive import DocumentView, send_document
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .fieldwork import (
     ClueView,
@@ -89,7 +92,7 @@ class SpeechView(XctModelView):
 class InspectionView(XctModelView):
     datamodel = XctSQLAInterface(Inspection)
     show_template = "xct/inspection_show.html"
-    method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ}
+    method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ, "export": READ}
     list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
     show_fieldsets = [
         ("巡察", {"fields": ["round", "team", "unit", "liaison", "notice_no", "note"]}),
@@ -118,8 +121,25 @@ class InspectionView(XctModelView):
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
                 ledger={"items": len(ledger_items(inspection)), "previous": previous,
                         "previous_items": previous_items},
+                attachments=attachment_menu(g.user),
             )
         return super().render_template(template, **kwargs)
+
+    @expose("/export/<int:pk>/<int:n>")
+    @has_access
+    def export(self, pk, n):
+        """附件n generated from this inspection's records (the buttons of the show page)."""
+        inspection = self.datamodel.get(pk)
+        if inspection is None:
+            abort(404)
+        try:
+            doc = export_attachment(inspection, n, g.user)
+            db.session.commit()
+        except CommandError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", pk=pk))
+        return send_document(doc)
 
     @action("deadline_check", "期限检查", "重新计算所选巡察的期限并检查合规情况？", "fa-clock-o", single=False)
     def deadline_check(self, items):
@@ -139,7 +159,8 @@ CHECK_LABELS = {"attendance": "动员会参会人数", "talk_interviewers": "两
 class InspectionApi(XctModelRestApi):
     resource_name = "inspection"
     datamodel = XctSQLAInterface(Inspection)
-    method_permission_name = {**XctModelRestApi.method_permission_name, "deadlines": READ, "checks": READ}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "deadlines": READ, "checks": READ,
+                              "export": READ}
     list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
         INSPECTION_DATES
     show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
@@ -166,6 +187,22 @@ class InspectionApi(XctModelRestApi):
         if self.datamodel.get(pk, self._base_filters) is None:
             return self.response_404()
         return self.response(200, result=[c.as_dict() for c in inspection_checks(pk)])
+
+    @expose("/<int:pk>/export/<int:n>", methods=["GET"])
+    @protect()
+    @safe
+    def export(self, pk, n):
+        """附件n (1…24) of the inspection as .docx or .xlsx (API.md), kept as a generated document; 403 when its
+        content comes from records the caller may not read (e.g. talk records for a unit liaison)."""
+        inspection = self.datamodel.get(pk, self._base_filters)
+        if inspection is None:
+            return self.response_404()
+        try:
+            doc = export_attachment(inspection, n, g.user)
+            db.session.commit()
+        except CommandError as exc:
+            return self.command_error(exc)
+        return send_document(doc)
 
 
 class BriefingApi(XctModelRestApi):

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import protect
 from marshmallow import validate
 
 import schema
+from app.commands import CommandError
+from app.commands.documents import activate_template, template_bytes, template_file_name, upload_template
+from app.extensions import db
+from app.permissions import READ, WRITE
 from app.rules.deadlines import DONE_FIELDS
 from schema import (
     CalendarDay,
@@ -18,6 +27,7 @@ from schema import (
 )
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
+from .archive import file_response
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, yes_no
 from .fields import choice_field, tristate_field, with_blank
 from .labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
@@ -185,26 +195,119 @@ class CalendarDayApi(XctModelRestApi):
 
 
 class DocumentTemplateView(XctModelView):
+    """Versions of each 附件's template: download the active one, upload a replacement, re-activate an old one.
+
+    A version is never edited or deleted in place: an upload adds version+1 and makes it active
+    (app.commands.documents).
+    """
+
     datamodel = XctSQLAInterface(DocumentTemplate)
+    show_template = "xct/template_show.html"
+    include_route_methods = {"list", "show", "action", "action_post", "template_file", "upload"}
+    method_permission_name = {**XctModelView.method_permission_name, "template_file": READ, "upload": WRITE,
+                              "activate": WRITE}
     base_order = ("attachment_no", "asc")
     list_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance", "original_name"]
     show_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance", "original_name",
                     "sha256", "updated_at"]
-    add_columns = edit_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance"]
     search_columns = ["attachment_no", "title", "file_format", "is_active", "is_guidance"]
     order_columns = ["attachment_no", "title", "version"]
-    label_columns = {"title": "文书名称"}
+    label_columns = {"title": "文书名称", "original_name": "上传文件名（空：系统默认模板）"}
+
+    @expose("/template_file/<int:pk>")
+    @has_access
+    def template_file(self, pk):
+        tpl = self.datamodel.get(pk)
+        if tpl is None:
+            abort(404)
+        try:
+            data = template_bytes(tpl)
+        except CommandError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(".list"))
+        return file_response(data, template_file_name(tpl))
+
+    @expose("/upload/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def upload(self, pk):
+        slot = self.datamodel.get(pk)
+        if slot is None:
+            abort(404)
+        if request.method == "POST":
+            upload = request.files.get("file")
+            try:
+                tpl = upload_template(slot, upload.filename if upload else "", upload.read() if upload else b"",
+                                      g.user)
+                db.session.commit()
+            except CommandError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                flash(f"已上传附件{tpl.attachment_no}模板第{tpl.version}版并启用；原有版本保留，可随时重新启用。",
+                      "success")
+                return redirect(url_for(".show", pk=tpl.id))
+        return self.render_template("xct/template_upload.html", slot=slot)
+
+    @action("activate", "启用此版本", "启用所选版本？该附件的其他版本将停用。", "fa-check", multiple=False)
+    def activate(self, item):
+        item = item[0] if isinstance(item, list) else item
+        activate_template(item, g.user)
+        db.session.commit()
+        flash(f"已启用附件{item.attachment_no}模板第{item.version}版", "success")
+        return redirect(url_for(".show", pk=item.id))
 
 
 class DocumentTemplateApi(XctModelRestApi):
     resource_name = "document_template"
     datamodel = XctSQLAInterface(DocumentTemplate)
+    include_route_methods = {"get", "get_list", "info", "file", "upload", "activate"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ, "upload": WRITE,
+                              "activate": WRITE}
     base_order = ("attachment_no", "asc")
     list_columns = ["id", "attachment_no", "title", "file_format", "version", "is_active", "is_guidance",
                     "original_name"]
     show_columns = list_columns + ["sha256", "created_at", "updated_at"]
-    add_columns = edit_columns = ["attachment_no", "title", "file_format", "version", "is_active", "is_guidance"]
     label_columns = {"title": "文书名称"}
+
+    @expose("/<int:pk>/file", methods=["GET"])
+    @protect()
+    @safe
+    def file(self, pk):
+        """The template file of this version (docx or xlsx), under its Chinese name."""
+        tpl = self.datamodel.get(pk)
+        if tpl is None:
+            return self.response_404()
+        try:
+            return file_response(template_bytes(tpl), template_file_name(tpl))
+        except CommandError as exc:
+            return self.command_error(exc)
+
+    @expose("/<int:pk>/upload", methods=["POST"])
+    @protect()
+    @safe
+    def upload(self, pk):
+        """A new version of this template's 附件 (multipart field `file`), active at once; 422 names the problem."""
+        slot = self.datamodel.get(pk)
+        if slot is None:
+            return self.response_404()
+        upload = request.files.get("file")
+        return self.run_command(lambda: _template_answer(upload_template(
+            slot, upload.filename if upload else "", upload.read() if upload else b"", g.user)), 201)
+
+    @expose("/<int:pk>/activate", methods=["POST"])
+    @protect()
+    @safe
+    def activate(self, pk):
+        """Make this version the one that renders its 附件."""
+        tpl = self.datamodel.get(pk)
+        if tpl is None:
+            return self.response_404()
+        return self.run_command(lambda: (activate_template(tpl, g.user), _template_answer(tpl))[1])
+
+
+def _template_answer(tpl: DocumentTemplate) -> dict:
+    return {"id": tpl.id, "result": {"id": tpl.id, "attachment_no": tpl.attachment_no, "version": tpl.version,
+                                     "is_active": tpl.is_active, "original_name": tpl.original_name}}
 
 
 # ---------------------------------------------------------------- 状态变更记录 (read-only)

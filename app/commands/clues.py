@@ -13,7 +13,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.exports.transfer_list import transfer_list_xlsx
 from app.extensions import db
 from app.rules import transfer as package
 from app.storage import store
@@ -34,6 +33,7 @@ from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 from schema.transfer import transfer_clue
 
 from . import CommandError
+from .documents import file_transfer_list
 from .routing import route_clue
 from .status import actor_name, move
 
@@ -244,10 +244,7 @@ def send(transfer: Transfer, user, *, on, doc_no: str | None = None, handed_by: 
     for clue in transfer.clues:
         move(clue, "已移送", user, doc_no or f"移送{transfer.department.name}")
     db.session.flush()
-    store(transfer_list_xlsx(transfer), f"移送问题线索清单（{transfer.department.name}，{on.isoformat()}）.xlsx",
-          title=f"附件12 移送问题线索清单（{transfer.department.name}）", attachment_no=12,
-          inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True, is_confidential=True,
-          formed_on=on, uploaded_by=actor_name(user))
+    file_transfer_list(transfer, user)
 
 
 def acknowledge(transfer: Transfer, user, *, on, received_by: str | None = None) -> None:

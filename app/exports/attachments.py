@@ -1,0 +1,471 @@
+"""The 24 附件: for each, the records it is filled from and the builder of its plain context (ATTACHMENTS.md).
+
+A builder reads the records of one inspection through the caller's row scope (app.scope), so a document never
+shows a row its reader could not open on a screen, and answers only dicts, lists, strings and numbers: templates
+see no ORM object (app.exports.render).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.scope import current_criterion
+from schema import (
+    Announcement,
+    ArchiveVolume,
+    Briefing,
+    Clue,
+    Feedback,
+    Finding,
+    ImmediateFix,
+    Inspection,
+    InspectionReport,
+    Material,
+    Meeting,
+    Petition,
+    Recommendation,
+    RectificationItem,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+    Talk,
+    TalkReport,
+    Team,
+    Transfer,
+    Visit,
+    WorkPlan,
+)
+from schema.enums import ASPECTS, SIGNER_ROLES
+
+# DOMAIN.md §2: the report's and the feedback's headings, in the procedure's order; 其他 only when it has findings.
+ASPECT_HEADINGS = {
+    "党的领导": "（一）党的领导方面", "党的建设": "（二）党的建设方面", "全面从严治党": "（三）全面从严治党方面",
+    "党风廉政建设和反腐败斗争": "（四）党风廉政建设和反腐败斗争方面", "重点领域风险防控": "（五）重点领域风险防控方面",
+    "整改落实": "（六）落实上一轮巡视（督查）整改情况方面", "其他": "（七）其他方面",
+}
+REPORT_LENGTH = 3000  # 四（一）"总体篇幅一般在3000字左右"
+LENGTH_TOLERANCE = 0.2
+
+
+def fmt(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def name(person) -> str:
+    return person.name if person is not None else ""
+
+
+def scoped(model, *criteria, order=None) -> list:
+    """Rows of `model` matching `criteria` that the current caller may see."""
+    stmt = sa.select(model).where(*criteria)
+    scope = current_criterion(model)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return list(db.session.scalars(stmt.order_by(*(order or (model.id,)))))
+
+
+def one(model, inspection: Inspection):
+    rows = scoped(model, model.inspection_id == inspection.id)
+    return rows[0] if rows else None
+
+
+def base(inspection: Inspection) -> dict:
+    team, unit = inspection.team, inspection.unit
+    members = sorted(team.members, key=lambda m: ("组长", "副组长", "成员").index(m.role))
+    leader = next((m.person.name for m in members if m.role == "组长"), "")
+    return {
+        "unit": unit.name, "party_org": unit.party_org_name or unit.name, "round": inspection.round.name,
+        "team": team.name, "leader": leader, "team_phone": team.phone or "", "team_email": team.email or "",
+        "reception": team.reception or "", "mailbox": team.mailbox_location or "",
+        "members": "、".join(f"{m.person.name}（{m.role}）" for m in members),
+        "notice_no": inspection.notice_no or "", "notice_date": fmt(inspection.notice_date),
+        "entry_date": fmt(inspection.entry_date), "work_start": fmt(inspection.work_start),
+        "work_end": fmt(inspection.work_end), "feedback_date": fmt(inspection.feedback_date),
+        "liaison": name(inspection.liaison), "today": fmt(date.today()),
+    }
+
+
+def meeting_dict(m: Meeting) -> dict:
+    return {"kind": m.kind, "title": m.title or m.kind, "held_on": fmt(m.held_on), "place": m.place or "",
+            "host": name(m.host), "attendees": m.attendees or "", "agenda": lines(m.agenda),
+            "minutes": lines(m.minutes), "recorder": name(m.recorder), "expected_count": m.expected_count or "",
+            "present_count": m.present_count or ""}
+
+
+def meetings(inspection: Inspection, *kinds: str) -> list[Meeting]:
+    return scoped(Meeting, Meeting.inspection_id == inspection.id, Meeting.kind.in_(kinds),
+                  order=(Meeting.held_on, Meeting.id))
+
+
+def findings_by_aspect(inspection: Inspection) -> tuple[list[dict], list[Finding]]:
+    found = scoped(Finding, Finding.inspection_id == inspection.id, order=(Finding.seq, Finding.id))
+    aspects = []
+    for aspect in ASPECTS:
+        mine = [{"seq": f.seq or i, "summary": f.summary, "detail": lines(f.detail)}
+                for i, f in enumerate((f for f in found if f.aspect == aspect), 1)]
+        if mine or aspect != "其他":
+            aspects.append({"aspect": aspect, "heading": ASPECT_HEADINGS[aspect], "findings": mine})
+    return aspects, found
+
+
+# ---------------------------------------------------------------- one builder per 附件
+
+
+def a01(i: Inspection) -> dict:
+    rnd = i.round
+    meeting = next(iter(scoped(Meeting, Meeting.round_id == rnd.id, Meeting.kind == "动员部署会")), None)
+    teams = [{"name": t.name, "leader": next((m.person.name for m in t.members if m.role == "组长"), ""),
+              "members": "、".join(f"{m.person.name}（{m.role}）" for m in t.members)}
+             for t in scoped(Team, Team.round_id == rnd.id, order=(Team.name,))]
+    return {**base(i), "meeting": meeting_dict(meeting) if meeting else {"title": f"{rnd.name}动员部署会"},
+            "teams": teams}
+
+
+def a03(i: Inspection) -> dict:
+    rows = scoped(Briefing, Briefing.inspection_id == i.id, order=(Briefing.held_on, Briefing.id))
+    return {**base(i), "briefings": [
+        {"department": b.department.name if b.department else "", "briefer": b.briefer or "",
+         "held_on": fmt(b.held_on), "method": b.method or "", "content": b.content or "",
+         "written_material": b.written_material or "", "recorder": name(b.recorder)} for b in rows]}
+
+
+def a04(i: Inspection) -> dict:
+    plan = one(WorkPlan, i)
+    return {**base(i), "tasks": lines(plan.tasks) if plan else [], "methods": lines(plan.methods) if plan else []}
+
+
+def attendance_rule(staff: int | None) -> str:
+    # DOMAIN.md §4, stated for the unit's headcount
+    if staff is None:
+        return "参会人数按教职工总人数确定（单位未登记教职工总人数）。"
+    if staff >= 100:
+        expected = max(100, -(-staff * 8 // 10))
+        return (f"教职工总人数{staff}人（≥100人）：应参会人数不少于总人数的80%且不少于100人，"
+                f"即不少于{expected}人；实到不少于应到的80%。")
+    return f"教职工总人数{staff}人（<100人）：全体教职工参会；实到不少于应到的80%。"
+
+
+def a05(i: Inspection) -> dict:
+    found = meetings(i, "动员会")
+    return {**base(i), "meeting": meeting_dict(found[0]) if found else {}, "attendance_rule": attendance_rule(
+        i.unit.staff_count)}
+
+
+def a06(i: Inspection) -> dict:
+    survey = one(Survey, i)
+    if survey is None:
+        return {**base(i), "survey": {"title": "调查问卷", "questions": []}}
+    answers = Counter()
+    for question_id, value in db.session.execute(
+            sa.select(SurveyAnswer.question_id, SurveyAnswer.value).join(SurveyResponse)
+            .where(SurveyResponse.survey_id == survey.id)):
+        for part in lines(value):
+            answers[(question_id, part)] += 1
+    questions = []
+    for q in survey.questions:
+        options = lines(q.options)
+        results = [{"option": o, "count": answers[(q.id, o)]} for o in options]
+        if q.kind == "文本":
+            results = [{"option": "填写意见建议", "count": sum(n for (qid, _), n in answers.items() if qid == q.id)}]
+        questions.append({"seq": q.seq, "text": q.text, "kind": q.kind, "options": options, "results": results})
+    return {**base(i), "survey": {"title": survey.title, "instructions": lines(survey.instructions),
+                                  "distributed_count": survey.distributed_count or 0,
+                                  "collected_count": survey.collected_count or 0, "questions": questions}}
+
+
+def a07(i: Inspection) -> dict:
+    notice = one(Announcement, i)
+    return {**base(i), "body": lines(notice.body) if notice else [],
+            "published_on": fmt(notice.published_oa_on) if notice else ""}
+
+
+def record_of(*kinds: str) -> Callable[[Inspection], dict]:
+    def build(i: Inspection) -> dict:
+        return {**base(i), "meetings": [meeting_dict(m) for m in meetings(i, *kinds)]}
+
+    return build
+
+
+def a11(i: Inspection) -> dict:
+    petitions = scoped(Petition, Petition.inspection_id == i.id, order=(Petition.received_on, Petition.id))
+    clues = {c.petition_id: c for c in scoped(Clue, Clue.inspection_id == i.id, Clue.petition_id.is_not(None))}
+    rows = []
+    for seq, p in enumerate(petitions, 1):
+        clue = clues.get(p.id)
+        persons = clue.persons if clue else []
+        rows.append({
+            "seq": seq, "code": p.code or "", "received_on": p.received_on.isoformat(), "channel": p.channel,
+            "petitioner": "匿名" if p.is_anonymous else (p.petitioner_name or ""),
+            "subject": p.subject_name or "、".join(x.name for x in persons),
+            "subject_post": "、".join(f"{x.unit.name if x.unit else ''}{x.title or ''}" for x in persons),
+            "summary": p.summary, "category": clue.category if clue else "",
+            "proposal": (f"{p.triage}：形成线索{clue.code or ''}" if clue else p.triage),
+            "registered_by": name(p.registered_by), "note": p.triage_reason or ""})
+    return {**base(i), "rows": rows}
+
+
+def _exhibits(clue: Clue) -> str:
+    return "；".join(f"{e.kind}：{e.document.original_name}" if e.document else f"{e.kind}：无（{e.absent_reason}）"
+                    for e in clue.exhibits)
+
+
+def transfer_context(transfers: list[Transfer]) -> dict:
+    """附件12 of one transfer batch (filed when it is sent) or of every sent batch of an inspection."""
+    rows, seq = [], 0
+    for transfer in transfers:
+        for clue in sorted(transfer.clues, key=lambda c: (c.code or "", c.id)):
+            seq += 1
+            rows.append({
+                "seq": seq, "code": clue.code or f"#{clue.id}", "persons": "、".join(p.name for p in clue.persons),
+                "posts": "、".join(f"{p.unit.name if p.unit else ''}{p.title or ''}" for p in clue.persons),
+                "summary": clue.summary, "source": clue.source, "exhibits": _exhibits(clue),
+                "advice": clue.decision or clue.proposal_reason or "按学校党委决定移送",
+                "department": transfer.department.name})
+    return {"department": "、".join(dict.fromkeys(t.department.name for t in transfers)),
+            "transferred_on": "、".join(dict.fromkeys(t.transferred_on.isoformat() for t in transfers
+                                                     if t.transferred_on)),
+            "doc_no": "、".join(t.doc_no for t in transfers if t.doc_no),
+            "handed_by": "、".join(dict.fromkeys(t.handed_by for t in transfers if t.handed_by)),
+            "received_by": "、".join(dict.fromkeys(t.received_by for t in transfers if t.received_by)),
+            "rows": rows}
+
+
+def sent_transfers(i: Inspection) -> list[Transfer]:
+    return scoped(Transfer, Transfer.inspection_id == i.id, Transfer.transferred_on.is_not(None),
+                  order=(Transfer.transferred_on, Transfer.id))
+
+
+def a12(i: Inspection) -> dict:
+    return {**base(i), **transfer_context(sent_transfers(i))}
+
+
+def talks(i: Inspection) -> list[Talk]:
+    return scoped(Talk, Talk.inspection_id == i.id, order=(Talk.held_on, Talk.id))
+
+
+def a13(i: Inspection) -> dict:
+    outlines: dict[str, list[str]] = {}
+    for t in talks(i):
+        outlines.setdefault(t.interviewee_category or "其他人员", lines(t.outline))
+    return {**base(i), "outlines": [{"category": k, "questions": v} for k, v in outlines.items()],
+            "aspects": [ASPECT_HEADINGS[a] for a in ASPECTS[:6]]}
+
+
+def a14(i: Inspection) -> dict:
+    return {**base(i), "talks": [{
+        "held_on": fmt(t.held_on), "place": t.place or "", "interviewers": "、".join(p.name for p in t.interviewers),
+        "recorder": name(t.recorder), "interviewee": t.interviewee.name,
+        "unit": t.interviewee.unit.name if t.interviewee.unit else "", "title": t.interviewee.title or "",
+        "political_status": t.interviewee.political_status or "", "record": lines(t.record),
+        "reviewed": f"{name(t.reviewed_by)}（{fmt(t.reviewed_on)}）" if t.reviewed_by else "待组长审阅"}
+        for t in talks(i)]}
+
+
+def a15(i: Inspection) -> dict:
+    rows = scoped(Material, Material.inspection_id == i.id, order=(Material.received_on, Material.id))
+    return {**base(i), "rows": [{
+        "seq": n, "name": m.name, "provider": "／".join(x for x in (m.provider_unit.name if m.provider_unit else "",
+                                                                   m.provider_name or "") if x),
+        "copies": m.copies or "", "pages": m.pages or "", "received_on": m.received_on.isoformat() if m.received_on
+        else "", "received_by": name(m.received_by), "classification": m.classification,
+        "is_original": "是" if m.is_original else "否", "returned_on": m.returned_on.isoformat() if m.returned_on
+        else "", "custodian": name(m.custodian),
+        "note": "；".join([m.note or ""] + [f"{e.happened_on.isoformat()}{e.kind}" for e in m.custody_events
+                                            if e.kind != "接收"]).strip("；")} for n, m in enumerate(rows, 1)]}
+
+
+def a16(i: Inspection) -> dict:
+    rows = scoped(Visit, Visit.inspection_id == i.id, order=(Visit.held_on, Visit.id))
+    return {**base(i), "visits": [{"target": v.target, "held_on": fmt(v.held_on), "place": v.place or "",
+                                   "participants": v.participants or "", "topic": v.topic or "",
+                                   "findings": lines(v.findings), "recorder": name(v.recorder)} for v in rows]}
+
+
+def count_chars(text: str) -> int:
+    """字数 as Word counts Chinese: each CJK character or full-width mark, each run of Latin letters or digits."""
+    return len(re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]|[A-Za-z0-9]+", text))
+
+
+def length_note(count: int) -> str:
+    low, high = REPORT_LENGTH * (1 - LENGTH_TOLERANCE), REPORT_LENGTH * (1 + LENGTH_TOLERANCE)
+    verdict = "偏短" if count < low else "偏长" if count > high else "符合要求"
+    return f"正文约{count}字，篇幅要求3000字左右，{verdict}"
+
+
+def stats(i: Inspection) -> dict:
+    def n(model, *criteria):
+        crit = current_criterion(model)
+        stmt = sa.select(sa.func.count()).select_from(model).where(model.inspection_id == i.id, *criteria)
+        return db.session.scalar(stmt.where(crit) if crit is not None else stmt)
+
+    return {"talks": n(Talk), "petitions": n(Petition), "materials": n(Material), "findings": n(Finding),
+            "clues": n(Clue), "fixes": n(ImmediateFix)}
+
+
+def a17(i: Inspection) -> dict:
+    report = one(InspectionReport, i)
+    aspects, found = findings_by_aspect(i)
+    numbers = {f.id: f.seq or n for n, f in enumerate(found, 1)}
+    recs = [{"seq": r.seq or n, "text": r.text,
+             "answers": "、".join(f"问题{numbers[f.id]}" for f in r.findings if f.id in numbers) or "全部问题"}
+            for n, r in enumerate(scoped(Recommendation, Recommendation.inspection_id == i.id,
+                                         order=(Recommendation.seq, Recommendation.id)), 1)]
+    clues = scoped(Clue, Clue.inspection_id == i.id)
+    by_disposal = Counter(c.disposal or "待处置" for c in clues)
+    parts = "，".join(f"{k}{v}件" for k, v in sorted(by_disposal.items()))
+    clue_summary = f"共形成问题线索{len(clues)}件，其中{parts}。" if clues else "巡察期间未形成问题线索。"
+    ctx = {**base(i), "title": report.title if report else f"关于巡察{i.unit.party_org_name or i.unit.name}情况的报告",
+           "basic_situation": lines(report.basic_situation) if report else [], "stats": stats(i),
+           "aspects": aspects, "recommendations": recs, "clue_summary": clue_summary,
+           "drafted_on": fmt(report.drafted_on) if report else ""}
+    text = "".join(ctx["basic_situation"] + [a["heading"] for a in aspects]
+                   + [f["summary"] + "".join(f["detail"]) for a in aspects for f in a["findings"]]
+                   + [r["text"] for r in recs] + [clue_summary])
+    ctx["word_count"] = count_chars(text)
+    ctx["length_note"] = length_note(ctx["word_count"])
+    return ctx
+
+
+def a18(i: Inspection) -> dict:
+    report = one(TalkReport, i)
+    all_talks = talks(i)
+    return {**base(i), "org_evaluation": lines(report.org_evaluation) if report else [],
+            "leader_evaluations": lines(report.leader_evaluations) if report else [],
+            "drafted_on": fmt(report.drafted_on) if report else "", "talk_count": len(all_talks),
+            "leader_talk_count": sum(1 for t in all_talks if t.interviewee.is_leadership),
+            "talks": [{"interviewee": t.interviewee.name, "title": t.interviewee.title or "", "held_on": fmt(t.held_on)}
+                      for t in sorted(all_talks, key=lambda t: not t.interviewee.is_leadership)]}
+
+
+def a19(i: Inspection) -> dict:
+    fb = one(Feedback, i)
+    aspects, _ = findings_by_aspect(i)
+    day = i.feedback_date
+    return {**base(i), "doc_no": fb.doc_no if fb and fb.doc_no else "", "overall": lines(fb.overall) if fb else [],
+            "opinion": lines(fb.opinion) if fb else [], "requirements": lines(fb.requirements) if fb else [],
+            "aspects": aspects,
+            # 六（一）: 10 days for the plan, 2 months for the report (DOMAIN.md D8, D9)
+            "plan_due": fmt(day + timedelta(days=10)) if day else "收到反馈意见后10日内",
+            "report_due": fmt(_add_months(day, 2)) if day else "收到反馈意见后2个月内"}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, d))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+FEEDBACK_KINDS = ("个别反馈", "班子反馈", "大会反馈")
+
+
+def a20(i: Inspection) -> dict:
+    fb = one(Feedback, i)
+    return {**base(i), "plan": lines(fb.plan) if fb else [],
+            "sessions": [meeting_dict(m) for m in meetings(i, *FEEDBACK_KINDS)]}
+
+
+def a22(i: Inspection) -> dict:
+    fb = one(Feedback, i)
+    first = meetings(i, "个别反馈")
+    party_org = i.unit.party_org_name or i.unit.name
+    signatures = {s.signer_role: s for s in (fb.signatures if fb else [])}
+    return {**base(i), "place": first[0].place if first else "", "content": f"《关于巡察{party_org}的反馈意见》"
+            + (f"（{fb.doc_no}）" if fb and fb.doc_no else ""),
+            "signatures": [{"role": role, "name": name(signatures[role].person) if role in signatures else "",
+                            "signed_on": fmt(signatures[role].signed_on) if role in signatures else ""}
+                           for role in SIGNER_ROLES]}
+
+
+def a23(i: Inspection) -> dict:
+    s = stats(i)
+    rows = [("工作开展", "个别谈话人次", s["talks"]), ("工作开展", "受理信访件数", s["petitions"]),
+            ("工作开展", "调阅资料项数", s["materials"])]
+    for kind in ("座谈会", "列席会议", "听取汇报"):
+        rows.append(("工作开展", f"{kind}次数", len(meetings(i, kind))))
+    rows.append(("工作开展", "走访调研次数", len(scoped(Visit, Visit.inspection_id == i.id))))
+    survey = one(Survey, i)
+    rows += [("问卷调查", "问卷发放份数", survey.distributed_count or 0 if survey else 0),
+             ("问卷调查", "问卷回收份数", survey.collected_count or 0 if survey else 0)]
+    clues = scoped(Clue, Clue.inspection_id == i.id)
+    rows.append(("问题线索", "问题线索数", len(clues)))
+    rows += [("问题线索", f"按类别：{k}", v) for k, v in sorted(Counter(c.category for c in clues).items())]
+    rows += [("问题线索", f"按去向：{k}", v) for k, v in sorted(Counter(
+        c.department.name if c.department else (c.disposal or "待处置") for c in clues).items())]
+    found = scoped(Finding, Finding.inspection_id == i.id)
+    rows.append(("发现问题", "发现问题数", len(found)))
+    by_aspect = Counter(f.aspect for f in found)
+    rows += [("发现问题", f"按方面：{a}", by_aspect[a]) for a in ASPECTS if a in by_aspect or a != "其他"]
+    rows.append(("整改", "立行立改数", s["fixes"]))
+    items = scoped(RectificationItem, RectificationItem.inspection_id == i.id)
+    done = sum(1 for x in items if x.status == "已销号")
+    rows += [("整改", "整改事项（已完成）", done), ("整改", "整改事项（未完成）", len(items) - done)]
+    return {**base(i), "rows": [{"seq": n, "group": g, "label": label, "value": v}
+                                for n, (g, label, v) in enumerate(rows, 1)]}
+
+
+def a24(i: Inspection) -> dict:
+    vol = one(ArchiveVolume, i)
+    items = vol.items if vol else []
+    return {**base(i), "volume_no": vol.volume_no or "" if vol else "", "volume_title": vol.title if vol else "",
+            "handed_by": vol.handed_by or "" if vol else "", "received_by": vol.received_by or "" if vol else "",
+            "handed_over_on": vol.handed_over_on.isoformat() if vol and vol.handed_over_on else "",
+            "rows": [{"seq": x.seq, "title": x.title, "formed_on": x.formed_on.isoformat() if x.formed_on else "",
+                      "copies": x.copies or "", "pages": x.pages or "", "classification": x.classification,
+                      "retention": x.retention or "", "kind": x.kind, "note": x.note or ""} for x in items]}
+
+
+# ---------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One 附件: its builder (None: a guidance document, returned as is), the records it reads (a caller must be
+    allowed to read each of them) and whether its content is confidential (talks, petitions, clues, materials)."""
+
+    build: Callable[[Inspection], dict] | None
+    sources: tuple[type, ...] = ()
+    confidential: bool = False
+
+
+REGISTRY: dict[int, Attachment] = {
+    1: Attachment(a01, (Meeting,)),
+    2: Attachment(None),
+    3: Attachment(a03, (Briefing,)),
+    4: Attachment(a04, (WorkPlan,)),
+    5: Attachment(a05, (Meeting,)),
+    6: Attachment(a06, (Survey,)),
+    7: Attachment(a07, (Announcement,)),
+    8: Attachment(record_of("听取汇报"), (Meeting,)),
+    9: Attachment(record_of("列席会议"), (Meeting,)),
+    10: Attachment(record_of("座谈会"), (Meeting,)),
+    11: Attachment(a11, (Petition, Clue), confidential=True),
+    12: Attachment(a12, (Transfer, Clue), confidential=True),
+    13: Attachment(a13, (Talk,), confidential=True),
+    14: Attachment(a14, (Talk,), confidential=True),
+    15: Attachment(a15, (Material,), confidential=True),
+    16: Attachment(a16, (Visit,)),
+    17: Attachment(a17, (InspectionReport, Finding, Recommendation, Clue)),
+    18: Attachment(a18, (TalkReport, Talk), confidential=True),
+    19: Attachment(a19, (Feedback, Finding)),
+    20: Attachment(a20, (Feedback, Meeting)),
+    21: Attachment(None),
+    22: Attachment(a22, (Feedback,)),
+    23: Attachment(a23, (Talk, Petition, Material, Clue, Finding)),
+    24: Attachment(a24, (ArchiveVolume,)),
+}
