@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tempfile
+from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request
-from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.api import protect
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -21,6 +25,7 @@ from app.commands import CommandError
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
+from app.storage import CONTENT_TYPES, content_disposition
 
 from .labels import LABELS, MODEL_NOUNS
 
@@ -115,10 +120,37 @@ def check_item_rule(view, item) -> None:
         raise CommandError(problem[1], problem[0])
 
 
+def export_list(view, job_answer):
+    """The list `view` shows for this request, every page, as an Excel file (app.exports.lists): at once up to
+    EXPORT_SYNC_MAX_ROWS rows, otherwise as a background job, answered by `job_answer(job)`."""
+    from app.exports.lists import list_export, write_workbook
+    from jobs import submit
+    from schema import Job
+
+    export = list_export(view)  # CommandError: a filter or order the list refuses
+    if export.count > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
+        job = Job(kind="list_export", title=f"导出：{export.title}", owner=g.user.username,
+                  params={"view": type(view).__name__, "path": request.path,
+                          "query": request.query_string.decode()})
+        db.session.add(job)
+        db.session.commit()  # enqueue only what is committed: the worker must find the row
+        submit(job)
+        return job_answer(job)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / export.filename
+        write_workbook(path, export)
+        data = io.BytesIO(path.read_bytes())
+    response = send_file(data, mimetype=CONTENT_TYPES[".xlsx"])
+    response.headers["Content-Disposition"] = content_disposition(export.filename)
+    return response
+
+
 class XctModelView(ModelView):
-    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages."""
+    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, and an
+    导出Excel button on its list."""
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
+    list_template = "xct/list.html"
     page_size = 25
     base_order = ("id", "desc")
     # FAB's download/<filename> serves any file of UPLOAD_FOLDER to anyone who may read the screen, whatever row it
@@ -138,6 +170,8 @@ class XctModelView(ModelView):
         self.edit_title = self.edit_title or f"编辑{noun}"
         self._checkboxes_for_required_booleans()
         self._integer_ranges()
+        if self.include_route_methods is not None:  # every list can be exported
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
@@ -166,6 +200,16 @@ class XctModelView(ModelView):
                 self._deserialize_pk_if_composite(pk)) is None:
             abort(404)
         return super().action(name, pk)
+
+    @expose("/export")
+    @has_access
+    def export(self):
+        """导出Excel: the list as filtered and ordered on screen, all pages."""
+        try:
+            return export_list(self, lambda job: redirect(url_for("JobView.show", pk=job.id)))
+        except CommandError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(f"{type(self).__name__}.list"))
 
     def _may_run(self, name: str) -> bool:
         return name in self.actions and self.appbuilder.sm.has_access(self.get_action_permission_name(name),
@@ -272,6 +316,8 @@ class XctModelRestApi(ModelRestApi):
             if col in dm.list_columns and dm.is_integer(col) and col not in validators:
                 validators[col] = validate.Range(min=INT_MIN, max=INT_MAX)  # beyond it the database fails (a 500)
         self.validators_columns = validators
+        if self.include_route_methods is not None:  # every list can be exported
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
         super().__init__(**kwargs)
 
     # ---- Chinese answers (API.md): validation errors are 400 naming the field, integrity errors 422 ----
@@ -369,6 +415,18 @@ class XctModelRestApi(ModelRestApi):
                 return self._validation_response(errors)
         try:
             return super().put_headless(pk)
+        except CommandError as exc:
+            return self.command_error(exc)
+
+    @expose("/export", methods=["GET"])
+    @protect()
+    def export(self):
+        """The list of GET / for the same rison `q` (filters, order), all pages, as an Excel file; a large one
+        answers 202 with the background job that makes it (GET /api/v1/job/<id>)."""
+        try:
+            return export_list(self, lambda job: self.response(
+                202, message="数据较多，已转为后台任务，完成后可下载", job_id=job.id, state=job.state,
+                url=url_for("JobApi.get", pk=job.id)))
         except CommandError as exc:
             return self.command_error(exc)
 
