@@ -33,7 +33,7 @@ class JobView(XctModelView):
     method_permission_name = {**XctModelView.method_permission_name, "result": READ}
     list_columns = ["title", "owner", "state", "progress", "created_at", "finished_at"]
     show_columns = ["title", "owner", "state", "progress", "created_at", "started_at", "finished_at", "error"]
-    search_columns = ["title", "state", "created_at"]
+    search_columns = ["title", "state", "owner"]
     order_columns = ["title", "state", "created_at", "finished_at"]
     label_columns = LABELS
     show_template = "xct/job_show.html"
