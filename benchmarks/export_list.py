@@ -80,12 +80,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        import schema as m
         from app import create_app
         from app.commands.setup import run_setup
         from app.extensions import db
         from seeds.demo import load_demo
-
-        import schema as m
 
         app = create_app("production", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=f"{tmp}/storage", REDIS_URL=None)
         with app.app_context():

@@ -108,7 +108,7 @@ def test_screen_export_keeps_filter_and_scope(app, login, petitions):
     assert ws.column_dimensions["A"].width >= 8
 
 
-def test_rest_export_keeps_rison_filter_and_scope(app, client, tokens, petitions):
+def test_rest_export_keeps_rison_filter_and_scope(app, client, tokens, login, petitions):
     q = "(filters:!((col:channel,opr:eq,value:来信)),order_column:code,order_direction:asc)"
     resp = client.get(f"/api/v1/petition/export?q={q}", headers=tokens("zuyuan"))
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
@@ -125,6 +125,11 @@ def test_rest_export_keeps_rison_filter_and_scope(app, client, tokens, petitions
     bad = client.get("/api/v1/petition/export?q=(filters:!((col:nosuch,opr:eq,value:1)))",
                      headers=tokens("zuyuan"))
     assert bad.status_code == 400 and "nosuch" in bad.json["message"]
+    for q in ("(order_column:nosuch)", "!(1,2)"):
+        bad = client.get(f"/api/v1/petition/export?q={q}", headers=tokens("zuyuan"))
+        assert bad.status_code == 400 and bad.json["message"], q
+    crafted = login("zuyuan").get("/petitionview/export?_oc_PetitionView=inspection&_od_PetitionView=asc")
+    assert crafted.status_code == 200  # an unknown sort column falls back to the list's own order
 
 
 def test_large_export_runs_as_a_job_without_redis(app, login, petitions, clean_jobs):
