@@ -182,12 +182,14 @@ def test_redis_down_records_the_job_quickly(app, client, tokens, petitions, clea
     assert resp.json["job_id"] not in client.get("/api/v1/job/", headers=tokens("zuzhang")).json["ids"]
 
 
-def _worker(app, *extra_env: tuple[str, str]) -> subprocess.Popen:
-    """`flask --app app worker --burst` in its own process, on the test database, storage and Redis."""
+def _worker(app, log: Path, *extra_env: tuple[str, str]) -> subprocess.Popen:
+    """`flask --app app worker --burst` in its own process, on the test database, storage and Redis, logging to
+    `log` (a pipe nobody reads while waiting would fill up and stall the worker)."""
     env = {**os.environ, "XCT_ENV": "test", "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "STORAGE_DIR": app.config["STORAGE_DIR"], "REDIS_URL": REDIS_TEST_URL, **dict(extra_env)}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def _job(app, job_id: int) -> m.Job:
@@ -198,8 +200,9 @@ def _job(app, job_id: int) -> m.Job:
 
 
 def test_worker_process_runs_the_export_and_a_rerun_after_a_kill_gives_one_result(
-        redis_app, client, tokens, petitions, clean_jobs):
+        redis_app, client, tokens, petitions, clean_jobs, tmp_path):
     app = redis_app
+    log = tmp_path / "worker.log"
     app.config["EXPORT_SYNC_MAX_ROWS"] = 0
     try:
         resp = client.get("/api/v1/petition/export", headers=tokens("zuyuan"))
@@ -210,29 +213,29 @@ def test_worker_process_runs_the_export_and_a_rerun_after_a_kill_gives_one_resul
     assert _job(app, job_id).rq_job_id == f"job-{job_id}"
 
     # a slow worker (one row per chunk, a pause per chunk), killed mid-job
-    slow = _worker(app, ("EXPORT_CHUNK_ROWS", "1"), ("EXPORT_CHUNK_DELAY", "0.5"))
-    deadline = time.monotonic() + 60
+    slow = _worker(app, log, ("EXPORT_CHUNK_ROWS", "1"), ("EXPORT_CHUNK_DELAY", "0.5"))
+    deadline = time.monotonic() + 120
     while _job(app, job_id).progress == 0 and time.monotonic() < deadline and slow.poll() is None:
         time.sleep(0.2)
     slow.send_signal(signal.SIGKILL)
     slow.wait()
     killed = _job(app, job_id)
-    assert killed.state == "运行中", (killed.error, slow.stdout.read().decode()[-3000:])
-    assert killed.state == "运行中" and 0 < killed.progress < 100 and killed.result_id is None
+    assert killed.state == "运行中" and 0 < killed.progress < 100 and killed.result_id is None, (
+        killed.state, killed.progress, killed.error, log.read_text()[-3000:])
 
     # re-run (the job resent, as rq's abandoned-job cleanup would): one result
     from jobs import send
 
     with app.app_context():
         assert send(db.session.get(m.Job, job_id))
-    out = _worker(app).communicate(timeout=120)[0].decode()
+    _worker(app, log).wait(timeout=180)
     done = _job(app, job_id)
-    assert done.state == "完成" and done.progress == 100, out
+    assert done.state == "完成" and done.progress == 100, log.read_text()[-3000:]
     first_result = done.result_id
 
     with app.app_context():  # run once more: the result is replaced, not added
         send(db.session.get(m.Job, job_id))
-    _worker(app).communicate(timeout=120)
+    _worker(app, log).wait(timeout=180)
     again = _job(app, job_id)
     assert again.state == "完成" and again.result_id != first_result
     with app.app_context():
