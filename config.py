@@ -64,6 +64,9 @@ class Config:
     # HTML list pages: FAB lets ?psize_<View>= ask for any size; views cap it at this.
     LIST_PAGE_SIZE = 25
     LIST_PAGE_SIZE_MAX = 100
+    # Excel exports of lists: up to this many rows answer at once, more run as a background job (后台任务).
+    EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", 5000))
+    EXPORT_CHUNK_ROWS = 1000  # rows read per chunk by an export job, and per progress report
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
@@ -109,6 +112,9 @@ class TestConfig(Config):
     # The suite logs in hundreds of times from one address; tests of the limit build an app with a strict one.
     AUTH_RATE_LIMIT = "100000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
+    # A test worker (a subprocess) reads these to export slowly enough to be killed mid-job.
+    EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", 1000))
+    EXPORT_CHUNK_DELAY = float(os.environ.get("EXPORT_CHUNK_DELAY", 0))
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "test": TestConfig}

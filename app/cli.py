@@ -63,12 +63,24 @@ def register_cli(app: Flask) -> None:
 
         from rq import SimpleWorker
 
-        from jobs import QUEUE, queue
+        from jobs import QUEUES, queue, resend
         from jobs.deadlines import schedule_next
 
-        q = queue(QUEUE)
-        if q is None:
+        queues = [queue(name) for name in QUEUES]
+        if queues[0] is None:
             raise click.ClickException("未设置 REDIS_URL：任务在应用进程内执行，无需启动后台进程。")
         click.echo(f"每日期限扫描已排期：{schedule_next(date.today())}")
+        click.echo(f"补发 Redis 不可用时记录的任务：{resend()} 个")
         # SimpleWorker runs jobs in this process, inside this app context (no fork: database pools stay valid).
-        SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+        SimpleWorker(queues, connection=queues[0].connection).work(burst=burst, with_scheduler=True)
+
+    jobs_group = AppGroup("jobs", help="后台任务。")
+
+    @jobs_group.command("resend")
+    def jobs_resend():
+        """把 Redis 不可用时记录（排队、未发送）的任务发送到队列。"""
+        from jobs import resend
+
+        click.echo(f"已发送 {resend()} 个任务。")
+
+    app.cli.add_command(jobs_group)

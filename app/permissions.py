@@ -13,11 +13,11 @@ WRITE = "write"
 VIEW_METHOD_PERMISSIONS = {
     "list": READ, "show": READ,
     "add": WRITE, "edit": WRITE, "delete": WRITE, "muldelete": WRITE,
-    "action": WRITE, "action_post": WRITE,
+    "action": WRITE, "action_post": WRITE, "export": READ,
 }
 API_METHOD_PERMISSIONS = {
     "get": READ, "get_list": READ, "info": READ,
-    "post": WRITE, "put": WRITE, "delete": WRITE,
+    "post": WRITE, "put": WRITE, "delete": WRITE, "export": READ,
 }
 
 ROLES = ("Admin", "LeadingGroup", "Office", "TeamLeader", "TeamMember", "ReceivingDept", "UnitLiaison", "PartyOffice")
@@ -75,6 +75,7 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
 # What every signed-in user may do with their own account and their own to-do list.
 SELF_SERVICE = (
     ("can_read", "MyTodo"),
+    ("can_read", "Job"),  # 后台任务: each user's own (app.scope)
     ("can_userinfo", "UserDBModelView"),
     ("resetmypassword", "UserDBModelView"),
     ("can_this_form_get", "ResetMyPasswordView"),

@@ -45,6 +45,7 @@ from schema import (
     Feedback,
     FeedbackSignature,
     Inspection,
+    Job,
     Material,
     Meeting,
     Person,
@@ -68,6 +69,10 @@ UNRESTRICTED_ROLES = frozenset({"Admin", "Office", "LeadingGroup"})
 
 # Meetings a unit liaison takes part in: the unit's 动员会 and the three layers of 反馈 (五、结果反馈).
 LIAISON_MEETING_KINDS = ("动员会", "个别反馈", "班子反馈", "大会反馈")
+
+# Records that belong to the user who asked for them (后台任务): each user sees their own, these roles every one.
+OWNED_MODELS = {Job: "owner"}
+SEE_ALL_OWNED_ROLES = frozenset({"Admin", "Office"})
 
 # How a record reaches the inspection it belongs to, when it has no `inspection_id` column of its own:
 # model → (its foreign key column, the parent model that does reach an inspection).
@@ -291,9 +296,13 @@ def scope_criterion(model: type, user) -> ColumnElement | None:
 
     `user` is a FAB user (with `.username` and `.roles`), or None/anonymous (sees nothing of a scoped model).
     """
+    roles = {role.name for role in getattr(user, "roles", None) or []} if _authenticated(user) else set()
+    if model in OWNED_MODELS:
+        if roles & SEE_ALL_OWNED_ROLES:
+            return None
+        return getattr(model, OWNED_MODELS[model]) == user.username if roles else sa.false()
     if not is_scoped(model):
         return None  # units, people, plans, rules, calendar, templates: no row-level restriction
-    roles = {role.name for role in getattr(user, "roles", None) or []} if _authenticated(user) else set()
     if roles & UNRESTRICTED_ROLES:
         return None
     who = Who(user.username) if roles else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -32,20 +33,31 @@ def storage_path(storage_name: str) -> Path:
     return Path(current_app.config["STORAGE_DIR"]) / storage_name
 
 
-def write_file(data: bytes, suffix: str) -> tuple[str, str]:
-    """Put `data` in the storage folder under a new random name; answer (storage name, SHA-256)."""
+def write_file(data: bytes | Path, suffix: str) -> tuple[str, str]:
+    """Put `data` (bytes, or the path of a file the app generated, moved in without reading it into memory) in
+    the storage folder under a new random name; answer (storage name, SHA-256)."""
     storage_name = f"{uuid.uuid4().hex}{suffix}"
     target = storage_path(storage_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(target.name + ".part")
-    temp.write_bytes(data)
+    if isinstance(data, Path):
+        shutil.move(data, temp)  # a rename on the same file system
+        with temp.open("rb") as f:
+            sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+    else:
+        temp.write_bytes(data)
+        sha256 = hashlib.sha256(data).hexdigest()
     os.replace(temp, target)
-    return storage_name, hashlib.sha256(data).hexdigest()
+    return storage_name, sha256
 
 
-def store(data: bytes, original_name: str, *, title: str | None = None, uploaded_by: str | None = None,
+def store(data: bytes | Path, original_name: str, *, title: str | None = None, uploaded_by: str | None = None,
           **fields) -> Document:
-    """Write `data` to the storage folder and add its Document row (not committed)."""
+    """Write `data` to the storage folder and add its Document row (not committed).
+
+    `data` is an upload's bytes, or the path of a file the app generated (a large export): that file is moved in
+    without being read into memory, and no upload size limit applies to it.
+    """
     name = Path((original_name or "").replace("\\", "/")).name.strip()
     suffix = Path(name).suffix.lower()
     if not name:
@@ -53,14 +65,15 @@ def store(data: bytes, original_name: str, *, title: str | None = None, uploaded
     if suffix not in ALLOWED_SUFFIXES:
         raise CommandError(f"不支持的文件类型「{suffix or '无扩展名'}」，允许：{'、'.join(sorted(ALLOWED_SUFFIXES))}",
                            "file")
-    if not data:
+    generated = isinstance(data, Path)
+    size = data.stat().st_size if generated else len(data)
+    if not size:
         raise CommandError("上传的文件是空的", "file")
-    if len(data) > MAX_UPLOAD_BYTES:
+    if not generated and size > MAX_UPLOAD_BYTES:
         raise CommandError(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
     storage_name, sha256 = write_file(data, suffix)
-    doc = Document(title=title or Path(name).stem, original_name=name, storage_name=storage_name,
-                   sha256=sha256, size=len(data), content_type=CONTENT_TYPES.get(suffix),
-                   uploaded_by=uploaded_by, **fields)
+    doc = Document(title=title or Path(name).stem, original_name=name, storage_name=storage_name, sha256=sha256,
+                   size=size, content_type=CONTENT_TYPES.get(suffix), uploaded_by=uploaded_by, **fields)
     db.session.add(doc)
     return doc
 

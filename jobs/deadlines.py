@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
-from . import in_app, queue
+from . import in_app, queue, resend
 
 SCAN_AT = time(2, 0)  # local time of the daily run
 ACTOR = "系统任务：期限扫描"  # who the change history names for what the scan writes
@@ -18,7 +18,8 @@ def _job_id(day: date) -> str:
 
 @in_app
 def scan_job(day: str | None = None) -> dict[str, int]:
-    """Recompute every deadline as of `day` (ISO, default today) and notify; then schedule tomorrow's run.
+    """Recompute every deadline as of `day` (ISO, default today) and notify; then schedule tomorrow's run and send
+    the jobs recorded while Redis was down.
 
     Idempotent: run twice for one day it writes the same rows and no second notification.
     """
@@ -29,6 +30,7 @@ def scan_job(day: str | None = None) -> dict[str, int]:
     with acting_as(ACTOR):
         counts = scan(today)
     schedule_next(today + timedelta(days=1))
+    resend()  # Redis is back: send what was recorded while it was down
     return counts
 
 

@@ -19,6 +19,7 @@ from .inspection import (
     SurveyResponse,
     WorkPlan,
 )
+from .jobs import Job
 from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 from .rectification import Rectification, RectificationItem, Supervision
@@ -34,5 +35,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
-    "StatusTransition", "ChangeLog", "ReadLog", "UserSession",
+    "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
 ]

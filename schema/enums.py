@@ -43,3 +43,4 @@ DEADLINE_STATUSES = ("pending", "due_soon", "overdue", "done", "unknown_calendar
 TEMPLATE_FORMATS = ("docx", "xlsx")
 STATUS_ENTITIES = ("clue", "submission", "rectification_item")
 QUESTION_KINDS = ("单选", "多选", "文本")
+JOB_STATES = ("排队", "运行中", "完成", "失败")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
@@ -136,3 +137,28 @@ def login(client):
         return client
 
     return do
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture()
+def redis_app(app):
+    """The app on a real Redis (a database of its own, emptied before and after); skipped, saying why, without one
+    unless REQUIRE_REDIS is set."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except RedisError as exc:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"Redis 不可用（{REDIS_TEST_URL}）：{exc}")
+        pytest.skip(f"Redis 不可用（{REDIS_TEST_URL}）：{exc.__class__.__name__}")
+    Redis.from_url(REDIS_TEST_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    app.config["DEADLINE_SCAN_AT"] = time(0, 0)  # today's run is due whatever the hour, tomorrow's is not
+    yield app
+    app.config["REDIS_URL"] = None
+    app.config.pop("DEADLINE_SCAN_AT")
+    Redis.from_url(REDIS_TEST_URL).flushdb()

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 import schema as m
-
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
-
-
-@pytest.fixture()
-def redis_app(app):
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    try:
-        Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except RedisError as exc:
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"Redis 不可用（{REDIS_TEST_URL}）：{exc}")
-        pytest.skip(f"Redis 不可用（{REDIS_TEST_URL}）：{exc.__class__.__name__}")
-    Redis.from_url(REDIS_TEST_URL).flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    app.config["DEADLINE_SCAN_AT"] = time(0, 0)  # today's run is due whatever the hour, tomorrow's is not
-    yield app
-    app.config["REDIS_URL"] = None
-    app.config.pop("DEADLINE_SCAN_AT")
-    Redis.from_url(REDIS_TEST_URL).flushdb()
 
 
 def test_worker_runs_the_scan_and_schedules_the_next(redis_app):

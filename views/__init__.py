@@ -17,8 +17,8 @@ CATEGORIES = (
     ("八、立卷归档", "fa-archive"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger", "archive",
-           "settings", "calendar_import", "audit")
+MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
+           "archive", "settings", "calendar_import", "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

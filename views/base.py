@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tempfile
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request
-from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.api import protect
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from marshmallow import validate
 from marshmallow_sqlalchemy.fields import Related, RelatedList
@@ -24,6 +27,7 @@ from app.commands import CommandError
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
+from app.storage import CONTENT_TYPES, content_disposition
 from schema import ChangeLog
 
 from .labels import LABELS, MODEL_NOUNS
@@ -143,11 +147,38 @@ def check_item_rule(view, item) -> None:
         raise CommandError(problem[1], problem[0])
 
 
+def export_list(view, job_answer):
+    """The list `view` shows for this request, every page, as an Excel file (app.exports.lists): at once up to
+    EXPORT_SYNC_MAX_ROWS rows, otherwise as a background job, answered by `job_answer(job)`."""
+    from app.exports.lists import list_export, write_workbook
+    from jobs import submit
+    from schema import Job
+
+    export = list_export(view)  # CommandError: a filter or order the list refuses
+    if export.count > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
+        job = Job(kind="list_export", title=f"导出：{export.title}", owner=g.user.username,
+                  params={"view": type(view).__name__, "path": request.path,
+                          "query": request.query_string.decode()})
+        db.session.add(job)
+        db.session.commit()  # enqueue only what is committed: the worker must find the row
+        submit(job)
+        return job_answer(job)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / export.filename
+        write_workbook(path, export)
+        data = io.BytesIO(path.read_bytes())
+    response = send_file(data, mimetype=CONTENT_TYPES[".xlsx"])
+    response.headers["Content-Disposition"] = content_disposition(export.filename)
+    return response
+
+
 class XctModelView(ModelView):
-    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, a 历史
-    tab on every show page, reads of confidential records logged (app.audit), a petitioner's identity masked."""
+    """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, an
+    导出Excel button on its list, a 历史 tab on every show page, reads of confidential records logged (app.audit), a
+    petitioner's identity masked."""
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
+    list_template = "xct/list.html"
     page_size = 25
     base_order = ("id", "desc")
     # FAB's download/<filename> serves any file of UPLOAD_FOLDER to anyone who may read the screen, whatever row it
@@ -171,6 +202,8 @@ class XctModelView(ModelView):
         self._checkboxes_for_required_booleans()
         self._integer_ranges()
         self.identity_columns = identity_columns(self.datamodel.obj)
+        if self.include_route_methods is not None:  # every list can be exported
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
@@ -237,6 +270,16 @@ class XctModelView(ModelView):
                 self._deserialize_pk_if_composite(pk)) is None:
             abort(404)
         return super().action(name, pk)
+
+    @expose("/export")
+    @has_access
+    def export(self):
+        """导出Excel: the list as filtered and ordered on screen, all pages."""
+        try:
+            return export_list(self, lambda job: redirect(url_for("JobView.show", pk=job.id)))
+        except CommandError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(f"{type(self).__name__}.list"))
 
     def _may_run(self, name: str) -> bool:
         return name in self.actions and self.appbuilder.sm.has_access(self.get_action_permission_name(name),
@@ -350,6 +393,8 @@ class XctModelRestApi(ModelRestApi):
         # A petitioner's identity is not a search criterion either: a filter would answer it letter by letter.
         self.identity_columns = identity_columns(dm.obj)
         self.search_exclude_columns = [*(self.search_exclude_columns or []), *self.identity_columns]
+        if self.include_route_methods is not None:  # every list can be exported
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
         super().__init__(**kwargs)
 
     # ---- reads are logged, a petitioner's identity is masked in every answer ----
@@ -490,6 +535,18 @@ class XctModelRestApi(ModelRestApi):
             self._drop_masked_input()
         try:
             return self._masked_write(super().put_headless(pk))
+        except CommandError as exc:
+            return self.command_error(exc)
+
+    @expose("/export", methods=["GET"])
+    @protect()
+    def export(self):
+        """The list of GET / for the same rison `q` (filters, order), all pages, as an Excel file; a large one
+        answers 202 with the background job that makes it (GET /api/v1/job/<id>)."""
+        try:
+            return export_list(self, lambda job: self.response(
+                202, message="数据较多，已转为后台任务，完成后可下载", job_id=job.id, state=job.state,
+                url=url_for("JobApi.get", pk=job.id)))
         except CommandError as exc:
             return self.command_error(exc)
 

@@ -92,7 +92,7 @@ class SpeechView(XctModelView):
 class InspectionView(XctModelView):
     datamodel = XctSQLAInterface(Inspection)
     show_template = "xct/inspection_show.html"
-    method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ, "export": READ}
+    method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ, "attachment": READ}
     list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
     show_fieldsets = [
         ("巡察", {"fields": ["round", "team", "unit", "liaison", "notice_no", "note"]}),
@@ -125,9 +125,10 @@ class InspectionView(XctModelView):
             )
         return super().render_template(template, **kwargs)
 
+    # Named `attachment`: `export` is every list's Excel export (views.base), at /export without arguments.
     @expose("/export/<int:pk>/<int:n>")
     @has_access
-    def export(self, pk, n):
+    def attachment(self, pk, n):
         """附件n generated from this inspection's records (the buttons of the show page)."""
         inspection = self.datamodel.get(pk)
         if inspection is None:
@@ -160,7 +161,7 @@ class InspectionApi(XctModelRestApi):
     resource_name = "inspection"
     datamodel = XctSQLAInterface(Inspection)
     method_permission_name = {**XctModelRestApi.method_permission_name, "deadlines": READ, "checks": READ,
-                              "export": READ}
+                              "attachment": READ}
     list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
         INSPECTION_DATES
     show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
@@ -191,7 +192,7 @@ class InspectionApi(XctModelRestApi):
     @expose("/<int:pk>/export/<int:n>", methods=["GET"])
     @protect()
     @safe
-    def export(self, pk, n):
+    def attachment(self, pk, n):
         """附件n (1…24) of the inspection as .docx or .xlsx (API.md), kept as a generated document; 403 when its
         content comes from records the caller may not read (e.g. talk records for a unit liaison)."""
         inspection = self.datamodel.get(pk, self._base_filters)

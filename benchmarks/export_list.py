@@ -1,0 +1,111 @@
+"""Export benchmark: time and peak memory of an Excel export of 100,000 list rows, run as a background job.
+
+Not a test: it builds a database (setup + demo data), adds N petitions to one inspection of a team member's team,
+then runs the export job of the 信访受理 list for that team member (row scope and the list's order applied, rows
+streamed by xlsxwriter's constant_memory mode) in this process, and prints rows, seconds, the peak of Python
+allocations (tracemalloc, in a second run: it slows the run down) and the process's peak RSS.
+
+    .venv/bin/python benchmarks/export_list.py [--rows 100000] [--database-url URL]
+
+Default database: a fresh SQLite file in a temporary directory. With a PostgreSQL URL pass an empty database (the
+script migrates and loads it, and leaves it there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+USER = "zuyuan"  # a TeamMember: the export carries the row scope's subqueries
+CHUNK = 5_000
+
+
+def _load_rows(db, m, n: int) -> int:
+    """n petitions in the first inspection of USER's team; answers its id."""
+    teams = sa.select(m.TeamMember.team_id).join(m.Person, m.Person.id == m.TeamMember.person_id).where(
+        m.Person.username == USER)
+    inspection_id = db.session.scalar(sa.select(m.Inspection.id).where(m.Inspection.team_id.in_(teams)).limit(1))
+    channels = ("来信", "来电", "来访", "意见箱", "邮箱", "网络")
+    start, stamp = date(2026, 1, 1), datetime(2026, 1, 1, 8, 0)
+    for first in range(0, n, CHUNK):
+        db.session.execute(sa.insert(m.Petition), [
+            {"inspection_id": inspection_id, "code": f"BX-{i:06d}", "channel": channels[i % 6],
+             "received_on": start + timedelta(days=i % 300), "is_anonymous": i % 3 == 0,
+             "subject_name": f"被反映人{i % 997}", "summary": f"反映的问题第 {i} 件：" + "情况说明" * 10,
+             "triage": "待处理", "created_at": stamp, "updated_at": stamp}
+            for i in range(first, min(first + CHUNK, n))])
+        db.session.commit()
+    return inspection_id
+
+
+def _run(app, db, m) -> tuple[int, float, int]:
+    """One export job of the whole 信访受理 list: (rows written, seconds, job id)."""
+    from jobs.exports import list_export_job
+
+    job = m.Job(kind="list_export", title="导出：信访件列表", owner=USER,
+                params={"view": "PetitionView", "path": "/petitionview/export", "query": ""})
+    db.session.add(job)
+    db.session.commit()
+    started = time.perf_counter()
+    list_export_job(job.id)
+    seconds = time.perf_counter() - started
+    db.session.expire_all()
+    job = db.session.get(m.Job, job.id)
+    assert job.state == "完成", job.error
+    import openpyxl
+
+    book = openpyxl.load_workbook(Path(app.config["STORAGE_DIR"]) / job.result.storage_name, read_only=True)
+    rows = book.worksheets[0].max_row - 1
+    book.close()
+    return rows, seconds, job.id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        import schema as m
+        from app import create_app
+        from app.commands.setup import run_setup
+        from app.extensions import db
+        from seeds.demo import load_demo
+
+        app = create_app("production", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=f"{tmp}/storage", REDIS_URL=None)
+        with app.app_context():
+            run_setup()
+            load_demo()
+            started = time.perf_counter()
+            _load_rows(db, m, args.rows)
+            print(f"数据库：{db.engine.dialect.name}；生成 {args.rows} 件信访：{time.perf_counter() - started:.1f} 秒")
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rows, seconds, _ = _run(app, db, m)
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(f"导出（{USER}，行范围与列表排序）：{rows} 行，{seconds:.1f} 秒，{rows / seconds:,.0f} 行/秒")
+            print(f"进程峰值 RSS：导出前 {rss_before / 1024:.0f} MiB，导出后 {rss_after / 1024:.0f} MiB")
+            tracemalloc.start()
+            rows, seconds, _ = _run(app, db, m)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            print(f"再次导出（tracemalloc 开启）：{rows} 行，{seconds:.1f} 秒，Python 分配峰值 {peak / 2**20:.1f} MiB")
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
