@@ -107,8 +107,11 @@ def register_web(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         last = request.path.rstrip("/").rsplit("/", 1)[-1]
-        if code == 405 and request.path.startswith("/api/") and not last.isdigit() and not last.startswith("_"):
-            code = 404  # /api/v1/unit/abc matches no id route: the record does not exist, the method is not wrong
+        if (code == 405 and request.path.startswith("/api/") and not request.path.endswith("/")
+                and not last.isdigit() and not last.startswith("_")):
+            # /api/v1/unit/abc matches no id route: the record does not exist, the method is not wrong. A method a
+            # collection does not offer (POST to a read-only resource's "/") stays 405, as on its id routes.
+            code = 404
         message = MESSAGES.get(code, exc.description or "请求失败")
         if code == 400 and exc.description and "CSRF" in exc.description:
             message = "表单已过期或缺少安全令牌，请刷新页面后重试"
