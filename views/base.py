@@ -11,6 +11,7 @@ from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from marshmallow import validate
+from marshmallow.fields import Raw
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -308,15 +309,24 @@ class XctModelRestApi(ModelRestApi):
                 parts.append(f"字段「{self.label_columns.get(field) or field}」：" + "；".join(texts))
         return self.response(400, message="；".join(parts), errors=errors)
 
-    def _related_errors(self, schema):
-        """Ids of related records must exist: marshmallow-sqlalchemy would build a new, empty related row instead."""
+    def _payload_errors(self, schema):
+        """What FAB's schema load would not refuse cleanly.
+
+        Ids of related records must exist: marshmallow-sqlalchemy would build a new, empty related row instead.
+        A choice column (a non-native Enum) becomes a ``fields.Raw`` with a Length validator, which takes any JSON
+        value and then fails on ``len(true)`` (a 500): its value must be text.
+        """
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             return {}
         errors = {}
         for name, value in payload.items():
             field = schema.fields.get(name)
-            if not isinstance(field, (Related, RelatedList)) or value is None:
+            if value is None:
+                continue
+            if _is_choice(field) and not isinstance(value, str):
+                errors[name] = ["Not a valid string."]
+            if not isinstance(field, (Related, RelatedList)):
                 continue
             for one in value if isinstance(value, list) else [value]:
                 if isinstance(one, dict):
@@ -331,17 +341,21 @@ class XctModelRestApi(ModelRestApi):
 
     def post_headless(self):
         if request.is_json:
-            errors = self._related_errors(self.add_model_schema)
+            errors = self._payload_errors(self.add_model_schema)
             if errors:
                 return self._validation_response(errors)
         return super().post_headless()
 
     def put_headless(self, pk):
         if request.is_json and self.datamodel.get(pk, self._base_filters) is not None:
-            errors = self._related_errors(self.edit_model_schema)
+            errors = self._payload_errors(self.edit_model_schema)
             if errors:
                 return self._validation_response(errors)
         return super().put_headless(pk)
+
+
+def _is_choice(field) -> bool:
+    return type(field) is Raw and any(isinstance(v, validate.OneOf) for v in field.validators)
 
 
 # ---- REST messages in Chinese (used by XctModelRestApi) ----
