@@ -20,6 +20,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
+from app.web import MAX_ID
 
 from .labels import LABELS, MODEL_NOUNS
 
@@ -143,6 +144,8 @@ class XctModelView(ModelView):
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
         # FAB loads the row with the scoped datamodel.get and passes None on to the action when it is not found.
+        if name not in self.actions:
+            abort(404)  # FAB would call .func on None: a 500
         if self._may_run(name) and self.is_get_mutation_allowed() and self.datamodel.get(
                 self._deserialize_pk_if_composite(pk)) is None:
             abort(404)
@@ -157,8 +160,12 @@ class XctModelView(ModelView):
         # FAB runs the action on [datamodel.get(pk) for each rowid]: rows outside the scope come back None.
         # Act only on the rows found; none at all is a 404, like a show page of a row outside the scope.
         name = request.form.get("action")
+        if name not in self.actions:
+            abort(404)  # e.g. "muldelete", which no screen here offers: FAB would call .func on None, a 500
         if self._may_run(name):
-            items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in request.form.getlist("rowid")]
+            # an id that is no database integer names no row (the database driver would raise on it: a 500)
+            pks = [pk for pk in request.form.getlist("rowid") if pk.isdigit() and int(pk) <= MAX_ID]
+            items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in pks]
             items = [item for item in items if item is not None]
             if not items:
                 flash("所选记录不存在或无权操作", "warning")
