@@ -82,6 +82,29 @@ def guard_request():
                     error = _check_int(key, parsed[key], 1 if key == "page_size" else 0, MAX_PAGE)
                     if error:
                         return _bad(error)
+            filters = parsed.get("filters")
+            for flt in filters if isinstance(filters, list) else []:
+                error = _filter_error(flt) if isinstance(flt, dict) else None
+                if error:
+                    return _bad(error)
+    return None
+
+
+# FAB's REST filters by operator: the text ones concatenate the value with "%", the list ones iterate it.
+TEXT_FILTERS = frozenset({"sw", "ew", "ct", "nsw", "new", "nct"})
+LIST_FILTERS = frozenset({"in", "not_in"})
+
+
+def _filter_error(flt: dict) -> str | None:
+    """What FAB would apply to the query and fail on (a 500): a value of the wrong shape, or beyond 64 bits."""
+    column, operator, value = flt.get("col"), flt.get("opr"), flt.get("value")
+    if operator in TEXT_FILTERS and not isinstance(value, str):
+        return f"参数 q：字段 {column} 的筛选值必须是文本"
+    if operator in LIST_FILTERS and not isinstance(value, list):
+        return f"参数 q：字段 {column} 的筛选值必须是列表"
+    for one in value if isinstance(value, list) else [value]:
+        if isinstance(one, int) and not isinstance(one, bool) and not -(2**63) <= one < 2**63:
+            return f"参数 q：字段 {column} 的筛选值超出范围"
     return None
 
 

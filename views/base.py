@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, request
 from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
+from flask_appbuilder.models.sqla import filters as sqla_filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from marshmallow import validate
@@ -50,6 +51,20 @@ def _enum_pre_validate(self, form):
 
 
 EnumField.pre_validate = _enum_pre_validate
+
+_fab_set_value_to_type = sqla_filters.set_value_to_type
+
+
+def _filter_value_in_range(datamodel, column_name, value):
+    # FAB turns a list or REST filter value into the column's type; an integer beyond 64 bits then fails in the
+    # SQLite driver (a 500). Clamped to the 64-bit range it compares exactly as it would: no row holds more.
+    value = _fab_set_value_to_type(datamodel, column_name, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(-(2**63), min(2**63 - 1, value))
+    return value
+
+
+sqla_filters.set_value_to_type = _filter_value_in_range
 
 
 class XctSQLAInterface(SQLAInterface):
