@@ -85,7 +85,41 @@ def guard_request():
                     error = _check_int(key, parsed[key], 1 if key == "page_size" else 0, MAX_PAGE)
                     if error:
                         return _bad(error)
+            filters = parsed.get("filters")
+            for flt in filters if isinstance(filters, list) else []:
+                error = _filter_error(flt) if isinstance(flt, dict) else None
+                if error:
+                    return _bad(error)
     return None
+
+
+# FAB's REST filters by operator: the text ones concatenate the value with "%", the list ones iterate it.
+TEXT_FILTERS = frozenset({"sw", "ew", "ct", "nsw", "new", "nct"})
+LIST_FILTERS = frozenset({"in", "not_in"})
+
+
+def _filter_error(flt: dict) -> str | None:
+    """What FAB would apply to the query and fail on (a 500): a value of the wrong shape, or beyond 64 bits."""
+    column, operator, value = flt.get("col"), flt.get("opr"), flt.get("value")
+    if operator in TEXT_FILTERS and not isinstance(value, str):
+        return f"参数 q：字段 {column} 的筛选值必须是文本"
+    if operator in LIST_FILTERS and not isinstance(value, list):
+        return f"参数 q：字段 {column} 的筛选值必须是列表"
+    for one in value if isinstance(value, list) else [value]:
+        if isinstance(one, int) and not isinstance(one, bool) and not -(2**63) <= one < 2**63:
+            return f"参数 q：字段 {column} 的筛选值超出范围"
+    return None
+
+
+BAD_VALUE = "查询或筛选条件的取值与字段类型不符或超出范围"
+
+
+def is_bad_value(exc: BaseException | None) -> bool:
+    """PostgreSQL refuses a value of the wrong type or beyond a column's range (a text for a boolean, an integer
+    beyond 32 bits) as a DataError, where SQLite compares anyway: that is bad input, not a fault of ours."""
+    from sqlalchemy.exc import DataError
+
+    return isinstance(exc, DataError)
 
 
 def _jwt_answers(app: Flask) -> None:
@@ -171,8 +205,11 @@ def register_web(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         last = request.path.rstrip("/").rsplit("/", 1)[-1]
-        if code == 405 and request.path.startswith("/api/") and not last.isdigit() and not last.startswith("_"):
-            code = 404  # /api/v1/unit/abc matches no id route: the record does not exist, the method is not wrong
+        if (code == 405 and request.path.startswith("/api/") and not request.path.endswith("/")
+                and not last.isdigit() and not last.startswith("_")):
+            # /api/v1/unit/abc matches no id route: the record does not exist, the method is not wrong. A method a
+            # collection does not offer (POST to a read-only resource's "/") stays 405, as on its id routes.
+            code = 404
         message = MESSAGES.get(code, exc.description or "请求失败")
         if code == 400 and exc.description and "CSRF" in exc.description:
             message = "表单已过期或缺少安全令牌，请刷新页面后重试"
@@ -180,8 +217,10 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        log.exception("unhandled error")
         from .extensions import db
 
         db.session.rollback()
+        if is_bad_value(exc):
+            return _bad(BAD_VALUE, 400)
+        log.exception("unhandled error")
         return _bad(MESSAGES[500], 500)

@@ -103,3 +103,16 @@ def test_nul_bytes_are_refused_naming_the_field(client, tokens, admin):
     assert resp.status_code == 400 and "name" in resp.get_data(as_text=True)
     resp = client.post("/api/v1/unit/", json={"name": "空\u0000字符", "kind": "职能部门"}, headers=tokens("admin"))
     assert resp.status_code == 400 and "空字符" in resp.get_json()["message"]
+
+
+@pytest.mark.parametrize("value", [True, 5, 1.5, [], {"a": 1}])
+def test_choice_fields_take_only_text(client, tokens, value):
+    """Found by the fuzz (test_api_fuzz): a choice column given a non-string JSON value was a 500 (len(True))."""
+    h = tokens("office")
+    resp = client.post("/api/v1/routing_rule/", json={"priority": 9001, "category": "其他", "disposal": value},
+                       headers=h)
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert "处置方式" in resp.get_json()["message"] and "disposal" in resp.get_json()["errors"]
+    unit = client.get("/api/v1/unit/?q=(page_size:1)", headers=h).get_json()["ids"][0]
+    resp = client.put(f"/api/v1/unit/{unit}", json={"kind": value}, headers=h)
+    assert resp.status_code == 400 and "kind" in resp.get_json()["errors"]

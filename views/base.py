@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import protect
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
+from flask_appbuilder.models.sqla import filters as sqla_filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from marshmallow import validate
+from marshmallow.fields import Raw
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -28,6 +31,7 @@ from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition
+from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog
 
 from .labels import LABELS, MODEL_NOUNS
@@ -83,6 +87,30 @@ def _enum_pre_validate(self, form):
 
 EnumField.pre_validate = _enum_pre_validate
 
+_fab_set_value_to_type = sqla_filters.set_value_to_type
+
+
+def _filter_value_in_range(datamodel, column_name, value):
+    # FAB turns a list or REST filter value into the column's type, but passes a boolean column anything but "y"
+    # as it came, and an integer of any size: SQLite compares anyway, PostgreSQL refuses (a 500), and an integer
+    # beyond 64 bits fails even in the SQLite driver. Text columns compare as text, booleans become True/False
+    # (anything else matches nothing),
+    # integers are clamped to the column's range — no row holds more, so every comparison answers as it would.
+    if datamodel.is_boolean(column_name) and not isinstance(value, bool):
+        text = str(value).strip().lower()
+        return True if text in ("y", "1", "true") else False if text in ("n", "0", "false", "") else None
+    if (datamodel.is_string(column_name) or datamodel.is_text(column_name)) and not isinstance(value, str):
+        value = str(value)  # a number for a text column (REST JSON): PostgreSQL has no text = number operator
+    value = _fab_set_value_to_type(datamodel, column_name, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        column = datamodel.list_columns.get(column_name)
+        bits = 63 if column is None or isinstance(column.type, sa.BigInteger) else 31
+        return max(-(2**bits), min(2**bits - 1, value))
+    return value
+
+
+sqla_filters.set_value_to_type = _filter_value_in_range
+
 
 class XctSQLAInterface(SQLAInterface):
     """FAB's data interface with three additions.
@@ -109,6 +137,13 @@ class XctSQLAInterface(SQLAInterface):
     def _get_base_query(self, query, *args, **kwargs):
         # the group-by queries (charts) start here.
         return super()._get_base_query(self.scoped(query), *args, **kwargs)
+
+    def get_related_obj(self, col_name, value):
+        # A relation filter's value is an id: anything else (or an id beyond the column) names no row, where
+        # PostgreSQL would refuse the comparison and FAB answer with an English error.
+        if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > 2**31 - 1:
+            return None
+        return super().get_related_obj(col_name, int(value))
 
     def apply_all(self, query, filters=None, order_column="", order_direction="", page=None, page_size=None,
                   select_columns=None, outer_default_load=False):
@@ -266,6 +301,8 @@ class XctModelView(ModelView):
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
         # FAB loads the row with the scoped datamodel.get and passes None on to the action when it is not found.
+        if name not in self.actions:
+            abort(404)  # FAB would call .func on None: a 500
         if self._may_run(name) and self.is_get_mutation_allowed() and self.datamodel.get(
                 self._deserialize_pk_if_composite(pk)) is None:
             abort(404)
@@ -290,8 +327,12 @@ class XctModelView(ModelView):
         # FAB runs the action on [datamodel.get(pk) for each rowid]: rows outside the scope come back None.
         # Act only on the rows found; none at all is a 404, like a show page of a row outside the scope.
         name = request.form.get("action")
+        if name not in self.actions:
+            abort(404)  # e.g. "muldelete", which no screen here offers: FAB would call .func on None, a 500
         if self._may_run(name):
-            items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in request.form.getlist("rowid")]
+            # an id that is no database integer names no row (the database driver would raise on it: a 500)
+            pks = [pk for pk in request.form.getlist("rowid") if pk.isdigit() and int(pk) <= MAX_ID]
+            items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in pks]
             items = [item for item in items if item is not None]
             if not items:
                 flash("所选记录不存在或无权操作", "warning")
@@ -479,6 +520,11 @@ class XctModelRestApi(ModelRestApi):
         return self.response(422, message=zh_api_message(message, "数据不符合规则"))
 
     def response_500(self, message=None):
+        # FAB's @safe answers every exception here, inside its except clause: a DataError is bad input (app.web).
+        exc = sys.exc_info()[1]
+        if is_bad_value(exc):
+            db.session.rollback()
+            return self.response(400, message=BAD_VALUE)
         return self.response(500, message="系统内部错误，请联系管理员")
 
     def _validation_response(self, messages):
@@ -493,15 +539,24 @@ class XctModelRestApi(ModelRestApi):
                 parts.append(f"字段「{self.label_columns.get(field) or field}」：" + "；".join(texts))
         return self.response(400, message="；".join(parts), errors=errors)
 
-    def _related_errors(self, schema):
-        """Ids of related records must exist: marshmallow-sqlalchemy would build a new, empty related row instead."""
+    def _payload_errors(self, schema):
+        """What FAB's schema load would not refuse cleanly.
+
+        Ids of related records must exist: marshmallow-sqlalchemy would build a new, empty related row instead.
+        A choice column (a non-native Enum) becomes a ``fields.Raw`` with a Length validator, which takes any JSON
+        value and then fails on ``len(true)`` (a 500): its value must be text.
+        """
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             return {}
         errors = {}
         for name, value in payload.items():
             field = schema.fields.get(name)
-            if not isinstance(field, (Related, RelatedList)) or value is None:
+            if value is None:
+                continue
+            if _is_choice(field) and not isinstance(value, str):
+                errors[name] = ["Not a valid string."]
+            if not isinstance(field, (Related, RelatedList)):
                 continue
             for one in value if isinstance(value, list) else [value]:
                 if isinstance(one, dict):
@@ -519,7 +574,7 @@ class XctModelRestApi(ModelRestApi):
 
     def post_headless(self):
         if request.is_json:
-            errors = self._related_errors(self.add_model_schema)
+            errors = self._payload_errors(self.add_model_schema)
             if errors:
                 return self._validation_response(errors)
         try:
@@ -529,7 +584,7 @@ class XctModelRestApi(ModelRestApi):
 
     def put_headless(self, pk):
         if request.is_json and self.datamodel.get(pk, self._base_filters) is not None:
-            errors = self._related_errors(self.edit_model_schema)
+            errors = self._payload_errors(self.edit_model_schema)
             if errors:
                 return self._validation_response(errors)
             self._drop_masked_input()
@@ -574,6 +629,10 @@ class XctModelRestApi(ModelRestApi):
         except CommandError as exc:
             return self.command_error(exc)
         return self.response(code, **(result or {"message": "已完成"}))
+
+
+def _is_choice(field) -> bool:
+    return type(field) is Raw and any(isinstance(v, validate.OneOf) for v in field.validators)
 
 
 # ---- REST messages in Chinese (used by XctModelRestApi) ----

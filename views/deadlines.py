@@ -29,6 +29,7 @@ class DeadlineView(XctModelView):
 
     datamodel = XctSQLAInterface(Deadline)
     base_permissions = ["can_read"]
+    include_route_methods = {"list", "show"}  # like every read-only screen: no add, edit or delete routes at all
     list_title = "期限预警"
     base_order = ("due", "asc")
     list_columns = ["code", "title", "round", "team", "unit", "department", "due", "status", "message"]
