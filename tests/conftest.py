@@ -83,13 +83,15 @@ def make_app(database_url: str, storage_dir: str, **overrides):
     return create_app("test", SQLALCHEMY_DATABASE_URI=database_url, STORAGE_DIR=storage_dir, **overrides)
 
 
-@pytest.fixture(scope="session")
-def app(databases, tmp_path_factory):
-    """The app on a database migrated by `setup` and loaded with the demo data set."""
+def demo_app(databases, tmp_path_factory, name: str = "storage"):
+    """An app on a database of its own, migrated by `setup` and loaded with the demo data set; disposed after.
+
+    A generator for fixtures to ``yield from``: tests that change the demo's records take one of their own.
+    """
     from app.commands.setup import run_setup
     from seeds.demo import load_demo
 
-    application = make_app(databases.new(), str(tmp_path_factory.mktemp("storage")))
+    application = make_app(databases.new(), str(tmp_path_factory.mktemp(name)))
     with application.app_context():
         run_setup()
         load_demo()
@@ -101,6 +103,24 @@ def app(databases, tmp_path_factory):
         db.engine.dispose()
 
 
+def bearer(app, username: str) -> dict[str, str]:
+    """The Authorization header of a demo user, signed in through the JWT login."""
+    from seeds.demo import DEMO_PASSWORD
+
+    resp = app.test_client().post(
+        "/api/v1/security/login",
+        json={"username": username, "password": DEMO_PASSWORD, "provider": "db", "refresh": True},
+    )
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return {"Authorization": f"Bearer {resp.json['access_token']}"}
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    """The shared app: the demo data set on its own database."""
+    yield from demo_app(databases, tmp_path_factory)
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()
@@ -108,20 +128,13 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def tokens(app):
-    """username → JWT access token, cached for the session."""
-    from seeds.demo import DEMO_PASSWORD
-
-    cache: dict[str, str] = {}
+    """username → JWT Authorization header, cached for the session."""
+    cache: dict[str, dict[str, str]] = {}
 
     def get(username: str) -> dict[str, str]:
         if username not in cache:
-            resp = app.test_client().post(
-                "/api/v1/security/login",
-                json={"username": username, "password": DEMO_PASSWORD, "provider": "db", "refresh": True},
-            )
-            assert resp.status_code == 200, resp.get_data(as_text=True)
-            cache[username] = resp.json["access_token"]
-        return {"Authorization": f"Bearer {cache[username]}"}
+            cache[username] = bearer(app, username)
+        return cache[username]
 
     return get
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from seeds.demo import DEMO_PASSWORD
+from tests.conftest import bearer, demo_app
 
 FUZZ_USERS = ("office", "zuyuan")
 EXAMPLES = 3  # per operation and generation mode
@@ -28,36 +28,17 @@ SKIPPED_PATHS = r"^/api/(v1/security/|\{version\}/_openapi)"
 
 @pytest.fixture(scope="module")
 def fuzz_app(databases, tmp_path_factory):
-    from app.commands.setup import run_setup
-    from seeds.demo import load_demo
-    from tests.conftest import make_app
-
-    app = make_app(databases.new(), str(tmp_path_factory.mktemp("fuzz")))
-    with app.app_context():
-        run_setup()
-        load_demo()
-    yield app
-    with app.app_context():
-        from app.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _bearer(app, username: str) -> dict[str, str]:
-    resp = app.test_client().post("/api/v1/security/login", json={
-        "username": username, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
-    return {"Authorization": f"Bearer {resp.json['access_token']}"}
+    yield from demo_app(databases, tmp_path_factory, "fuzz")
 
 
 @pytest.fixture(scope="module")
 def fuzz_headers(fuzz_app):
-    return {user: _bearer(fuzz_app, user) for user in FUZZ_USERS}
+    return {user: bearer(fuzz_app, user) for user in FUZZ_USERS}
 
 
 @pytest.fixture(scope="module")
 def api_schema(fuzz_app):
-    return schemathesis.openapi.from_wsgi("/api/v1/_openapi", fuzz_app, headers=_bearer(fuzz_app, "admin"))
+    return schemathesis.openapi.from_wsgi("/api/v1/_openapi", fuzz_app, headers=bearer(fuzz_app, "admin"))
 
 
 def _operations(schema):

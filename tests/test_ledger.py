@@ -13,32 +13,20 @@ import sqlalchemy as sa
 
 import schema as m
 from seeds.demo import DEMO_PASSWORD
+from tests.conftest import bearer, demo_app
 
 
 @pytest.fixture(scope="module")
 def world(databases, tmp_path_factory):
-    from app.commands.setup import run_setup
-    from seeds.demo import load_demo
-    from tests.conftest import make_app
-
-    app = make_app(databases.new(), str(tmp_path_factory.mktemp("ledger")))
-    with app.app_context():
-        run_setup()
-        load_demo()
-    tokens = {}
+    tokens: dict = {}
 
     def h(user):
         if user not in tokens:
-            resp = app.test_client().post("/api/v1/security/login", json={
-                "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
-            tokens[user] = {"Authorization": f"Bearer {resp.json['access_token']}"}
+            tokens[user] = bearer(app, user)
         return tokens[user]
 
-    yield app, app.test_client(), h
-    with app.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
+    for app in demo_app(databases, tmp_path_factory, "ledger"):
+        yield app, app.test_client(), h
 
 
 def scalar(app, stmt):

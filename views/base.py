@@ -174,6 +174,20 @@ class XctSQLAInterface(SQLAInterface):
         self._guard(lambda i: super(XctSQLAInterface, self).delete(i, commit), item)
 
 
+def uploaded(field: str = "file") -> tuple[bytes, str]:
+    """The request's uploaded file as (bytes, original name); (b"", "") when none was chosen."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        return b"", ""
+    return upload.read(), upload.filename
+
+
+def document_answer(doc) -> dict:
+    """The API's answer for a file just stored (app.storage.store)."""
+    db.session.flush()
+    return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
+
+
 def check_item_rule(view, item) -> None:
     """Raise the view's record rule as a CommandError; FAB flashes it on a screen, the API answers 422."""
     problem = view.item_rule(item) if view.item_rule else None

@@ -29,7 +29,7 @@ from app.rules.transfer import missing_items
 from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
 
 CLUES = XctSQLAInterface(Clue)
 PETITIONS = XctSQLAInterface(Petition)
@@ -223,9 +223,8 @@ class ClueFlowView(BaseView):
         clue = scoped(CLUES, pk)
 
         def run(f):
-            upload = request.files.get("file")
-            data = upload.read() if upload and upload.filename else None
-            flow.add_exhibit(clue, g.user, kind=f.kind.data, data=data, filename=upload.filename if upload else None,
+            data, filename = uploaded()
+            flow.add_exhibit(clue, g.user, kind=f.kind.data, data=data, filename=filename,
                              absent_reason=f.absent_reason.data, note=f.note.data)
 
         return _step(self, ExhibitForm(), run, title=f"添加移送材料：线索 {flow.label(clue)}", back=self.back(clue),
@@ -338,9 +337,8 @@ class PetitionFlowView(BaseView):
         petition = scoped(PETITIONS, pk)
 
         def run(_form):
-            upload = request.files.get("file")
-            flow.attach_to_petition(petition, g.user, data=upload.read() if upload else b"",
-                                    filename=upload.filename if upload else "")
+            data, filename = uploaded()
+            flow.attach_to_petition(petition, g.user, data=data, filename=filename)
 
         return _step(self, UploadForm(), run, title=f"上传信访材料：{petition.code or petition.id}",
                      back=url_for("PetitionView.show", pk=petition.id), done="已上传信访材料")
@@ -391,11 +389,8 @@ class PetitionFlowApi:
             return self.response_404()
 
         def run():
-            upload = request.files.get("file")
-            doc = flow.attach_to_petition(petition, g.user, data=upload.read() if upload else b"",
-                                          filename=upload.filename if upload else "")
-            db.session.flush()
-            return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
+            data, filename = uploaded()
+            return document_answer(flow.attach_to_petition(petition, g.user, data=data, filename=filename))
         return self.run_command(run, 201)
 
     @expose("/<int:pk>/clue", methods=["POST"])
@@ -508,12 +503,11 @@ class ClueFlowApi:
             return self.response_404()
 
         def run():
-            upload = request.files.get("file")
-            body = request.form if upload is not None or not request.is_json else self.json_body()
+            data, filename = uploaded()
+            body = request.form if "file" in request.files or not request.is_json else self.json_body()
             exhibit = flow.add_exhibit(
-                clue, g.user, kind=body.get("kind"), data=upload.read() if upload else None,
-                filename=upload.filename if upload else None, absent_reason=body.get("absent_reason"),
-                note=body.get("note"))
+                clue, g.user, kind=body.get("kind"), data=data, filename=filename,
+                absent_reason=body.get("absent_reason"), note=body.get("note"))
             db.session.flush()
             return {"id": exhibit.id, "result": {"kind": exhibit.kind, "document": exhibit.document_id,
                                                  "sha256": exhibit.document.sha256 if exhibit.document else None,

@@ -23,7 +23,7 @@ from app.permissions import READ, WRITE
 from app.storage import content_disposition, held, hold, release
 from schema import Inspection, RectificationItem
 
-from .base import XctSQLAInterface
+from .base import XctSQLAInterface, document_answer, uploaded
 from .disposal import UploadForm, _step, scoped
 
 ITEMS = XctSQLAInterface(RectificationItem)
@@ -70,9 +70,8 @@ class LedgerView(BaseView):
         item = scoped(ITEMS, pk)
 
         def run(_form):
-            upload = request.files.get("file")
-            ledger.add_evidence(item, g.user, data=upload.read() if upload else b"",
-                                filename=upload.filename if upload else "")
+            data, filename = uploaded()
+            ledger.add_evidence(item, g.user, data=data, filename=filename)
 
         return _step(self, UploadForm(), run, title=f"上传佐证材料：{item.task[:40]}",
                      back=url_for("RectificationItemView.show", pk=item.id), done="已上传佐证材料")
@@ -99,8 +98,7 @@ class LedgerView(BaseView):
                     release(digest)
                     flash(f"整改台账已保存：新增 {counts['added']} 行，修改 {counts['changed']} 行", "success")
                     return redirect(back)
-                upload = request.files.get("file")
-                data = upload.read() if upload and upload.filename else b""
+                data, _ = uploaded()
                 if not data:
                     raise CommandError("请选择要上传的整改台账文件", "file")
                 plan = ledger.plan_ledger_upload(inspection, data)
@@ -139,11 +137,8 @@ class LedgerApi:
             return self.response_404()
 
         def run():
-            upload = request.files.get("file")
-            doc = ledger.add_evidence(item, g.user, data=upload.read() if upload else b"",
-                                      filename=upload.filename if upload else "")
-            db.session.flush()
-            return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
+            data, filename = uploaded()
+            return document_answer(ledger.add_evidence(item, g.user, data=data, filename=filename))
         return self.run_command(run, 201)
 
     @expose("/ledger/<int:inspection_id>", methods=["GET"])
@@ -165,8 +160,7 @@ class LedgerApi:
             return self.response_404()
 
         def run():
-            upload = request.files.get("file")
-            data = upload.read() if upload else b""
+            data, _ = uploaded()
             if not data:
                 raise CommandError("请上传整改台账文件（字段 file）", "file")
             if request.form.get("confirm") == "1":

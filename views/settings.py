@@ -28,7 +28,7 @@ from schema import (
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
 from .archive import file_response
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, yes_no
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface, uploaded, yes_no
 from .fields import choice_field, tristate_field, with_blank
 from .labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
@@ -234,10 +234,9 @@ class DocumentTemplateView(XctModelView):
         if slot is None:
             abort(404)
         if request.method == "POST":
-            upload = request.files.get("file")
+            data, filename = uploaded()
             try:
-                tpl = upload_template(slot, upload.filename if upload else "", upload.read() if upload else b"",
-                                      g.user)
+                tpl = upload_template(slot, filename, data, g.user)
                 db.session.commit()
             except CommandError as exc:
                 db.session.rollback()
@@ -290,9 +289,8 @@ class DocumentTemplateApi(XctModelRestApi):
         slot = self.datamodel.get(pk)
         if slot is None:
             return self.response_404()
-        upload = request.files.get("file")
-        return self.run_command(lambda: _template_answer(upload_template(
-            slot, upload.filename if upload else "", upload.read() if upload else b"", g.user)), 201)
+        data, filename = uploaded()
+        return self.run_command(lambda: _template_answer(upload_template(slot, filename, data, g.user)), 201)
 
     @expose("/<int:pk>/activate", methods=["POST"])
     @protect()
