@@ -4,7 +4,8 @@ Flask's session is a signed cookie that stays valid for its whole lifetime and s
 cookie carries a random session id and a ``user_session`` row decides whether it still signs anyone in: the row is
 deleted on logout, when the user is disabled or their password changes, and when it was idle longer than
 SESSION_IDLE_TIMEOUT or is older than PERMANENT_SESSION_LIFETIME. The database is shared by every host, so a copied
-cookie stops working everywhere at once.
+cookie stops working everywhere at once. A JWT carries `password_mark`: a password change revokes the tokens issued
+before it too.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def _revoke_on_account_change(orm_session, _flush_context, _instances) -> None:
                 for row in orm_session.scalars(sa.select(UserSession).where(UserSession.user_id == obj.id)):
                     if disabled or row.token_hash != keep:
                         orm_session.delete(row)
+
+
+def password_mark(user_id) -> str | None:
+    """A short fingerprint of the user's stored password hash, carried in every JWT this app issues: a token (access
+    or refresh) whose mark no longer matches was issued before a password change and is revoked (app.web)."""
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    return hashlib.sha256(user.password.encode()).hexdigest()[:16] if user is not None and user.password else None
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,8 @@ from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
 
+from . import sessions
+
 log = logging.getLogger(__name__)
 
 MAX_ID = 2**31 - 1
@@ -136,6 +138,9 @@ def _jwt_answers(app: Flask) -> None:
     jwt.needs_fresh_token_loader(lambda *_a: (jsonify(message="请重新登录后再试"), 401))
     # load_user_jwt found no active user: the account was disabled (or deleted) after the token was issued.
     jwt.user_lookup_error_loader(lambda *_a: (jsonify(message="账号已停用或不存在，请重新登录"), 401))
+    # A token issued before the user's password changed is revoked (app.sessions.password_mark).
+    jwt.additional_claims_loader(lambda identity: {"pwd": sessions.password_mark(identity)})
+    jwt.token_in_blocklist_loader(lambda _header, data: data.get("pwd") != sessions.password_mark(data["sub"]))
 
 
 # Every page's scripts carry FAB's nonce (templates call csp_nonce(), which Talisman provides), so script-src needs

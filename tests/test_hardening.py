@@ -477,3 +477,24 @@ def test_pip_audit_fails_on_a_finding_and_passes_when_the_service_is_unreachable
     assert code == 0 and "漏洞库不可达" in lines[-1]
     clean = {"dependencies": [{"name": "flask", "version": "3.1.0", "vulns": []}]}
     assert verdict(clean, {}) == (0, ["pip-audit：1 个依赖无已知漏洞"])
+
+
+def test_password_change_revokes_the_tokens_issued_before_it(app, new_user):
+    """A JWT (access and refresh) carries a mark of the password it was issued under; a reset revokes it."""
+    user_id, name = new_user()
+    client = app.test_client()
+    tokens = _jwt(client, name, refresh=True).get_json()
+    old = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/v1/unit/", headers=old).status_code == 200
+    admin = app.test_client()
+    _login(admin, "admin")
+    new = "Neu-Passwort-2026"
+    assert admin.post(f"/resetpassword/form?pk={user_id}",
+                      data={"password": new, "conf_password": new}).status_code == 302
+    resp = client.get("/api/v1/unit/", headers=old)
+    assert resp.status_code == 401 and resp.get_json() == {"message": "登录已失效，请重新登录"}
+    refreshed = client.post("/api/v1/security/refresh",
+                            headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    assert refreshed.status_code == 401
+    fresh = _jwt(client, name, new).get_json()["access_token"]
+    assert client.get("/api/v1/unit/", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
