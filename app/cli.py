@@ -78,7 +78,7 @@ def register_cli(app: Flask) -> None:
 
     @jobs_group.command("resend")
     def jobs_resend():
-        """把 Redis 不可用时记录（排队、未发送）的任务发送到队列。"""
+        """把 Redis 不可用时记录（排队、未发送）的任务以及“运行中”超时的任务发送到队列。"""
         from jobs import resend
 
         click.echo(f"已发送 {resend()} 个任务。")

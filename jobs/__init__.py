@@ -2,7 +2,8 @@
 
 With `REDIS_URL` set, jobs go to named queues worked by `flask --app app worker`; without it they run in-process.
 A job a user asks for (a large export, …) is first a `schema.Job` row, committed, then sent: a Redis that is down
-leaves the row 排队 and unsent, and `resend` sends it when the worker starts or the daily scan runs.
+leaves the row 排队 and unsent, and `resend` sends it when the worker starts or the daily scan runs. A job left 运行中
+past its timeout (its worker was killed) is sent again by `resend` too: a job is idempotent, its result replaced.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 QUEUE = "default"
 EXPORTS = "exports"
 QUEUES = (QUEUE, EXPORTS)
+JOB_TIMEOUT = 3600  # seconds rq lets a job run; a row 运行中 for longer than this (and a margin) lost its worker
+STALE_AFTER = JOB_TIMEOUT + 600
 
 # Job.kind → (its queue, the rq function that runs it with the job's id)
 KINDS = {"list_export": (EXPORTS, "jobs.exports.list_export_job")}
@@ -79,7 +82,7 @@ def send(job) -> bool:
 
     queue_name, func = KINDS[job.kind]
     try:
-        rq_job = queue(queue_name).enqueue(func, job.id, job_id=f"job-{job.id}", job_timeout=3600,
+        rq_job = queue(queue_name).enqueue(func, job.id, job_id=f"job-{job.id}", job_timeout=JOB_TIMEOUT,
                                            result_ttl=86400, failure_ttl=7 * 86400)
     except RedisError as exc:
         log.warning("Redis 不可用，任务 %s 已记录，稍后重新发送：%s", job.id, exc)
@@ -90,15 +93,24 @@ def send(job) -> bool:
 
 
 def resend() -> int:
-    """Send every job recorded while Redis was down; answers how many went."""
+    """Send every job recorded while Redis was down, and again every job left 运行中 longer than STALE_AFTER (its
+    worker died: rq would not run it again); answers how many went."""
+    from datetime import timedelta
+
     import sqlalchemy as sa
 
     from app.extensions import db
     from schema import Job
+    from schema.base import utcnow
 
-    unsent = db.session.scalars(sa.select(Job).where(Job.state == "排队", Job.rq_job_id.is_(None))
-                                .order_by(Job.id)).all()
-    return sum(send(job) for job in unsent)
+    stale = utcnow() - timedelta(seconds=STALE_AFTER)
+    jobs = db.session.scalars(sa.select(Job).where(sa.or_(
+        sa.and_(Job.state == "排队", Job.rq_job_id.is_(None)),
+        sa.and_(Job.state == "运行中", Job.started_at < stale),
+    )).order_by(Job.id)).all()
+    for job in jobs:
+        job.state = "排队"
+    return sum(send(job) for job in jobs)
 
 
 def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -238,11 +238,16 @@ def test_worker_process_runs_the_export_and_a_rerun_after_a_kill_gives_one_resul
     assert killed.state == "运行中" and 0 < killed.progress < 100 and killed.result_id is None, (
         killed.state, killed.progress, killed.error, log.read_text()[-3000:])
 
-    # re-run (the job resent, as rq's abandoned-job cleanup would): one result
-    from jobs import send
+    # re-run: a job 运行中 past its timeout is resent (by the next worker start or daily scan); one result
+    from jobs import STALE_AFTER, resend, send
 
     with app.app_context():
-        assert send(db.session.get(m.Job, job_id))
+        assert resend() == 0  # not yet stale: its worker may still be at it
+        job = db.session.get(m.Job, job_id)
+        job.started_at -= timedelta(seconds=STALE_AFTER + 1)
+        db.session.commit()
+        assert resend() == 1
+        assert db.session.get(m.Job, job_id).state == "排队"
     _worker(app, log).wait(timeout=180)
     done = _job(app, job_id)
     assert done.state == "完成" and done.progress == 100, log.read_text()[-3000:]
