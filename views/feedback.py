@@ -17,6 +17,7 @@ from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_appbuilder.security.decorators import protect
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 import sqlalchemy as sa
@@ -65,7 +66,7 @@ class LifeMeetingForm(FlaskForm):
 
 
 class CheckForm(FlaskForm):
-    result = RadioField("检查结果", choices=[(r, r) for r in REBOUND_RESULTS], default="已巩固",
+    result = RadioField("检查结果", choices=[SelectChoice(r) for r in REBOUND_RESULTS], default="已巩固",
                         validators=[DataRequired("请选择检查结果")])
     note = TextAreaField("说明（认定反弹时必填）", validators=[Length(max=500)])
     open_new_row = BooleanField("反弹的，在本次巡察的整改台账中新建整改事项", validators=[Optional()])
@@ -75,7 +76,7 @@ def _people(inspection: Inspection) -> list[tuple[int, str]]:
     rows = db.session.scalars(sa.select(Person).where(sa.or_(
         Person.unit_id == inspection.unit_id, Person.username.is_not(None), Person.is_leadership.is_(True)))
         .order_by(Person.name))
-    return [(p.id, f"{p.name}（{p.title or ''}）") for p in rows]
+    return [SelectChoice(p.id, f"{p.name}（{p.title or ''}）") for p in rows]
 
 
 def _person(pk) -> Person | None:
