@@ -192,6 +192,8 @@ def test_the_signing_sheet_needs_all_three_before_feedback_is_delivered(world):
         "2026-12-18", "2026-12-16", "done")
     assert (deadlines["D8"]["due"], deadlines["D8"]["done_on"]) == ("2026-12-21", "2026-12-18")
     assert (deadlines["D9"]["due"], deadlines["D9"]["done_on"]) == ("2027-02-11", "2027-02-05")
+    assert client.post(f"/api/v1/rectification/steps/{insp}/approve", headers=h("liaison"),
+                       json={"on": "2027-02-10"}).status_code == 404  # 谢婷 is not 学工部's liaison
     bad = client.post(f"/api/v1/rectification/steps/{insp}/report", headers=h("office"), json={"on": "2027-02-30"})
     assert bad.status_code == 422 and bad.json["errors"].keys() == {"on"}
 
@@ -255,6 +257,10 @@ def test_notice_draft_lists_unpublishable_items_apart(world):
     assert "二、不宜公开的事项（专门说明，报巡察办备案）" in text and "关于巡察整改情况的通报（稿）" in text
     assert one(app, sa.select(sa.func.count()).select_from(m.Document)
                .where(m.Document.original_name == "整改情况通报稿（机械工程学院）.docx")) == 1
+    # 领导小组's approval is 巡察办's to record; the unit's liaison may not
+    mine = inspection_of(app, "材料科学与工程学院")
+    refused = client.post(f"/api/v1/rectification/steps/{mine}/approve", headers=h("liaison"), json={"on": "2026-09-01"})
+    assert refused.status_code == 403 and refused.json["message"] == "领导小组批准整改情况报告由巡察办登记"
     # not before 领导小组 approved the report
     other = inspection_of(app, "图书馆")
     early = client.get(f"/api/v1/rectification/notice/{other}", headers=h("office"))

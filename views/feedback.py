@@ -92,13 +92,17 @@ def _day(value, field: str) -> date | None:
         raise CommandError(f"「{value}」不是有效的日期（格式：YYYY-MM-DD）", field) from None
 
 
-def _may_approve(who: str, user) -> None:
-    roles = role_names(user) or set()
-    allowed = {"leader": {"TeamLeader", "Office", "Admin"}, "office": {"Office", "Admin"}}.get(who, set())
-    if not roles & allowed:
-        error = CommandError("只有巡察组组长（或巡察办）能审定新闻稿；巡察办审定须由巡察办办理", "who")
+def _only(user, allowed: set[str], message: str, field: str) -> None:
+    """A step the procedure gives to certain people (审定 by the 组长 or 巡察办, 批准 recorded by 巡察办): 403 otherwise."""
+    if not (role_names(user) or set()) & allowed:
+        error = CommandError(message, field)
         error.status = 403
         raise error
+
+
+def _may_approve(who: str, user) -> None:
+    allowed = {"leader": {"TeamLeader", "Office", "Admin"}, "office": {"Office", "Admin"}}.get(who, set())
+    _only(user, allowed, "只有巡察组组长（或巡察办）能审定新闻稿；巡察办审定须由巡察办办理", "who")
 
 
 # ---------------------------------------------------------------------------------------------- screens
@@ -220,6 +224,8 @@ RECTIFICATION_STEPS = {
 
 
 def run_rectification_step(inspection: Inspection, step: str, on: date | None, minutes: str | None = None):
+    if step == "approve":  # 领导小组批准: recorded by 巡察办, not by the unit
+        _only(g.user, {"Office", "Admin"}, "领导小组批准整改情况报告由巡察办登记", "report_approved_on")
     if step == "ledger":
         return {"added": fb.start_ledger(inspection)}
     if step == "life_meeting":
