@@ -29,7 +29,7 @@ from app.commands.status import role_names
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.feedback import SIGNING_CLAUSE
-from schema import Feedback, FeedbackItem, Inspection, Meeting, MeetingAttendee, NewsRelease, Person, ReboundCheck
+from schema import Feedback, FeedbackItem, Inspection, MeetingAttendee, NewsRelease, Person, ReboundCheck, Round
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
 from .archive import send_document
@@ -297,8 +297,6 @@ class ReboundFlowView(BaseView):
     @has_access
     def round(self, round_id):
         """The round's inspections (in the reader's scope), each with the unit's previous ledger and its checks."""
-        from schema import Round
-
         rnd = db.session.get(Round, round_id)
         inspections = list(INSPECTIONS.session.scalars(INSPECTIONS.scoped(
             sa.select(Inspection).where(Inspection.round_id == round_id).order_by(Inspection.id)))) if rnd else []
