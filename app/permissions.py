@@ -28,12 +28,13 @@ PLAN = ("AnnualPlan", "PlanApproval", "LeaderNomination", "Round", "Team", "Team
 PREPARATION = ("Inspection", "Briefing", "WorkPlan", "Announcement", "NewsRelease", "Speech")
 FIELDWORK = (
     "Meeting", "Survey", "SurveyQuestion", "SurveyResponse", "SurveyAnswer", "Petition", "Clue", "Talk", "Material",
-    "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "ClueExhibit",
+    "CustodyEvent", "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "ClueExhibit", "MeetingAttendee",
 )
-REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature")
+REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Feedback", "FeedbackSignature",
+             "FeedbackItem")
 # TransferReceipt: the receiving department's side of a transfer (签收, 办理, 报告), a screen of its own.
 OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt", "Submission", "Supervision",
-            "Deadline")
+            "Deadline", "ReboundCheck")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
 SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
@@ -49,7 +50,8 @@ _TEAM_COMMON = {
     # no Transfer: 巡察组不留存移送材料 (六（二）3), the list stays with 巡察办
     **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Submission", "Rectification",
                                 "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline")),
-    **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech"), FIELDWORK, REPORTING, ARCHIVE),
+    **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech", "ReboundCheck"), FIELDWORK,
+             REPORTING, ARCHIVE),  # ReboundCheck: 七（二） the new round's team checks the previous rectification
 }
 
 # role → {resource: read|write}. Admin is not listed: it holds every permission there is.
@@ -62,12 +64,12 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
                       "TransferReceipt": WRITE},
     "UnitLiaison": {
         **_grant(READ, ORG, ("Round", "Inspection", "Announcement", "Feedback", "Finding", "Recommendation",
-                             "Meeting", "FeedbackSignature")),
+                             "Meeting", "FeedbackSignature", "FeedbackItem", "ReboundCheck")),
         **_grant(WRITE, ("NewsRelease", "Rectification", "RectificationItem", "Document")),
     },
     "PartyOffice": {
         **_grant(READ, ORG, ("Round", "Inspection", "Finding", "Rectification", "RectificationItem", "Document",
-                             "Deadline")),
+                             "Deadline", "ReboundCheck")),
         **_grant(WRITE, ("Submission", "Supervision")),
     },
 }

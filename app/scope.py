@@ -48,6 +48,7 @@ from schema import (
     Job,
     Material,
     Meeting,
+    MeetingAttendee,
     Person,
     ReadLog,
     Round,
@@ -83,6 +84,7 @@ PARENT_LINKS: dict[type, tuple[str, type]] = {
     CustodyEvent: ("material_id", Material),
     ClueExhibit: ("clue_id", Clue),
     FeedbackSignature: ("feedback_id", Feedback),
+    MeetingAttendee: ("meeting_id", Meeting),
     ArchiveItem: ("volume_id", ArchiveVolume),
 }
 
@@ -256,7 +258,8 @@ ROLE_SCOPES: dict[str, RoleScope] = {
         models={
             **dict.fromkeys(
                 ("Inspection", "Announcement", "NewsRelease", "Feedback", "FeedbackSignature", "Finding",
-                 "Recommendation", "Rectification", "RectificationItem", "Deadline"), OWN),
+                 "Recommendation", "Rectification", "RectificationItem", "Deadline", "FeedbackItem",
+                 "ReboundCheck"), OWN),
             Round: lambda who, ids: Round.id.in_(_sub(sa.select(Inspection.round_id).where(Inspection.id.in_(ids)))),
             Meeting: lambda who, ids: sa.and_(reach(Meeting, ids), Meeting.kind.in_(LIAISON_MEETING_KINDS)),
             Document: lambda who, ids: sa.and_(reach(Document, ids), Document.is_confidential.is_(False)),
@@ -270,7 +273,7 @@ ROLE_SCOPES: dict[str, RoleScope] = {
         default=NONE,
         models={
             **dict.fromkeys(("Submission", "Supervision", "Rectification", "RectificationItem", "Inspection",
-                             "Finding", "Round"), ALL),
+                             "Finding", "Round", "ReboundCheck"), ALL),
             Deadline: lambda who, ids: Deadline.transfer_id.is_(None),
             Document: lambda who, ids: sa.and_(
                 Document.id.in_(_sub(sa.select(rectification_evidence.c.document_id))),

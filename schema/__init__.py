@@ -4,6 +4,7 @@ from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
 from .auth import UserSession
 from .base import Model
 from .document import Document, DocumentTemplate
+from .feedback import FeedbackItem, MeetingAttendee, ReboundCheck
 from .fieldwork import Clue, CustodyEvent, DeepDive, ImmediateFix, Material, Petition, Talk, UrgentReport, Visit
 from .history import ChangeLog, ReadLog, StatusEvent
 from .inspection import (
@@ -36,4 +37,5 @@ __all__ = [
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
     "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
+    "FeedbackItem", "MeetingAttendee", "ReboundCheck",
 ]

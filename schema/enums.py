@@ -30,6 +30,10 @@ RECTIFICATION_PHASES = ("立行立改", "限期整改", "长期坚持")
 TRANSFER_HANDLING = ("谈话函询", "初步核实", "暂存待查", "予以了结")
 SUBMISSION_STATUSES = ("已提交", "办理中", "已报告")
 SUPERVISION_KINDS = ("督办", "听取汇报", "成效评价", "回头看")
+# 五（三） the capacities in which people attend the three feedback sessions
+ATTENDEE_ROLES = ("巡察组组长", "巡察组成员", "巡察办负责同志", "党组织主要负责人", "行政主要负责人", "领导班子成员",
+                  "列席", "其他")
+REBOUND_RESULTS = ("已巩固", "反弹")
 ARCHIVE_KINDS = ("文书", "业务")
 RETENTION_PERIODS = ("永久", "30年", "10年")
 DEADLINE_ANCHORS = (

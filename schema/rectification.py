@@ -92,6 +92,7 @@ class Supervision(Timestamps, Model):
     result: Mapped[str | None] = mapped_column(sa.Text)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
+    items: Mapped[list[RectificationItem]] = relationship(secondary="supervision_item")  # 督办的台账事项 (optional)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.held_on or ''}"

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import click
 from sqlalchemy import select
 
+from app.commands.feedback import generate_feedback_items
 from app.extensions import db
 from schema import (
     Announcement,
@@ -25,9 +26,11 @@ from schema import (
     LeaderNomination,
     Material,
     Meeting,
+    MeetingAttendee,
     NewsRelease,
     Person,
     PlanApproval,
+    ReboundCheck,
     Recommendation,
     Rectification,
     RectificationItem,
@@ -480,20 +483,45 @@ class DemoBuilder(InspectionRecords):
         self.add(FeedbackSignature(feedback=fb, signer_role="巡察组组长", person=p(leader), signed_on=fb_day))
         self.add(FeedbackSignature(feedback=fb, signer_role="被巡察党组织主要负责人", person=p(secretary), signed_on=fb_day))
         self.add(FeedbackSignature(feedback=fb, signer_role="巡察办负责人", person=p("赵立新"), signed_on=fb_day))
-        self.add(Meeting(inspection=insp, kind="个别反馈", title=f"向{insp.unit.name}主要负责人个别反馈", held_on=fb_day,
-                         place="主楼412室", host=p(leader), attendees=f"{secretary}、{head}；巡察办赵立新陪同",
-                         minutes="主要负责人作简短表态；三方在《巡察反馈签收单》上签字。"))
-        self.add(Meeting(inspection=insp, kind="班子反馈", title=f"向{insp.unit.name}领导班子反馈", held_on=fb_day,
-                         place=f"{insp.unit.short_name}第一会议室", host=p("赵立新"), attendees="领导班子全体成员",
-                         minutes="组长重点反馈突出问题，对领导班子成员的问题线索点事不点人；班子成员逐一表态，明确分管领域整改责任。"))
-        self.add(Meeting(inspection=insp, kind="大会反馈", title=f"巡察{insp.unit.name}反馈会", held_on=done_day,
-                         place=f"{insp.unit.short_name}报告厅", host=p(secretary), attendees="全体中层干部和教职工代表",
-                         minutes="组长宣读巡察反馈意见，巡察办负责同志提出整改要求，党组织主要负责人作表态发言。"))
+        sessions = [
+            (self.add(Meeting(inspection=insp, kind="个别反馈", title=f"向{insp.unit.name}主要负责人个别反馈", held_on=fb_day,
+                              place="主楼412室", host=p(leader), attendees=f"{secretary}、{head}；巡察办赵立新陪同",
+                              minutes="主要负责人作简短表态；三方在《巡察反馈签收单》上签字。")),
+             [(leader, "巡察组组长"), ("赵立新", "巡察办负责同志"), (secretary, "党组织主要负责人"),
+              (head, "行政主要负责人")]),
+            (self.add(Meeting(inspection=insp, kind="班子反馈", title=f"向{insp.unit.name}领导班子反馈", held_on=fb_day,
+                              place=f"{insp.unit.short_name}第一会议室", host=p("赵立新"), attendees="领导班子全体成员",
+                              minutes="组长重点反馈突出问题，对领导班子成员的问题线索点事不点人；班子成员逐一表态，明确分管领域整改责任。")),
+             [("赵立新", "巡察办负责同志"), (leader, "巡察组组长"), (secretary, "领导班子成员"), (head, "领导班子成员")]),
+            (self.add(Meeting(inspection=insp, kind="大会反馈", title=f"巡察{insp.unit.name}反馈会", held_on=done_day,
+                              place=f"{insp.unit.short_name}报告厅", host=p(secretary), attendees="全体中层干部和教职工代表",
+                              minutes="组长宣读巡察反馈意见，巡察办负责同志提出整改要求，党组织主要负责人作表态发言。")),
+             [(secretary, "党组织主要负责人"), (leader, "巡察组组长"), ("赵立新", "巡察办负责同志")]),
+        ]
+        for meeting, people in sessions:  # 五（三） who attends each session, as people
+            for name, role in people:
+                self.add(MeetingAttendee(meeting=meeting, person=p(name), role=role))
+        self.s.flush()
+        generate_feedback_items(insp)  # 五（一） the feedback's items, from the report's findings
         self.add(NewsRelease(inspection=insp, stage="反馈", title=f"学校党委巡察组向{insp.unit.party_org_name}反馈巡察情况",
                              body=f"{done_day.month}月{done_day.day}日，学校党委巡察组向{insp.unit.party_org_name}反馈巡察情况……",
                              leader_approved_on=done_day, office_approved_on=self.shift(done_day, 1),
                              published_on=self.shift(done_day, 1)))
         return fb
+
+    def rebound(self, insp, previous_items, results):
+        """七（二） the new inspection's check of each previous item; a 反弹 moves it and opens a new ledger row."""
+        checker = self.p(self.member_of(insp, "组长"))
+        for item, (result, note, day) in zip(previous_items, results):
+            check = self.add(ReboundCheck(inspection=insp, previous_item=item, result=result, note=note,
+                                          checked_on=d(day), checked_by=checker))
+            if result == "反弹":
+                self.s.flush()
+                self.event(item, "反弹", item.status, f"{day}T16:00:00", "zuzhang", note)
+                item.status = "反弹"
+                check.new_item = self.add(RectificationItem(
+                    inspection=insp, previous_item=item, seq=1, problem=f"（上一轮整改反弹）{item.problem}",
+                    task=item.task, measures=item.measures, status="未启动", progress=note))
 
     def rectification(self, insp, *, secretary, life_meeting, plan, report=None, approved=None, notice=None, items=()):
         p = self.p

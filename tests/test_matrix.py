@@ -44,11 +44,12 @@ SENT_CLUES = ("SELECT tc.clue_id FROM transfer_clue tc JOIN transfer t ON t.id =
 STRUCTURE = {"round", "team", "team_member", "status_event"}
 # "their own unit's notices, feedback and rectification"
 LIAISON_TABLES = {"inspection", "announcement", "news_release", "feedback", "feedback_signature", "finding",
-                  "recommendation", "rectification", "rectification_item", "deadline"}
+                  "recommendation", "rectification", "rectification_item", "deadline", "feedback_item",
+                  "rebound_check"}
 LIAISON_MEETINGS = "('动员会', '个别反馈', '班子反馈', '大会反馈')"  # the unit's 动员会 and the three layers of 反馈
 # "submissions and rectification supervision", and the records they rest on
 PARTY_OFFICE_TABLES = {"submission", "supervision", "rectification", "rectification_item", "inspection", "finding",
-                       "round"}
+                       "round", "rebound_check"}
 NOT_OWNERS = {"person", "unit", "document_template", "routing_rule", "ab_user"}  # references, not parents
 
 

@@ -17,7 +17,7 @@ CATEGORIES = (
     ("八、立卷归档", "fa-archive"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
+MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger", "feedback",
            "archive", "settings", "calendar_import", "audit")
 
 

@@ -38,6 +38,7 @@ from schema import (
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
+from .feedback import MeetingAttendeeView
 
 CATEGORY = "三、实施巡察"
 STAMPS = ["created_at", "updated_at"]
@@ -56,6 +57,7 @@ class MeetingView(XctModelView):
     search_columns = ["kind", "title", "round", "held_on", "place"]
     order_columns = ["kind", "title", "held_on", "expected_count", "present_count"]
     label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
+    related_views = [MeetingAttendeeView]  # who attended, as people (五（三）)
 
 
 class MeetingApi(XctModelRestApi):

@@ -9,7 +9,10 @@ from schema import Rectification, RectificationItem, Submission, Supervision, Tr
 from schema.enums import RECTIFICATION_PHASES
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from app.commands.supervision import supervision_write_problem
+
 from .disposal import SubmissionFlowApi, TransferFlowApi, submission_moves
+from .feedback import RectificationFlowApi
 from .fields import choice_field, with_blank
 from .ledger import LedgerApi, item_page
 
@@ -33,13 +36,14 @@ class RectificationView(XctModelView):
     order_columns = ["plan_submitted_on", "report_submitted_on", "report_approved_on", "notice_published_on"]
 
 
-class RectificationApi(XctModelRestApi):
+class RectificationApi(RectificationFlowApi, XctModelRestApi):
     resource_name = "rectification"
     datamodel = XctSQLAInterface(Rectification)
     list_columns = ["id", "inspection.id", "first_responsible.id", "first_responsible.name", "plan_submitted_on",
                     "report_submitted_on", "report_approved_on", "notice_published_on"]
     show_columns = list_columns + ["notice_text", "notice_unpublishable"] + STAMPS
     add_columns = edit_columns = RectificationView._fields
+    method_permission_name = {**XctModelRestApi.method_permission_name, "step": WRITE, "notice": WRITE}
 
 
 class RectificationItemView(XctModelView):
@@ -171,21 +175,25 @@ class SupervisionView(XctModelView):
     datamodel = XctSQLAInterface(Supervision)
     base_order = ("held_on", "desc")
     list_columns = ["inspection", "kind", "held_on", "supervisor"]
-    _fields = ["inspection", "kind", "held_on", "supervisor", "content", "result"]
+    _fields = ["inspection", "kind", "held_on", "supervisor", "content", "result", "items"]
     show_columns = _fields + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["kind", "held_on", "supervisor", "content"]
     order_columns = ["kind", "held_on", "supervisor"]
-    label_columns = {"kind": "督查方式"}
+    label_columns = {"kind": "督查方式", "supervisor": "督办单位（人）", "content": "督办内容", "result": "督办结果",
+                     "items": "督办的整改事项（可选）"}
+    description_columns = {"items": "只能选择本次巡察整改台账中的事项"}
+    item_rule = staticmethod(supervision_write_problem)  # 七（二） who, when, what; items of this inspection
 
 
 class SupervisionApi(XctModelRestApi):
     resource_name = "supervision"
     datamodel = XctSQLAInterface(Supervision)
     list_columns = ["id", "inspection.id", "kind", "held_on", "supervisor"]
-    show_columns = list_columns + ["content", "result"] + STAMPS
+    show_columns = list_columns + ["content", "result", "items.id"] + STAMPS
     add_columns = edit_columns = SupervisionView._fields
-    label_columns = {"kind": "督查方式"}
+    label_columns = {"kind": "督查方式", "items.id": "督办的整改事项编号"}
+    item_rule = staticmethod(supervision_write_problem)
 
 
 SCREENS = [

@@ -14,6 +14,7 @@ from app.commands import CommandError
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
 from app.commands.documents import attachment_menu, export_attachment
 from app.commands.rectification import ledger_items, previous_rectification
+from app.commands.supervision import checks_of
 from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
@@ -120,7 +121,8 @@ class InspectionView(XctModelView):
                 deadlines=deadlines, checks=inspection_checks(pk, today, deadlines),
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
                 ledger={"items": len(ledger_items(inspection)), "previous": previous,
-                        "previous_items": previous_items},
+                        "previous_items": previous_items, "checks": checks_of(inspection),
+                        "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user),
             )
         return super().render_template(template, **kwargs)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from app.permissions import READ, WRITE
 from schema import Feedback, FeedbackSignature, Finding, InspectionReport, NewsRelease, Recommendation, TalkReport
 
+from app.commands.feedback import feedback_page, news_write_problem
+
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .feedback import FeedbackFlowApi, NewsFlowApi
 
 REPORT = "四、巡察报告"
 FEEDBACK = "五、结果反馈"
@@ -124,15 +128,25 @@ class FeedbackView(XctModelView):
     order_columns = ["doc_no", "leading_group_approved_on", "updated_at"]
     label_columns = {"plan": "反馈工作方案"}
     related_views = [FeedbackSignatureView]
+    show_template = "xct/feedback_show.html"
+
+    def render_template(self, template, **kwargs):
+        # the feedback page: its items, the three sessions' check, the 签收单 and the feedback news (五)
+        if template == self.show_template and kwargs.get("pk") is not None:
+            feedback = self.datamodel.get(int(kwargs["pk"]))
+            kwargs["flow"] = {**feedback_page(feedback.inspection), "feedback": feedback,
+                              "signed": {s.signer_role: s for s in feedback.signatures}}
+        return super().render_template(template, **kwargs)
 
 
-class FeedbackApi(XctModelRestApi):
+class FeedbackApi(FeedbackFlowApi, XctModelRestApi):
     resource_name = "feedback"
     datamodel = XctSQLAInterface(Feedback)
     list_columns = ["id", "inspection.id", "doc_no", "leading_group_approved_on"]
     show_columns = list_columns + ["overall", "opinion", "requirements", "plan", "signatures.id"] + STAMPS
     add_columns = edit_columns = FeedbackView._fields
     label_columns = {"plan": "反馈工作方案", "signatures.id": "签字编号"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "sign": WRITE, "check": READ}
 
 
 class FeedbackSignatureApi(XctModelRestApi):
@@ -153,9 +167,11 @@ class NewsReleaseView(XctModelView):
     search_columns = ["title", "stage", "leader_approved_on", "office_approved_on", "published_on"]
     order_columns = ["title", "stage", "published_on"]
     label_columns = {"title": "新闻稿标题"}
+    show_template = "xct/news_show.html"
+    item_rule = staticmethod(news_write_problem)  # 五（四）: not published before it is approved
 
 
-class NewsReleaseApi(XctModelRestApi):
+class NewsReleaseApi(NewsFlowApi, XctModelRestApi):
     resource_name = "news_release"
     datamodel = XctSQLAInterface(NewsRelease)
     list_columns = ["id", "inspection.id", "stage", "title", "leader_approved_on", "office_approved_on",
@@ -163,6 +179,8 @@ class NewsReleaseApi(XctModelRestApi):
     show_columns = list_columns + ["body"] + STAMPS
     add_columns = edit_columns = NewsReleaseView._fields
     label_columns = {"title": "新闻稿标题"}
+    item_rule = staticmethod(news_write_problem)
+    method_permission_name = {**XctModelRestApi.method_permission_name, "approve": WRITE, "publish": WRITE}
 
 
 SCREENS = [
