@@ -22,7 +22,7 @@ from schema import (
     UrgentReport,
     Visit,
 )
-from seeds.demo import d
+from seeds.demo import ACTOR, d
 
 
 class InspectionRecords:
@@ -572,18 +572,20 @@ class InspectionRecords:
             if req.attachment_no is None or (req.applies_if and req.applies_if not in present):
                 continue
             if req.attachment_no == 12:  # each batch's list, formed the day it was sent
-                for t in self.transfers:
-                    if t.inspection is i:
-                        file_transfer_list(t, office)
+                docs = [file_transfer_list(t, office) for t in self.transfers if t.inspection is i]
             else:
-                export_attachment(i, req.attachment_no, office).formed_on = formed[req.stage]
+                docs = [export_attachment(i, req.attachment_no, office)]
+                docs[0].formed_on = formed[req.stage]
+            for doc in docs:
+                doc.uploaded_by = ACTOR
         self.s.flush()
         volume, _ = flow.collect(i)
         volume.volume_no = "XC-2026-01-01"
         flow.handover(volume, office, handed_by="陈静", received_by="孙雅琴", handed_over_on=d("2026-05-28"))
         # 学工部: the team has begun the volume during the field work
         i5 = self.i5
-        export_attachment(i5, 4, office).formed_on = i5.notice_date
+        notice = export_attachment(i5, 4, office)
+        notice.formed_on, notice.uploaded_by = i5.notice_date, ACTOR
         volume, _ = flow.collect(i5)
         volume.volume_no = "XC-2026-02-01"
 
