@@ -63,7 +63,7 @@ class ArchiveItemView(XctModelView):
     item_rule = staticmethod(flow.item_write_problem)
 
     def pre_delete(self, item):
-        _no_delete(flow.item_write_problem(item))
+        _no_delete(flow.item_write_problem(item, deleting=True))
 
 
 class ArchiveVolumeView(XctModelView):
@@ -83,7 +83,7 @@ class ArchiveVolumeView(XctModelView):
     item_rule = staticmethod(flow.volume_write_problem)
 
     def pre_delete(self, item):
-        _no_delete(flow.volume_write_problem(item))
+        _no_delete(flow.volume_write_problem(item, deleting=True))
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
@@ -335,7 +335,7 @@ class ArchiveVolumeApi(XctModelRestApi):
     method_permission_name = {**XctModelRestApi.method_permission_name, "check": READ, "handover": WRITE}
 
     def pre_delete(self, item):
-        _no_delete(flow.volume_write_problem(item))
+        _no_delete(flow.volume_write_problem(item, deleting=True))
 
     def delete_headless(self, pk):
         try:
@@ -383,7 +383,7 @@ class ArchiveItemApi(XctModelRestApi):
     method_permission_name = {**XctModelRestApi.method_permission_name, "collect": WRITE}
 
     def pre_delete(self, item):
-        _no_delete(flow.item_write_problem(item))
+        _no_delete(flow.item_write_problem(item, deleting=True))
 
     def delete_headless(self, pk):
         try:
@@ -467,7 +467,11 @@ class DocumentApi(XctModelRestApi):
     @safe
     def file(self, pk):
         doc = self.datamodel.get(pk)
-        return send_document(doc) if doc is not None else self.response_404()
+        if doc is None:
+            return self.response_404()
+        if not storage_path(doc.storage_name).is_file():  # destroyed (销毁记录) or lost
+            return self.response(404, message="文件已不在存储中（已销毁或缺失）")
+        return send_document(doc)
 
 
 SCREENS = [

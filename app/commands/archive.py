@@ -134,18 +134,27 @@ def _committed_volume(volume_id: int | None) -> ArchiveVolume | None:
     return ArchiveVolume(title=row.title, handed_over_on=row.handed_over_on) if row else None
 
 
-def volume_write_problem(volume: ArchiveVolume) -> tuple[str, str] | None:
-    """A volume written on a screen or through the API: refused once handed over."""
-    if sa.inspect(volume).persistent:
+def _changed(obj) -> bool:
+    state = sa.inspect(obj)
+    return any(attr.history.has_changes() for attr in state.attrs)
+
+
+def volume_write_problem(volume: ArchiveVolume, deleting: bool = False) -> tuple[str, str] | None:
+    """A volume edited (a save that changes nothing is let through) or deleted: refused once handed over."""
+    state = sa.inspect(volume)
+    if state.persistent and (deleting or _changed(volume)):
         message = locked_message(_committed_volume(volume.id))
         if message:
             return "handed_over_on", message
     return None
 
 
-def item_write_problem(item: ArchiveItem) -> tuple[str, str] | None:
-    """An item added, edited or deleted: refused when its volume (before or after the edit) is handed over."""
+def item_write_problem(item: ArchiveItem, deleting: bool = False) -> tuple[str, str] | None:
+    """An item added, edited (a save that changes nothing is let through) or deleted: refused when its volume
+    (before or after the edit) is handed over."""
     state = sa.inspect(item)
+    if state.persistent and not deleting and not _changed(item):
+        return None
     ids = {item.volume.id if item.volume is not None else item.volume_id}
     ids |= {v.id for v in state.attrs.volume.history.deleted or () if v is not None}
     if state.persistent:
@@ -206,7 +215,9 @@ def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:
     """收集归档材料: add the inspection's documents and required records not in its volume yet, then number every
     item in stage order, 文书 before 业务. Running it again adds only what is new. Answers (volume, items added)."""
     volume = ensure_volume(inspection)
-    refuse_if_locked(volume_write_problem(volume))
+    message = locked_message(volume)
+    if message:
+        raise CommandError(message, "inspection")
     reqs = requirements()
     by_attachment: dict[int, ArchiveRequirement] = {}
     for r in reqs:
