@@ -1,5 +1,6 @@
 """The demo's records per inspection, in procedure order: 机械 (archived through the archive steps) and 计通
-archived, 材料 rectifying, 图书馆 overdue, 学工部 in the field (its volume begun), 后勤 being prepared; then transfers, submissions and status events across the round."""
+archived, 材料 rectifying, 图书馆 overdue, 学工部 in the field (its volume begun), 后勤 being prepared; then
+transfers, submissions, the archives and status events across the round."""
 
 from __future__ import annotations
 

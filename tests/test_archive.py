@@ -130,10 +130,18 @@ def test_collect_creates_the_volume_and_is_idempotent(app, tokens, library):
     assert client.get(f"/api/v1/inspection/{library}/export/17", headers=tokens("office")).status_code == 200
     third = client.post("/api/v1/archive_item/collect", json={"inspection": library}, headers=tokens("office"))
     assert third.json["result"]["added"] == 1
-    titles = [t for _, _, t, _ in _items(app, vid)]
-    assert titles.index("附件17 巡察情况报告") == titles.index("组内工作方案") + 1 or \
-        titles.index("附件17 巡察情况报告") > titles.index("组内工作方案")
-    assert len(titles) == len(first) + 1
+    from schema.enums import ARCHIVE_STAGES
+
+    with app.app_context():
+        rows = _db().session.execute(
+            sa.select(m.ArchiveItem.seq, m.ArchiveItem.kind, m.ArchiveItem.title, m.ArchiveRequirement.stage,
+                      m.ArchiveRequirement.seq).outerjoin(m.ArchiveRequirement)
+            .where(m.ArchiveItem.volume_id == vid).order_by(m.ArchiveItem.seq)).all()
+    assert len(rows) == len(first) + 1
+    order = [(["文书", "业务"].index(kind), ARCHIVE_STAGES.index(stage) if stage else 99, rseq or 0)
+             for _, kind, _, stage, rseq in rows]
+    assert order == sorted(order)  # renumbered: 文书 then 业务, each in the procedure's stage order
+    assert "附件17 巡察情况报告" in [t for _, _, t, _, _ in rows]
 
 
 def test_check_names_each_missing_document(app, tokens, library, login):
@@ -293,8 +301,8 @@ def test_read_only_after_handover(app, tokens, library, login):
                        json={"handed_by": "周敏", "received_by": "孙雅琴"}, headers=office)
     assert resp.status_code == 409 and locked in resp.json["message"]
     screen = login("office")
-    page = screen.post(f"/archiveitemview/edit/{item_id}", data={"volume": str(vid), "title": "改过的题名", "kind": "业务",
-                                                                 "seq": "1", "classification": "非密"}, follow_redirects=True)
+    form = {"volume": str(vid), "title": "改过的题名", "kind": "业务", "seq": "1", "classification": "非密"}
+    page = screen.post(f"/archiveitemview/edit/{item_id}", data=form, follow_redirects=True)
     assert page.status_code == 200 and locked in page.get_data(as_text=True)
     page = screen.post(f"/archiveitemview/delete/{item_id}", follow_redirects=True)
     assert locked in page.get_data(as_text=True)
@@ -385,7 +393,8 @@ def test_demo_mechanical_volume_is_complete_and_verified(app, tokens):
         volume = _db().session.get(m.ArchiveVolume, vid)
         assert volume.verified_count == sum(1 for i in volume.items if i.document_id) == 23
     with app.app_context():  # 党委学生工作部, in the field in 2026: its volume begun
-        student = _db().session.scalar(sa.select(m.ArchiveVolume.id).where(m.ArchiveVolume.volume_no == "XC-2026-02-01"))
+        student = _db().session.scalar(
+            sa.select(m.ArchiveVolume.id).where(m.ArchiveVolume.volume_no == "XC-2026-02-01"))
     other = app.test_client().get(f"/api/v1/archive_volume/{student}/check",
                                   headers=tokens("office")).json["result"]
     assert other["complete"] is False and "缺少：附件17 巡察情况报告（四、巡察报告，文书）" in other["missing"]

@@ -74,8 +74,8 @@ class ArchiveCheck:
 
 def is_met(req: Requirement, items: Iterable[Collected]) -> bool:
     """Filed under the requirement, or (for a 附件) any item whose document is that 附件."""
-    return any(i.requirement_code == req.code or (req.attachment_no is not None and i.attachment_no == req.attachment_no)
-               for i in items)
+    return any(i.requirement_code == req.code
+               or (req.attachment_no is not None and i.attachment_no == req.attachment_no) for i in items)
 
 
 def check_archive(requirements: Iterable[Requirement], items: Iterable[Collected],
