@@ -36,7 +36,8 @@ REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Fee
 OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt", "Submission", "Supervision",
             "Deadline", "ReboundCheck")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
-SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
+SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition",
+            "ArchiveRequirement")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
@@ -58,8 +59,11 @@ _TEAM_COMMON = {
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     "LeadingGroup": _grant(READ, BUSINESS, SETTINGS),
     "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT), "RoutingRule": WRITE},
-    "TeamLeader": _TEAM_COMMON,
-    "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
+    # 八（一）巡察组…指定专人负责巡察材料的立卷归档: the 组长 (or whom they name) collects the items before handover;
+    # taking the volume in (移交巡察办) and destroying materials are 巡察办's (八（二）2), so the team reads those.
+    "TeamLeader": {**_TEAM_COMMON, "ArchiveVolume": READ, "DestructionRecord": READ},
+    "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "ArchiveItem": READ,
+                   "DestructionRecord": READ},
     "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "ClueExhibit", "Document", "Deadline", "Transfer")),
                       "TransferReceipt": WRITE},
     "UnitLiaison": {

@@ -78,6 +78,17 @@ def store(data: bytes | Path, original_name: str, *, title: str | None = None, u
     return doc
 
 
+def file_problem(doc: Document) -> str | None:
+    """None if `doc`'s stored file is there and still has its recorded SHA-256; otherwise what is wrong, in Chinese."""
+    path = storage_path(doc.storage_name)
+    if not path.is_file():
+        return "文件缺失"
+    with path.open("rb") as f:
+        if hashlib.file_digest(f, "sha256").hexdigest() != doc.sha256:
+            return "文件已被改动，SHA-256 与登记值不符"
+    return None
+
+
 PENDING = "pending"  # uploads awaiting confirmation after a preview, by SHA-256 (no database row yet)
 
 

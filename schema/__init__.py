@@ -1,6 +1,6 @@
 """All models, by aggregate; importing this package registers every table on FAB's metadata."""
 
-from .archive import ArchiveItem, ArchiveVolume, DestructionRecord
+from .archive import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord
 from .auth import UserSession
 from .base import Model
 from .document import Document, DocumentTemplate
@@ -34,7 +34,7 @@ __all__ = [
     "SurveyQuestion", "SurveyResponse", "SurveyAnswer", "Petition", "Clue", "Talk", "Material", "CustodyEvent",
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
-    "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
+    "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "ArchiveRequirement", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
     "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
     "FeedbackItem", "MeetingAttendee", "ReboundCheck",

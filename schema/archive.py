@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk
-from .enums import ARCHIVE_KINDS, CLASSIFICATIONS, RETENTION_PERIODS
+from .enums import ARCHIVE_KINDS, ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, CLASSIFICATIONS, RETENTION_PERIODS
 from .inspection import Inspection
 
 
@@ -23,12 +23,45 @@ class ArchiveVolume(Timestamps, Model):
     handed_over_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     handed_by: Mapped[str | None] = mapped_column(sa.String(50))
     received_by: Mapped[str | None] = mapped_column(sa.String(50))
+    # 八（二）2 巡察办…做好涉密材料等的回收和管理: at handover every stored file is checked against its SHA-256.
+    verified_count: Mapped[int | None] = mapped_column(sa.Integer)  # files whose checksum matched
+    verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    verified_by: Mapped[str | None] = mapped_column(sa.String(100))
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)  # 巡察办's reason to accept with items missing
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
     items: Mapped[list[ArchiveItem]] = relationship(back_populates="volume", cascade="all, delete-orphan", order_by="ArchiveItem.seq")
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArchiveRequirement(Timestamps, Model):
+    """One document an inspection's archive must hold (八（一）), by stage; rows are data (系统设置 → 归档要求).
+
+    Recognised by a Document of `attachment_no` (generated or uploaded) or, when `record_type` is set, by the
+    inspection's records of that type; `applies_if` limits it to inspections that have such records.
+    """
+
+    __tablename__ = "archive_requirement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), nullable=False, unique=True)
+    stage: Mapped[str] = mapped_column(choice("archive_stage", ARCHIVE_STAGES), nullable=False)
+    seq: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(choice("archive_kind", ARCHIVE_KINDS), nullable=False)  # 文书 / 业务
+    attachment_no: Mapped[int | None] = mapped_column(sa.Integer)
+    record_type: Mapped[str | None] = mapped_column(choice("archive_record_type", ARCHIVE_RECORD_TYPES))
+    applies_if: Mapped[str | None] = mapped_column(choice("archive_applies_if", ARCHIVE_RECORD_TYPES))
+    clause: Mapped[str | None] = mapped_column(sa.Text)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    @property
+    def name(self) -> str:
+        return f"附件{self.attachment_no} {self.title}" if self.attachment_no else self.title
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class ArchiveItem(Timestamps, Model):
@@ -46,9 +79,11 @@ class ArchiveItem(Timestamps, Model):
     kind: Mapped[str] = mapped_column(choice("archive_kind", ARCHIVE_KINDS), nullable=False, index=True)  # 文书 / 业务
     document_id: Mapped[int | None] = fk("document.id", ondelete="SET NULL")
     note: Mapped[str | None] = mapped_column(sa.String(200))
+    requirement_id: Mapped[int | None] = fk("archive_requirement.id", ondelete="SET NULL")  # what it answers
 
     volume: Mapped[ArchiveVolume] = relationship(back_populates="items")
     document = relationship("Document")
+    requirement: Mapped[ArchiveRequirement | None] = relationship()
 
     def __str__(self) -> str:
         return self.title
@@ -65,8 +100,12 @@ class DestructionRecord(Timestamps, Model):
     method: Mapped[str | None] = mapped_column(sa.String(50))  # 粉碎 / 删除电子版
     destroyed_by: Mapped[str | None] = mapped_column(sa.String(50))
     witness: Mapped[str | None] = mapped_column(sa.String(50))
+    # A stored file destroyed with it: its row stays (the name, SHA-256 and history are the trace), the file goes.
+    document_id: Mapped[int | None] = fk("document.id", ondelete="SET NULL")
+    document_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
+    document = relationship("Document")
 
     def __str__(self) -> str:
         return f"销毁{self.material_title}"

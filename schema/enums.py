@@ -35,6 +35,11 @@ ATTENDEE_ROLES = ("巡察组组长", "巡察组成员", "巡察办负责同志",
                   "列席", "其他")
 REBOUND_RESULTS = ("已巩固", "反弹")
 ARCHIVE_KINDS = ("文书", "业务")
+# 八（一）: the stages whose materials an inspection's archive holds, in the procedure's order.
+ARCHIVE_STAGES = ("一、启动巡察", "二、了解准备", "三、实施巡察", "四、巡察报告", "五、结果反馈", "六、成果运用", "八、立卷归档")
+# Records (not files) an archive requirement is recognised by, or that make it apply (app.commands.archive).
+ARCHIVE_RECORD_TYPES = ("组内工作方案", "情况准备", "动员会", "调查问卷", "听取汇报", "列席会议", "座谈会", "信访",
+                        "个别谈话", "调阅资料", "走访调研", "深入了解", "移送", "整改方案", "整改情况报告")
 RETENTION_PERIODS = ("永久", "30年", "10年")
 DEADLINE_ANCHORS = (
     "entry_date", "work_start", "work_end", "committee_report_date", "feedback_date",

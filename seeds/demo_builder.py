@@ -108,6 +108,7 @@ class DemoBuilder(InspectionRecords):
         self.i6_logistics()
         self.round_outcomes()
         self.s.flush()
+        self.archives()
         self.status_events()
 
     # ------------------------------------------------------------------------------------------ organisation
@@ -553,7 +554,8 @@ class DemoBuilder(InspectionRecords):
     def archive(self, insp, *, no, handed, items, by):
         vol = self.add(ArchiveVolume(inspection=insp, volume_no=no, title=f"{insp.round.name}巡察{insp.unit.party_org_name}档案",
                                      handed_over_on=d(handed) if handed else None, handed_by=by if handed else None,
-                                     received_by="孙雅琴" if handed else None))
+                                     received_by="孙雅琴" if handed else None,
+                                     override_reason="按纸质归档材料清单接收，电子文书未在系统中生成" if handed else None))
         for seq, (title, formed, copies, pages, cls, retention, kind) in enumerate(items, 1):
             self.add(ArchiveItem(volume=vol, seq=seq, title=title, formed_on=d(formed), copies=copies, pages=pages,
                                  classification=cls, retention=retention, kind=kind))

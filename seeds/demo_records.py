@@ -1,5 +1,6 @@
-"""The demo's records per inspection, in procedure order: 机械 and 计通 archived, 材料 rectifying, 图书馆 overdue,
-学工部 in the field, 后勤 being prepared; then transfers, submissions and status events across the round."""
+"""The demo's records per inspection, in procedure order: 机械 (archived through the archive steps) and 计通
+archived, 材料 rectifying, 图书馆 overdue, 学工部 in the field (its volume begun), 后勤 being prepared; then
+transfers, submissions, the archives and status events across the round."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from schema import (
     UrgentReport,
     Visit,
 )
-from seeds.demo import d
+from seeds.demo import ACTOR, d
 
 
 class InspectionRecords:
@@ -225,16 +226,7 @@ class InspectionRecords:
                              content="督办整改台账5项及移送线索3条办理进度。", result="4项已销号，1项长期坚持；线索办理按期推进。"))
         self.add(Supervision(inspection=i, kind="成效评价", held_on=d("2026-10-20"), supervisor="巡察办",
                              content="组织开展整改成效评价，问卷满意度92%。", result="整改成效评价为“好”。"))
-        self.archive(i, no="XC-2026-01-01", handed="2026-05-28", by="陈静", items=[
-            ("巡察通知（校巡通〔2026〕1号）", "2026-03-10", 1, 3, "非密", "永久", "文书"),
-            ("组内工作方案", "2026-03-12", 1, 6, "内部", "永久", "文书"),
-            ("动员会签到表", "2026-03-16", 1, 8, "非密", "30年", "业务"),
-            ("个别谈话记录（52人次）", "2026-04-10", 1, 186, "秘密", "永久", "业务"),
-            ("受理问题线索登记表", "2026-04-12", 1, 4, "秘密", "永久", "业务"),
-            ("巡察情况报告", "2026-04-17", 1, 12, "秘密", "永久", "文书"),
-            ("巡察反馈意见及签收单", "2026-04-29", 1, 9, "内部", "永久", "文书"),
-            ("调查问卷统计分析", "2026-03-25", 1, 15, "内部", "30年", "业务"),
-        ])
+        # its volume is filled by the archive steps once every record exists (archives, below)
         self.add(DestructionRecord(inspection=i, material_title="个别谈话记录草稿及复印件", destroyed_on=d("2026-05-28"),
                                    method="粉碎", destroyed_by="陈静", witness="孙雅琴"))
         self.add(DestructionRecord(inspection=i, material_title="谈话录音电子文档（已归档转写稿）", destroyed_on=d("2026-05-28"),
@@ -567,6 +559,40 @@ class InspectionRecords:
             round=self.r1, inspection=self.i2, title="计算机与通信工程学院“党建+科研团队”典型经验",
             summary="学院将党支部建在科研团队上，推动党建与科研深度融合，建议推广。", department=self.unit("党委组织部"),
             is_good_practice=True, received_on=d("2026-07-01"), status="办理中"))  # D11 overdue since 2026-10-01
+
+    # ------------------------------------------------------------------------------------------ 八、立卷归档
+    def archives(self):
+        """机械工程学院 carried through to the archive: every required 附件 generated (and each batch's 移送清单),
+        collected, handed over with every file verified (D12 done). 党委学生工作部 collected while in the field:
+        its check lists what is still missing."""
+        from app.commands import archive as flow
+        from app.commands.documents import export_attachment, file_transfer_list
+
+        i, office = self.i1, self.sm.find_user(username="office")
+        formed = {"一、启动巡察": i.notice_date, "二、了解准备": i.notice_date, "三、实施巡察": i.work_end,
+                  "四、巡察报告": i.committee_report_date, "五、结果反馈": i.feedback_date,
+                  "六、成果运用": i.feedback_done_date, "八、立卷归档": d("2026-05-27")}
+        present = flow.record_types(i.id)
+        for req in flow.requirements():
+            if req.attachment_no is None or (req.applies_if and req.applies_if not in present):
+                continue
+            if req.attachment_no == 12:  # each batch's list, formed the day it was sent
+                docs = [file_transfer_list(t, office) for t in self.transfers if t.inspection is i]
+            else:
+                docs = [export_attachment(i, req.attachment_no, office)]
+                docs[0].formed_on = formed[req.stage]
+            for doc in docs:
+                doc.uploaded_by = ACTOR
+        self.s.flush()
+        volume, _ = flow.collect(i)
+        volume.volume_no = "XC-2026-01-01"
+        flow.handover(volume, office, handed_by="陈静", received_by="孙雅琴", handed_over_on=d("2026-05-28"))
+        # 学工部: the team has begun the volume during the field work
+        i5 = self.i5
+        notice = export_attachment(i5, 4, office)
+        notice.formed_on, notice.uploaded_by = i5.notice_date, ACTOR
+        volume, _ = flow.collect(i5)
+        volume.volume_no = "XC-2026-02-01"
 
     def package(self, clue, *, report=True):
         """The transfer package of a clue (六（二）2): files where the clue has a source, reasons where not."""

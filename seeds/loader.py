@@ -1,5 +1,6 @@
 """Idempotent loader of reference data: the working-day calendar, units that receive transfers,
-deadline rules D1–D12, routing rules, status transitions and the 24 附件 template slots.
+deadline rules D1–D12, routing rules, status transitions, the 24 附件 template slots and the archive
+requirements (八（一）).
 
 Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
 installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
@@ -15,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from schema import CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, StatusTransition, Unit
+from schema import ArchiveRequirement, CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, StatusTransition, Unit
 
 SEED_DIR = Path(__file__).resolve().parent
 CALENDAR_START = date(2004, 1, 1)
@@ -212,6 +213,20 @@ def load_templates() -> int:
     return n
 
 
+def load_archive_requirements() -> int:
+    existing = set(db.session.execute(select(ArchiveRequirement.code)).scalars())
+    n = 0
+    for row in read_csv("archive_requirements.csv"):
+        if row["code"] in existing:
+            continue
+        db.session.add(ArchiveRequirement(
+            code=row["code"], stage=row["stage"], seq=int(row["seq"]), title=row["title"], kind=row["kind"],
+            attachment_no=_int(row["attachment_no"]), record_type=row["record_type"] or None,
+            applies_if=row["applies_if"] or None, clause=row["clause"] or None, is_active=True))
+        n += 1
+    return n
+
+
 def load_reference() -> dict[str, int]:
     """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
     try:
@@ -222,6 +237,7 @@ def load_reference() -> dict[str, int]:
             "routing_rule": load_routing_rules(),
             "status_transition": load_status_transitions(),
             "document_template": load_templates(),
+            "archive_requirement": load_archive_requirements(),
         }
         db.session.commit()
     except Exception:
@@ -240,6 +256,7 @@ def reference_missing() -> bool:
     )
     have_transitions = set(db.session.execute(
         select(StatusTransition.entity, StatusTransition.from_status, StatusTransition.to_status)).all())
+    have_requirements = set(db.session.execute(select(ArchiveRequirement.code)).scalars())
     last = db.session.execute(select(CalendarDay.day).order_by(CalendarDay.day.desc()).limit(1)).scalar()
     return (
         any(r["code"] not in have_rules for r in read_csv("deadline_rules.csv"))
@@ -247,6 +264,7 @@ def reference_missing() -> bool:
         or any(int(r["priority"]) not in have_priorities for r in read_csv("routing_rules.csv"))
         or any(int(r["attachment_no"]) not in have_templates for r in read_csv("templates.csv"))
         or any(_transition_key(r) not in have_transitions for r in read_csv("status_transitions.csv"))
+        or any(r["code"] not in have_requirements for r in read_csv("archive_requirements.csv"))
         or last is None
         or last < calendar_last_day()
     )

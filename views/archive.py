@@ -1,26 +1,48 @@
-"""八、立卷归档: archive volumes and their items (附件24), destruction records, and the documents kept on file."""
+"""八、立卷归档: archive volumes and their items (附件24), collected from the inspection's documents and checked
+against the required list (系统设置 → 归档要求), handed over to 巡察办 with every file verified, then read-only;
+destruction records of what is not archived; and the documents kept on file."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
-from flask import abort, send_file
-from flask_appbuilder import expose, has_access
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
+from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_appbuilder.security.decorators import protect
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.audit import DOWNLOAD, record_read
+from app.commands import CommandError
+from app.commands import archive as flow
 from app.commands.clues import records_in
-from app.permissions import READ
+from app.extensions import db
+from app.permissions import READ, WRITE
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
-from schema import ArchiveItem, ArchiveVolume, DestructionRecord, Document
-from schema.enums import RETENTION_PERIODS
+from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
+from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .disposal import _step, scoped
 from .fields import choice_field, with_blank
 
 CATEGORY = "八、立卷归档"
 STAMPS = ["created_at", "updated_at"]
+VERIFICATION = ["verified_count", "verified_at", "verified_by", "override_reason"]
+LABELS = {"title": "案卷题名", "handed_over_on": "移交巡察办日期", "handed_by": "移交人（巡察组）",
+          "received_by": "接收人（巡察办）", "verified_count": "校验一致的文件数", "verified_at": "校验时间（UTC）",
+          "verified_by": "校验人", "override_reason": "材料不全时接收的理由"}
+ITEM_LABELS = {"title": "文件材料题名", "kind": "档案类别", "requirement": "对应归档要求"}
+
+
+def _no_delete(problem):
+    """pre_delete of a volume or item: refused (in Chinese, on the screen and in the API) once handed over."""
+    flow.refuse_if_locked(problem)
 
 
 class ArchiveItemView(XctModelView):
@@ -28,40 +50,202 @@ class ArchiveItemView(XctModelView):
     base_order = ("seq", "asc")
     list_columns = ["volume", "seq", "title", "kind", "classification", "retention", "formed_on"]
     _fields = ["volume", "seq", "title", "kind", "formed_on", "copies", "pages", "classification", "retention",
-               "document", "note"]
+               "document", "requirement", "note"]
     show_columns = _fields + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["title", "kind", "classification", "retention", "formed_on"]
     order_columns = ["seq", "title", "kind", "formed_on"]
-    label_columns = {"title": "文件材料题名", "kind": "档案类别"}
+    label_columns = ITEM_LABELS
     formatters_columns = {"retention": with_blank("")}
     add_form_extra_fields = edit_form_extra_fields = {
         "retention": choice_field("保管期限", RETENTION_PERIODS, blank="（未定）"),
     }
+    item_rule = staticmethod(flow.item_write_problem)
+
+    def pre_delete(self, item):
+        _no_delete(flow.item_write_problem(item, deleting=True))
 
 
 class ArchiveVolumeView(XctModelView):
+    """A volume's page shows the completeness check (present / missing per stage) and its steps: 收集归档材料,
+    移交巡察办, 销毁登记. The handover fields are set by the step only."""
+
     datamodel = XctSQLAInterface(ArchiveVolume)
+    show_template = "xct/archive_show.html"
     list_columns = ["volume_no", "title", "inspection", "handed_over_on", "handed_by", "received_by"]
-    _fields = ["inspection", "volume_no", "title", "handed_over_on", "handed_by", "received_by"]
-    show_columns = _fields + STAMPS
+    _fields = ["inspection", "volume_no", "title"]
+    show_columns = _fields + ["handed_over_on", "handed_by", "received_by"] + VERIFICATION + STAMPS
     add_columns = edit_columns = _fields
     search_columns = ["volume_no", "title", "handed_over_on", "handed_by", "received_by"]
     order_columns = ["volume_no", "title", "handed_over_on"]
-    label_columns = {"title": "案卷题名", "handed_over_on": "移交巡察办日期"}
+    label_columns = LABELS
     related_views = [ArchiveItemView]
+    item_rule = staticmethod(flow.volume_write_problem)
+
+    def pre_delete(self, item):
+        _no_delete(flow.volume_write_problem(item, deleting=True))
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            volume = self.datamodel.get(int(kwargs["pk"]))
+            sm = self.appbuilder.sm
+            kwargs["check"] = flow.check_volume(volume)
+            kwargs["locked"] = flow.locked_message(volume)
+            kwargs["pk_inspection"] = volume.inspection_id
+            kwargs["may"] = {name: sm.has_access("can_write", resource) for name, resource in (
+                ("collect", "ArchiveItem"), ("handover", "ArchiveVolume"), ("destroy", "DestructionRecord"))}
+        return super().render_template(template, **kwargs)
 
 
 class DestructionRecordView(XctModelView):
+    """Read-only: a destruction is recorded from the volume page (销毁登记), which also deletes the stored file."""
+
     datamodel = XctSQLAInterface(DestructionRecord)
+    base_permissions = ["can_read"]
+    include_route_methods = {"list", "show"}
     base_order = ("destroyed_on", "desc")
     list_columns = ["material_title", "inspection", "destroyed_on", "method", "destroyed_by", "witness"]
-    _fields = ["inspection", "material_title", "destroyed_on", "method", "destroyed_by", "witness"]
+    _fields = ["inspection", "material_title", "destroyed_on", "method", "destroyed_by", "witness", "document",
+               "document_sha256"]
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["material_title", "destroyed_on", "method", "destroyed_by", "witness"]
     order_columns = ["material_title", "destroyed_on", "method"]
-    label_columns = {"method": "销毁方式"}
+    label_columns = {"method": "销毁方式", "document": "销毁的文件", "document_sha256": "文件SHA-256"}
+
+
+class ArchiveRequirementView(XctModelView):
+    """系统设置 → 归档要求: what every inspection's archive must hold (八（一）), by stage; rows are the rule's data."""
+
+    datamodel = XctSQLAInterface(ArchiveRequirement)
+    base_order = ("code", "asc")
+    list_columns = ["code", "stage", "seq", "title", "kind", "attachment_no", "record_type", "applies_if",
+                    "is_active"]
+    _fields = ["code", "stage", "seq", "title", "kind", "attachment_no", "record_type", "applies_if", "clause",
+               "is_active"]
+    show_columns = _fields + STAMPS
+    add_columns = edit_columns = _fields
+    search_columns = ["code", "stage", "title", "kind", "attachment_no", "is_active"]
+    order_columns = ["code", "stage", "seq", "title"]
+    label_columns = {"code": "编号", "title": "材料名称", "kind": "档案类别", "attachment_no": "附件号（据文书识别）",
+                     "record_type": "据记录识别", "applies_if": "仅当有此类记录时要求", "seq": "阶段内顺序"}
+    formatters_columns = {"attachment_no": with_blank(""), "record_type": with_blank(""),
+                          "applies_if": with_blank("（总是要求）")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "stage": choice_field("阶段", ARCHIVE_STAGES),
+        "record_type": choice_field("据记录识别", ARCHIVE_RECORD_TYPES, blank="（据附件号识别）"),
+        "applies_if": choice_field("仅当有此类记录时要求", ARCHIVE_RECORD_TYPES, blank="（总是要求）"),
+    }
+    item_rule = staticmethod(flow.requirement_write_problem)
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _inspection_choices():
+    stmt = sa.select(Inspection).order_by(Inspection.id.desc())
+    from app.scope import current_criterion
+
+    crit = current_criterion(Inspection)
+    if crit is not None:
+        stmt = stmt.where(crit)
+    return [(i.id, str(i)) for i in db.session.scalars(stmt)]
+
+
+class CollectForm(FlaskForm):
+    inspection = SelectField("巡察", coerce=int, validators=[DataRequired("请选择巡察")])
+
+
+class HandoverForm(FlaskForm):
+    handed_over_on = DateField("移交日期", widget=DatePickerWidget(), default=date.today,
+                               validators=[DataRequired("请填写移交日期")])
+    handed_by = StringField("移交人（巡察组）", validators=[DataRequired("请填写移交人"), Length(max=50)])
+    received_by = StringField("接收人（巡察办）", validators=[DataRequired("请填写接收人"), Length(max=50)])
+    reason = TextAreaField("材料不全时接收的理由", validators=[Length(max=1000)],
+                           description="归档材料齐全时留空；不全时须由巡察办说明理由方可接收")
+
+
+class DestroyForm(FlaskForm):
+    document = SelectField("销毁的文件", coerce=lambda v: int(v) if str(v).isdigit() else None,
+                           validators=[Optional()], description="选择未归档的电子文件（将从存储中删除）；纸质材料留空并填写名称")
+    material_title = StringField("材料名称", validators=[Length(max=200)], description="选择文件时可留空（取文件标题）")
+    method = StringField("销毁方式", validators=[DataRequired("请填写销毁方式"), Length(max=50)],
+                         description="如：粉碎、删除电子版")
+    destroyed_by = StringField("销毁人", validators=[DataRequired("请填写销毁人"), Length(max=50)])
+    witness = StringField("监销人", validators=[DataRequired("请填写监销人"), Length(max=50)])
+    destroyed_on = DateField("销毁日期", widget=DatePickerWidget(), default=date.today,
+                             validators=[DataRequired("请填写销毁日期")])
+
+
+VOLUMES = XctSQLAInterface(ArchiveVolume)
+INSPECTIONS = XctSQLAInterface(Inspection)
+
+
+class ArchiveFlowView(BaseView):
+    """收集归档材料 (巡察组组长或巡察办), 移交巡察办 and 销毁登记 (巡察办)."""
+
+    route_base = "/archiveflow"
+    class_permission_name = "ArchiveItem"
+    method_permission_name = {"collect": WRITE}
+
+    @expose("/collect", methods=["GET", "POST"])
+    @has_access
+    def collect(self):
+        form = CollectForm(inspection=request.args.get("inspection", type=int))
+        form.inspection.choices = _inspection_choices()
+        result = {}
+
+        def run(f):
+            volume, added = flow.collect(scoped(INSPECTIONS, f.inspection.data))
+            result.update(volume=volume.id, added=added)
+
+        page = _step(self, form, run, title="收集归档材料", back=url_for("ArchiveVolumeView.list"), done="已收集归档材料",
+                     clause="巡察组严格执行保密规定。指定专人负责巡察材料的立卷归档，并填写归档材料清单。（规程八（一））",
+                     intro="从本次巡察生成和上传的文书中收集归档材料，按阶段编号，文书、业务分列；再次收集只增加新的文件。")
+        if result:
+            flash(f"新增归档材料{result['added']}件", "info")
+            return redirect(url_for("ArchiveVolumeView.show", pk=result["volume"]))
+        return page
+
+
+class ArchiveVolumeFlowView(BaseView):
+    route_base = "/archivevolumeflow"
+    class_permission_name = "ArchiveVolume"
+    method_permission_name = {"handover": WRITE}
+
+    @expose("/handover/<pk>", methods=["GET", "POST"])
+    @has_access
+    def handover(self, pk):
+        volume = scoped(VOLUMES, pk)
+        form = HandoverForm(received_by=g.user.first_name)
+        check = flow.check_volume(volume)
+        return _step(self, form, lambda f: flow.handover(
+            volume, g.user, handed_by=f.handed_by.data, received_by=f.received_by.data,
+            handed_over_on=f.handed_over_on.data, reason=f.reason.data),
+            title=f"移交巡察办：{volume.title}", back=url_for("ArchiveVolumeView.show", pk=volume.id),
+            done="已移交巡察办，文件校验一致；案卷转为只读",
+            problems=[flow.locked_message(volume)] if volume.handed_over_on else check.messages,
+            clause="巡察组在反馈工作结束后1个月内向巡察办移交本次巡察的档案，任何个人不得以任何形式保留巡察工作文件和材料。"
+                   "（规程八（二）1）")
+
+
+class DestructionFlowView(BaseView):
+    route_base = "/destructionflow"
+    class_permission_name = "DestructionRecord"
+    method_permission_name = {"destroy": WRITE}
+
+    @expose("/destroy/<pk>", methods=["GET", "POST"])
+    @has_access
+    def destroy(self, pk):
+        volume = scoped(VOLUMES, pk)
+        form = DestroyForm()
+        form.document.choices = [("", "（纸质材料，不删除文件）")] + [
+            (d.id, f"{d.title}（{d.original_name}）") for d in flow.destroyable_documents(volume.inspection)]
+        return _step(self, form, lambda f: flow.destroy(
+            volume.inspection, g.user, document_id=f.document.data, material_title=f.material_title.data,
+            method=f.method.data, destroyed_by=f.destroyed_by.data, witness=f.witness.data,
+            destroyed_on=f.destroyed_on.data),
+            title=f"销毁登记：{volume.inspection}", back=url_for("ArchiveVolumeView.show", pk=volume.id),
+            done="已登记销毁", clause="对不需要归档的材料要及时销毁。（规程八（二）1）")
 
 
 class DocumentView(XctModelView):
@@ -108,33 +292,164 @@ def send_document(doc: Document | None):
 # ---------------------------------------------------------------- REST
 
 
+def _date(body: dict, name: str, label: str) -> date | None:
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else _bad_date(name, label)
+    except ValueError:
+        return _bad_date(name, label)
+
+
+def _bad_date(name: str, label: str):
+    raise CommandError(f"{label}须为日期（YYYY-MM-DD）", name)
+
+
+def _text(body: dict, name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise CommandError("须为文字", name)
+    return value
+
+
+def _id(body: dict, name: str, label: str) -> int | None:
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 2**31 - 1:
+        raise CommandError(f"{label}须为记录编号（正整数）", name)
+    return value
+
+
 class ArchiveVolumeApi(XctModelRestApi):
+    """GET /<id>/check: the completeness check; POST /<id>/handover: 移交巡察办; POST /<id>/destroy: 销毁登记."""
+
     resource_name = "archive_volume"
     datamodel = XctSQLAInterface(ArchiveVolume)
     list_columns = ["id", "inspection.id", "volume_no", "title", "handed_over_on", "handed_by", "received_by"]
-    show_columns = list_columns + ["items.id"] + STAMPS
+    show_columns = list_columns + VERIFICATION + ["items.id"] + STAMPS
     add_columns = edit_columns = ArchiveVolumeView._fields
-    label_columns = {"title": "案卷题名", "handed_over_on": "移交巡察办日期", "items.id": "条目编号"}
+    label_columns = {**LABELS, "items.id": "条目编号"}
+    item_rule = staticmethod(flow.volume_write_problem)
+    method_permission_name = {**XctModelRestApi.method_permission_name, "check": READ, "handover": WRITE}
+
+    def pre_delete(self, item):
+        _no_delete(flow.volume_write_problem(item, deleting=True))
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except CommandError as exc:
+            return self.command_error(exc)
+
+    @expose("/<int:pk>/check", methods=["GET"])
+    @protect()
+    @safe
+    def check(self, pk):
+        volume = self.datamodel.get(pk)
+        if volume is None:
+            return self.response_404()
+        return self.response(200, result=flow.check_answer(volume))
+
+    @expose("/<int:pk>/handover", methods=["POST"])
+    @protect()
+    @safe
+    def handover(self, pk):
+        volume = self.datamodel.get(pk)
+        if volume is None:
+            return self.response_404()
+
+        def run():
+            body = self.json_body()
+            return {"result": flow.handover(
+                volume, g.user, handed_by=_text(body, "handed_by"), received_by=_text(body, "received_by"),
+                handed_over_on=_date(body, "handed_over_on", "移交日期"), reason=_text(body, "reason"))}
+        return self.run_command(run)
 
 
 class ArchiveItemApi(XctModelRestApi):
+    """POST /collect {"inspection": id}: 收集归档材料 (creates the volume if absent)."""
+
     resource_name = "archive_item"
     datamodel = XctSQLAInterface(ArchiveItem)
     base_order = ("seq", "asc")
     list_columns = ["id", "volume.id", "seq", "title", "kind", "formed_on", "copies", "pages", "classification",
-                    "retention", "document.id"]
+                    "retention", "document.id", "requirement.code"]
     show_columns = list_columns + ["note"] + STAMPS
     add_columns = edit_columns = ArchiveItemView._fields
-    label_columns = {"title": "文件材料题名", "kind": "档案类别"}
+    label_columns = {**ITEM_LABELS, "requirement.code": "对应归档要求"}
+    item_rule = staticmethod(flow.item_write_problem)
+    method_permission_name = {**XctModelRestApi.method_permission_name, "collect": WRITE}
+
+    def pre_delete(self, item):
+        _no_delete(flow.item_write_problem(item, deleting=True))
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except CommandError as exc:
+            return self.command_error(exc)
+
+    @expose("/collect", methods=["POST"])
+    @protect()
+    @safe
+    def collect(self):
+        def run():
+            inspection_id = _id(self.json_body(), "inspection", "巡察")
+            inspection = INSPECTIONS.get(inspection_id) if inspection_id else None
+            if inspection is None:
+                error = CommandError("巡察不存在或无权查看", "inspection")
+                error.status = 404
+                raise error
+            volume, added = flow.collect(inspection)
+            return {"result": {"volume": volume.id, "added": added, "items": len(volume.items)}}
+        return self.run_command(run)
 
 
 class DestructionRecordApi(XctModelRestApi):
+    """Read-only list; POST /destroy {"volume", "document" | "material_title", "method", "destroyed_by", "witness",
+    "destroyed_on"} records one and deletes the document's stored file."""
+
     resource_name = "destruction_record"
     datamodel = XctSQLAInterface(DestructionRecord)
-    list_columns = ["id", "inspection.id", "material_title", "destroyed_on", "method", "destroyed_by", "witness"]
+    include_route_methods = {"get", "get_list", "info", "destroy"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "destroy": WRITE}
+    list_columns = ["id", "inspection.id", "material_title", "destroyed_on", "method", "destroyed_by", "witness",
+                    "document.id", "document_sha256"]
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = DestructionRecordView._fields
-    label_columns = {"method": "销毁方式"}
+    label_columns = {"method": "销毁方式", "document.id": "销毁的文件", "document_sha256": "文件SHA-256"}
+
+    @expose("/destroy", methods=["POST"])
+    @protect()
+    @safe
+    def destroy(self):
+        def run():
+            body = self.json_body()
+            volume_id = _id(body, "volume", "案卷")
+            volume = VOLUMES.get(volume_id) if volume_id else None
+            if volume is None:
+                error = CommandError("案卷不存在或无权查看", "volume")
+                error.status = 404
+                raise error
+            record = flow.destroy(
+                volume.inspection, g.user, document_id=_id(body, "document", "文件"),
+                material_title=_text(body, "material_title"), method=_text(body, "method"),
+                destroyed_by=_text(body, "destroyed_by"), witness=_text(body, "witness"),
+                destroyed_on=_date(body, "destroyed_on", "销毁日期"))
+            return {"id": record.id, "result": {"document": record.document_id, "sha256": record.document_sha256}}
+        return self.run_command(run, 201)
+
+
+class ArchiveRequirementApi(XctModelRestApi):
+    resource_name = "archive_requirement"
+    datamodel = XctSQLAInterface(ArchiveRequirement)
+    base_order = ("code", "asc")
+    list_columns = ["id"] + ArchiveRequirementView._fields
+    show_columns = list_columns + STAMPS
+    add_columns = edit_columns = ArchiveRequirementView._fields
+    label_columns = ArchiveRequirementView.label_columns
+    item_rule = staticmethod(flow.requirement_write_problem)
 
 
 class DocumentApi(XctModelRestApi):
@@ -152,7 +467,11 @@ class DocumentApi(XctModelRestApi):
     @safe
     def file(self, pk):
         doc = self.datamodel.get(pk)
-        return send_document(doc) if doc is not None else self.response_404()
+        if doc is None:
+            return self.response_404()
+        if not storage_path(doc.storage_name).is_file():  # destroyed (销毁记录) or lost
+            return self.response(404, message="文件已不在存储中（已销毁或缺失）")
+        return send_document(doc)
 
 
 SCREENS = [
@@ -160,5 +479,7 @@ SCREENS = [
     (ArchiveItemView, "归档材料", CATEGORY, "fa-file"),
     (DestructionRecordView, "销毁记录", CATEGORY, "fa-trash"),
     (DocumentView, "文书", CATEGORY, "fa-file-text"),
+    (ArchiveRequirementView, "归档要求", "系统设置", "fa-list-ol"),
 ]
-APIS = [ArchiveVolumeApi, ArchiveItemApi, DestructionRecordApi, DocumentApi]
+HIDDEN = [ArchiveFlowView, ArchiveVolumeFlowView, DestructionFlowView]
+APIS = [ArchiveVolumeApi, ArchiveItemApi, DestructionRecordApi, DocumentApi, ArchiveRequirementApi]
