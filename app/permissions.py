@@ -35,10 +35,13 @@ REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Fee
 OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt", "Submission", "Supervision",
             "Deadline")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
-SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
+# 九、成果共享: Statistics is the 巡察数据统计 screen and its REST (figures, annual report, 提交类 from a repeat flag)
+SHARING = ("Statistics", "Bulletin")
+SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition",
+            "RepeatRule")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
-BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
+BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE + SHARING
 
 
 def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
@@ -48,7 +51,8 @@ def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
 _TEAM_COMMON = {
     # no Transfer: 巡察组不留存移送材料 (六（二）3), the list stays with 巡察办
     **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Submission", "Rectification",
-                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline")),
+                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline",
+                                "Statistics")),  # the figures of the own team's inspections (app.stats)
     **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech"), FIELDWORK, REPORTING, ARCHIVE),
 }
 

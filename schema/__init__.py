@@ -25,6 +25,7 @@ from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamM
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
+from .statistics import Bulletin, RepeatRule, RepeatSubmission
 from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
 __all__ = [
@@ -35,5 +36,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
-    "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
+    "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job", "Bulletin", "RepeatRule", "RepeatSubmission",
 ]

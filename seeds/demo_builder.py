@@ -106,6 +106,7 @@ class DemoBuilder(InspectionRecords):
         self.round_outcomes()
         self.s.flush()
         self.status_events()
+        self.bulletins()
 
     # ------------------------------------------------------------------------------------------ organisation
     def org(self):

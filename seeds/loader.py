@@ -1,5 +1,5 @@
 """Idempotent loader of reference data: the working-day calendar, units that receive transfers,
-deadline rules D1–D12, routing rules, status transitions and the 24 附件 template slots.
+deadline rules D1–D12, routing rules, status transitions, the 24 附件 template slots and the repeat-problem rules.
 
 Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
 installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from schema import CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, StatusTransition, Unit
+from schema import CalendarDay, DeadlineRule, DocumentTemplate, RepeatRule, RoutingRule, StatusTransition, Unit
 
 SEED_DIR = Path(__file__).resolve().parent
 CALENDAR_START = date(2004, 1, 1)
@@ -212,6 +212,18 @@ def load_templates() -> int:
     return n
 
 
+def load_repeat_rules() -> int:
+    existing = set(db.session.execute(select(RepeatRule.scope, RepeatRule.field)).all())
+    n = 0
+    for row in read_csv("repeat_rules.csv"):
+        if (row["scope"], row["field"]) in existing:
+            continue
+        db.session.add(RepeatRule(scope=row["scope"], field=row["field"], threshold=int(row["threshold"]),
+                                  clause=row["clause"] or None, is_active=True))
+        n += 1
+    return n
+
+
 def load_reference() -> dict[str, int]:
     """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
     try:
@@ -222,6 +234,7 @@ def load_reference() -> dict[str, int]:
             "routing_rule": load_routing_rules(),
             "status_transition": load_status_transitions(),
             "document_template": load_templates(),
+            "repeat_rule": load_repeat_rules(),
         }
         db.session.commit()
     except Exception:
@@ -240,6 +253,7 @@ def reference_missing() -> bool:
     )
     have_transitions = set(db.session.execute(
         select(StatusTransition.entity, StatusTransition.from_status, StatusTransition.to_status)).all())
+    have_repeat = set(db.session.execute(select(RepeatRule.scope, RepeatRule.field)).all())
     last = db.session.execute(select(CalendarDay.day).order_by(CalendarDay.day.desc()).limit(1)).scalar()
     return (
         any(r["code"] not in have_rules for r in read_csv("deadline_rules.csv"))
@@ -247,6 +261,7 @@ def reference_missing() -> bool:
         or any(int(r["priority"]) not in have_priorities for r in read_csv("routing_rules.csv"))
         or any(int(r["attachment_no"]) not in have_templates for r in read_csv("templates.csv"))
         or any(_transition_key(r) not in have_transitions for r in read_csv("status_transitions.csv"))
+        or any((r["scope"], r["field"]) not in have_repeat for r in read_csv("repeat_rules.csv"))
         or last is None
         or last < calendar_last_day()
     )

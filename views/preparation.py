@@ -35,6 +35,7 @@ from .fieldwork import (
 )
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
+from .statistics import repeat_panel
 
 CATEGORY = "二、了解准备"
 
@@ -122,6 +123,7 @@ class InspectionView(XctModelView):
                 ledger={"items": len(ledger_items(inspection)), "previous": previous,
                         "previous_items": previous_items},
                 attachments=attachment_menu(g.user),
+                **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
             )
         return super().render_template(template, **kwargs)
 
