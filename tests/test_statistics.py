@@ -320,3 +320,33 @@ def test_statistics_workbook_has_the_tables_with_frozen_bold_headers(sapp):
     liaison.post("/login/", data={"username": "liaison", "password": DEMO_PASSWORD})
     assert liaison.get("/statistics/export?year=2026").status_code == 403
     assert liaison.get("/statistics/").status_code == 403
+
+
+def test_screen_steps_submit_a_flag_and_issue_a_bulletin(sapp):
+    from seeds.demo import DEMO_PASSWORD
+
+    web = sapp.test_client()
+    web.post("/login/", data={"username": "office", "password": DEMO_PASSWORD})
+    r1 = one(sapp, "SELECT id FROM round WHERE name = :r", r=ROUND1)
+    before = one(sapp, "SELECT COUNT(*) FROM submission")
+    form = {"round_id": str(r1), "field": "问题方面", "value": "重点领域风险防控"}
+    first = web.post("/statistics/submit", data=form)
+    assert first.status_code == 302 and "/submissionview/show/" in first.headers["Location"]
+    again = web.post("/statistics/submit", data=form)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert one(sapp, "SELECT COUNT(*) FROM submission") == before + 1
+    assert web.post("/statistics/submit", data={**form, "round_id": "x"}).status_code == 302  # flashed, not 500
+    assert one(sapp, "SELECT COUNT(*) FROM submission") == before + 1
+    draft = one(sapp, "SELECT id FROM bulletin WHERE issued_on IS NULL AND title LIKE '%拟稿%'")
+    done = web.post("/bulletinview/action_post", data={"action": "issue", "rowid": str(draft)},
+                    follow_redirects=True).get_data(True)
+    assert "已印发 1 份通报" in done
+    assert one(sapp, "SELECT issued_on FROM bulletin WHERE id = :i", i=draft) is not None
+    doc = web.get(f"/bulletinview/document/{draft}")
+    assert doc.status_code == 200
+    assert "关于2026年巡察工作情况的通报" in "\n".join(p.text for p in WordDocument(io.BytesIO(doc.data)).paragraphs)
+    assert {r[0] for r in sql(sapp, "SELECT username FROM notification WHERE key = :k", k=f"bulletin:{draft}")} == {
+        "dangban"}
+    zuzhang = sapp.test_client()
+    zuzhang.post("/login/", data={"username": "zuzhang", "password": DEMO_PASSWORD})
+    assert zuzhang.post("/statistics/submit", data=form).status_code == 403

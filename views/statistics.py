@@ -243,9 +243,9 @@ class BulletinView(BulletinMixin, XctModelView):
     search_columns = ["title", "year", "round", "issued_on"]
     order_columns = ["title", "year", "issued_on"]
     item_rule = staticmethod(bulletin_rule)
-    method_permission_name = {**XctModelView.method_permission_name, "document": READ}
+    method_permission_name = {**XctModelView.method_permission_name, "document": READ, "issue": WRITE}
 
-    @action("issue", "印发", "印发所选通报？接收单位的用户将收到站内通知。", "fa-paper-plane", single=False)
+    @action("issue", "印发", "印发所选通报？接收单位的用户将收到站内通知。", "fa-paper-plane")
     def issue(self, items):
         items = items if isinstance(items, list) else [items]
         try:
