@@ -63,9 +63,11 @@ def counted(app, where: str, **params) -> dict[str, int]:
         "talks": n("talk"), "petitions": n("petition"), "materials": n("material", value="SUM(COALESCE(copies, 1))"),
         "forums": n("meeting", "kind = '座谈会'"), "sittings": n("meeting", "kind = '列席会议'"),
         "hearings": n("meeting", "kind = '听取汇报'"), "visits": n("visit"),
-        "surveys_out": n("survey", value="SUM(distributed_count)"), "surveys_in": n("survey", value="SUM(collected_count)"),
+        "surveys_out": n("survey", value="SUM(distributed_count)"),
+        "surveys_in": n("survey", value="SUM(collected_count)"),
         "clues": n("clue"), "findings": n("finding"), "fixes": n("immediate_fix"),
-        "items_done": n("rectification_item", "status = '已销号'"), "items_open": n("rectification_item", "status <> '已销号'"),
+        "items_done": n("rectification_item", "status = '已销号'"),
+        "items_open": n("rectification_item", "status <> '已销号'"),
     }
 
 
@@ -118,7 +120,8 @@ def test_breakdowns_per_aspect_category_destination_team_and_unit(sapp):
 def test_scope_team_leader_sees_own_team_only_liaison_and_department_refused(sapp, auth):
     team = {r[0] for r in sql(sapp, "SELECT r.name || '·' || u.name FROM inspection i JOIN unit u ON u.id = i.unit_id "
                                     "JOIN round r ON r.id = i.round_id WHERE i.team_id IN (SELECT tm.team_id FROM "
-                                    "team_member tm JOIN person p ON p.id = tm.person_id WHERE p.username = 'zuzhang')")}
+                                    "team_member tm JOIN person p ON p.id = tm.person_id "
+                                    "WHERE p.username = 'zuzhang')")}
     client = sapp.test_client()
     mine = client.get("/api/v1/statistics/figures?by=inspection", headers=auth("zuzhang"))
     assert mine.status_code == 200
@@ -266,7 +269,8 @@ def test_bulletin_issued_notifies_recipients_and_files_a_docx(sapp, auth):
     empty = client.post("/api/v1/bulletin/", json={"title": "无接收单位", "year": 2026}, headers=auth("office"))
     refused = client.post(f"/api/v1/bulletin/{empty.json['id']}/issue", headers=auth("office"))
     assert refused.status_code == 422 and "接收单位" in refused.json["message"]
-    wrong_year = client.post("/api/v1/bulletin/", json={"title": "x", "year": 2025, "round": r1}, headers=auth("office"))
+    wrong_year = client.post("/api/v1/bulletin/", json={"title": "x", "year": 2025, "round": r1},
+                             headers=auth("office"))
     assert wrong_year.status_code == 422 and "不属于2025年" in wrong_year.json["message"]
     assert client.post(f"/api/v1/bulletin/{pk}/issue", headers=auth("zuzhang")).status_code == 403
 
