@@ -160,7 +160,6 @@ class StatisticsApi(BaseApi):
     class_permission_name = "Statistics"
     method_permission_name = {"figures": READ, "annual": READ, "submit": WRITE}
     allow_browser_login = True
-    openapi_spec_methods = {}
 
     def _error(self, exc: CommandError):
         db.session.rollback()
@@ -229,6 +228,7 @@ def _draft(item) -> None:
 
 
 def bulletin_rule(item):
+    """The record rule of the bulletin form: year and round agree; a blank content is drafted before saving."""
     try:
         _draft(item)
     except CommandError as exc:
@@ -301,7 +301,6 @@ class BulletinApi(BulletinMixin, XctModelRestApi):
 class RepeatRuleMixin:
     datamodel = XctSQLAInterface(RepeatRule)
     label_columns = {"scope": "重复范围", "field": "依据", "threshold": "标准（轮次数或单位数，不少于）"}
-    validators_columns: dict = {}
 
 
 class RepeatRuleView(RepeatRuleMixin, XctModelView):
