@@ -36,11 +36,13 @@ REPORTING = ("Finding", "Recommendation", "InspectionReport", "TalkReport", "Fee
 OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt", "Submission", "Supervision",
             "Deadline", "ReboundCheck")
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
+# 九、成果共享: Statistics is the 巡察数据统计 screen and its REST (figures, annual report, 提交类 from a repeat flag)
+SHARING = ("Statistics", "Bulletin")
 SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition",
-            "ArchiveRequirement")
+            "ArchiveRequirement", "RepeatRule")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
-BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
+BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE + SHARING
 
 
 def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
@@ -50,7 +52,8 @@ def _grant(level: str, *groups: tuple[str, ...]) -> dict[str, str]:
 _TEAM_COMMON = {
     # no Transfer: 巡察组不留存移送材料 (六（二）3), the list stays with 巡察办
     **_grant(READ, ORG, PLAN, ("Inspection", "Announcement", "Submission", "Rectification",
-                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline")),
+                                "RectificationItem", "Supervision", "RoutingRule", "DeadlineRule", "Deadline",
+                                "Statistics")),  # the figures of the own team's inspections (app.stats)
     **_grant(WRITE, ("Person", "Briefing", "WorkPlan", "NewsRelease", "Speech", "ReboundCheck"), FIELDWORK,
              REPORTING, ARCHIVE),  # ReboundCheck: 七（二） the new round's team checks the previous rectification
 }

@@ -53,3 +53,6 @@ TEMPLATE_FORMATS = ("docx", "xlsx")
 STATUS_ENTITIES = ("clue", "submission", "rectification_item")
 QUESTION_KINDS = ("单选", "多选", "文本")
 JOB_STATES = ("排队", "运行中", "完成", "失败")
+# 六（三）/ issue 7 item 5: where a problem recurs (重复出现的问题) and which field says what the problem is.
+REPEAT_SCOPES = ("同一单位跨轮次", "同一轮次多个单位")
+REPEAT_FIELDS = ("问题方面", "线索类别")

@@ -110,6 +110,7 @@ class DemoBuilder(InspectionRecords):
         self.s.flush()
         self.archives()
         self.status_events()
+        self.bulletins()
 
     # ------------------------------------------------------------------------------------------ organisation
     def org(self):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from app.storage import store
 from schema import (
+    Bulletin,
     ClueExhibit,
     DeepDive,
     DestructionRecord,
@@ -495,6 +496,9 @@ class InspectionRecords:
                         department="审计室", decision_on="2026-11-27", material=m)
         self.finding(i, 1, "整改落实", "上一轮巡察反馈的资助公示问题整改不到位（初稿）",
                      "公示期仍不足5个工作日。", talks=[t1, t2], clues=[c12], materials=[m])
+        # the same aspect as in 2025 (重点领域风险防控): a problem recurring at the unit across rounds (issue 7 item 5)
+        self.finding(i, 2, "重点领域风险防控", "学生资助资金发放管理仍不规范（初稿）",
+                     "抽查发现资助资金发放给已毕业学生，2025年巡察指出的资助管理问题仍未根治。", clues=[c12], materials=[m])
         self.i5_clues = (c11, c12, c13, c14)
         self.rebound(i, self.i0_items, [
             ("反弹", "走访学生资助管理中心：2026年资助认定公示期仍不足5个工作日，问题反弹。", "2026-11-19"),
@@ -618,6 +622,17 @@ class InspectionRecords:
             absent("证明材料", "线索来源材料已随信访材料移送")
         if report:
             absent("专题报告", "未开展专题调研")
+
+    def bulletins(self):
+        """九（一）: the bulletin of 2026年第一轮 issued to the leading group's member units and the departments."""
+        from app.commands.statistics import issue_bulletin
+
+        rnd, U = self.r1, self.units
+        issued = self.add(Bulletin(year=2026, round=rnd, title="关于2026年第一轮巡察情况的通报",
+                                   recipients=[U["纪委监察室"], U["党委组织部"], U["党委学生工作部"]]))
+        self.s.flush()
+        issue_bulletin(issued, None, on=d("2026-08-20"))
+        self.add(Bulletin(year=2026, title="关于2026年巡察工作情况的通报（拟稿）", recipients=[U["党委办公室"]]))
 
     def status_events(self):
         c1 = self.i1_clues[0]

@@ -1,6 +1,6 @@
 """Idempotent loader of reference data: the working-day calendar, units that receive transfers,
-deadline rules D1–D12, routing rules, status transitions, the 24 附件 template slots and the archive
-requirements (八（一）).
+deadline rules D1–D12, routing rules, status transitions, the 24 附件 template slots, the archive requirements
+(八（一）) and the repeat-problem rules.
 
 Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
 installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
@@ -16,7 +16,16 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from schema import ArchiveRequirement, CalendarDay, DeadlineRule, DocumentTemplate, RoutingRule, StatusTransition, Unit
+from schema import (
+    ArchiveRequirement,
+    CalendarDay,
+    DeadlineRule,
+    DocumentTemplate,
+    RepeatRule,
+    RoutingRule,
+    StatusTransition,
+    Unit,
+)
 
 SEED_DIR = Path(__file__).resolve().parent
 CALENDAR_START = date(2004, 1, 1)
@@ -227,6 +236,18 @@ def load_archive_requirements() -> int:
     return n
 
 
+def load_repeat_rules() -> int:
+    existing = set(db.session.execute(select(RepeatRule.scope, RepeatRule.field)).all())
+    n = 0
+    for row in read_csv("repeat_rules.csv"):
+        if (row["scope"], row["field"]) in existing:
+            continue
+        db.session.add(RepeatRule(scope=row["scope"], field=row["field"], threshold=int(row["threshold"]),
+                                  clause=row["clause"] or None, is_active=True))
+        n += 1
+    return n
+
+
 def load_reference() -> dict[str, int]:
     """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
     try:
@@ -238,6 +259,7 @@ def load_reference() -> dict[str, int]:
             "status_transition": load_status_transitions(),
             "document_template": load_templates(),
             "archive_requirement": load_archive_requirements(),
+            "repeat_rule": load_repeat_rules(),
         }
         db.session.commit()
     except Exception:
@@ -257,6 +279,7 @@ def reference_missing() -> bool:
     have_transitions = set(db.session.execute(
         select(StatusTransition.entity, StatusTransition.from_status, StatusTransition.to_status)).all())
     have_requirements = set(db.session.execute(select(ArchiveRequirement.code)).scalars())
+    have_repeat = set(db.session.execute(select(RepeatRule.scope, RepeatRule.field)).all())
     last = db.session.execute(select(CalendarDay.day).order_by(CalendarDay.day.desc()).limit(1)).scalar()
     return (
         any(r["code"] not in have_rules for r in read_csv("deadline_rules.csv"))
@@ -265,6 +288,7 @@ def reference_missing() -> bool:
         or any(int(r["attachment_no"]) not in have_templates for r in read_csv("templates.csv"))
         or any(_transition_key(r) not in have_transitions for r in read_csv("status_transitions.csv"))
         or any(r["code"] not in have_requirements for r in read_csv("archive_requirements.csv"))
+        or any((r["scope"], r["field"]) not in have_repeat for r in read_csv("repeat_rules.csv"))
         or last is None
         or last < calendar_last_day()
     )

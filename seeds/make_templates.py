@@ -1,4 +1,5 @@
-"""Writes the default template of each of the 24 附件 into seeds/templates/ (run once; the files are committed).
+"""Writes the default template of each of the 24 附件, and of the 九、成果共享 documents (annual report, bulletin),
+into seeds/templates/ (run once; the files are committed).
 
     python -m seeds.make_templates
 
@@ -351,6 +352,39 @@ SHEETS: dict[int, dict] = {
 }
 
 
+# 九、成果共享: documents that are not 附件 of the procedure, filled by app.exports.statistics.
+def sharing_forms() -> dict[str, Form]:
+    return {
+        # 九（三）巡察工作年度报告 (a draft for 巡察办 to finish)
+        "annual_report": (
+            Form().title("{{ year }}年巡察工作年度报告（草稿）")
+            .h1("一、巡察工作开展情况").lines("work_lines")
+            .rows(["轮次", "巡察单位数", "个别谈话人次", "受理信访件数", "问题线索数", "发现问题数"],
+                  "r in rounds", ["{{ r.round }}", "{{ r.inspections }}", "{{ r.talks }}", "{{ r.petitions }}",
+                                  "{{ r.clues }}", "{{ r.findings }}"])
+            .rows(["问题方面", "发现问题数"], "a in aspects", ["{{ a.label }}", "{{ a.value }}"])
+            .h1("二、被巡察党组织整改落实情况").lines("rectification_lines")
+            .rows(["轮次", "被巡察单位", "整改事项", "已完成", "未完成", "整改方案报送", "整改报告报送"],
+                  "x in rectification", ["{{ x.round }}", "{{ x.unit }}", "{{ x.items }}", "{{ x.done }}",
+                                         "{{ x.open }}", "{{ x.plan_submitted_on }}", "{{ x.report_submitted_on }}"])
+            .h1("三、巡察移送事项办理情况").lines("transfer_lines")
+            .rows(["接收部门", "移送批次", "问题线索", "已签收", "已报告办理情况"],
+                  "t in transfers", ["{{ t.department }}", "{{ t.batches }}", "{{ t.clues }}", "{{ t.received }}",
+                                     "{{ t.reported }}"])
+            .h1("四、相关职能部门落实学校党委意见建议情况").lines("submission_lines")
+            .rows(["提交事项", "承办", "状态", "报告日期"],
+                  "s in submissions", ["{{ s.title }}", "{{ s.department }}", "{{ s.status }}", "{{ s.reported_on }}"])
+            .h1("五、建议").para("（由巡察办根据以上情况撰写。）")
+            .right("学校巡察工作办公室").right("{{ today }}")),
+        # 九（一）巡察情况通报
+        "bulletin": (
+            Form().title("{{ title }}")
+            .para("{{ recipients }}：", indent=False)
+            .lines("content")
+            .right("学校巡察工作办公室").right("{{ issued_on }}")),
+    }
+
+
 def write_sheet(path: Path, title: str, spec: dict) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": title, "created": datetime(2026, 1, 1)})
@@ -399,7 +433,9 @@ def main() -> None:
             reproducible(path)
         else:
             forms[no].save(path)
-    print(f"已写入 {len(slots)} 个模板到 {OUT}")
+    for name, form in sharing_forms().items():
+        form.save(OUT / f"{name}.docx")
+    print(f"已写入 {len(slots)} 个附件模板和 {len(sharing_forms())} 个成果共享文书模板到 {OUT}")
 
 
 if __name__ == "__main__":

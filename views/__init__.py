@@ -15,10 +15,11 @@ CATEGORIES = (
     ("六、成果运用", "fa-share"),
     ("七、督查督办", "fa-eye"),
     ("八、立卷归档", "fa-archive"),
+    ("九、成果共享", "fa-bar-chart"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger", "feedback",
-           "archive", "settings", "calendar_import", "audit")
+MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
+           "feedback", "archive", "statistics", "settings", "calendar_import", "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

@@ -71,6 +71,7 @@ LABELS = {
 # Model → the Chinese noun screens use in their titles.
 MODEL_NOUNS = {
     "FeedbackItem": "反馈事项", "MeetingAttendee": "参会人员", "ReboundCheck": "回头看检查",
+    "Bulletin": "巡察情况通报", "RepeatRule": "重复问题规则",
     "Unit": "单位", "Person": "人员", "AnnualPlan": "年度巡察工作计划", "PlanApproval": "计划审批",
     "LeaderNomination": "组长建议人选", "Round": "巡察轮次", "Team": "巡察组", "TeamMember": "巡察组成员",
     "Inspection": "巡察", "Briefing": "情况准备记录", "WorkPlan": "组内工作方案", "Announcement": "巡察公告",

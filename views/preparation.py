@@ -36,6 +36,7 @@ from .fieldwork import (
 )
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
+from .statistics import repeat_panel
 
 CATEGORY = "二、了解准备"
 
@@ -124,6 +125,7 @@ class InspectionView(XctModelView):
                         "previous_items": previous_items, "checks": checks_of(inspection),
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user),
+                **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
             )
         return super().render_template(template, **kwargs)
 

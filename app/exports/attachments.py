@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.scope import current_criterion
+from app.stats import attachment_rows
 from schema import (
     Announcement,
     ArchiveVolume,
@@ -31,7 +32,6 @@ from schema import (
     Meeting,
     Petition,
     Recommendation,
-    RectificationItem,
     Survey,
     SurveyAnswer,
     SurveyResponse,
@@ -393,30 +393,7 @@ def a22(i: Inspection) -> dict:
 
 
 def a23(i: Inspection) -> dict:
-    s = stats(i)
-    rows = [("工作开展", "个别谈话人次", s["talks"]), ("工作开展", "受理信访件数", s["petitions"]),
-            ("工作开展", "调阅资料项数", s["materials"])]
-    for kind in ("座谈会", "列席会议", "听取汇报"):
-        rows.append(("工作开展", f"{kind}次数", len(meetings(i, kind))))
-    rows.append(("工作开展", "走访调研次数", len(scoped(Visit, Visit.inspection_id == i.id))))
-    survey = one(Survey, i)
-    rows += [("问卷调查", "问卷发放份数", survey.distributed_count or 0 if survey else 0),
-             ("问卷调查", "问卷回收份数", survey.collected_count or 0 if survey else 0)]
-    clues = scoped(Clue, Clue.inspection_id == i.id)
-    rows.append(("问题线索", "问题线索数", len(clues)))
-    rows += [("问题线索", f"按类别：{k}", v) for k, v in sorted(Counter(c.category for c in clues).items())]
-    rows += [("问题线索", f"按去向：{k}", v) for k, v in sorted(Counter(
-        c.department.name if c.department else (c.disposal or "待处置") for c in clues).items())]
-    found = scoped(Finding, Finding.inspection_id == i.id)
-    rows.append(("发现问题", "发现问题数", len(found)))
-    by_aspect = Counter(f.aspect for f in found)
-    rows += [("发现问题", f"按方面：{a}", by_aspect[a]) for a in ASPECTS if a in by_aspect or a != "其他"]
-    rows.append(("整改", "立行立改数", s["fixes"]))
-    items = scoped(RectificationItem, RectificationItem.inspection_id == i.id)
-    done = sum(1 for x in items if x.status == "已销号")
-    rows += [("整改", "整改事项（已完成）", done), ("整改", "整改事项（未完成）", len(items) - done)]
-    return {**base(i), "rows": [{"seq": n, "group": g, "label": label, "value": v}
-                                for n, (g, label, v) in enumerate(rows, 1)]}
+    return {**base(i), "rows": attachment_rows(i.id)}  # counted in SQL by app.stats, through the caller's scope
 
 
 def a24(i: Inspection) -> dict:

@@ -129,6 +129,30 @@ def write_workbook(target: Path, export: ListExport, progress: Callable[[int], N
     return written
 
 
+def write_table(book, title: str, labels: list[str], rows: list[list]) -> None:
+    """One more sheet of `book` (a workbook opened as write_workbook's): the list style, bold frozen header, values
+    by type, widths from the content; for tables that are not a list screen (e.g. the statistics)."""
+    sheet = book.add_worksheet(_sheet_name(title))
+    head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
+    formats = {date: book.add_format({"num_format": "yyyy-mm-dd"}),
+               datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
+    widths = [_width(label) + 2 for label in labels]
+    for col, label in enumerate(labels):
+        sheet.write_string(0, col, label, head)
+    sheet.freeze_panes(1, 0)
+    for r, values in enumerate(rows, 1):
+        for col, value in enumerate(values):
+            widths[col] = max(widths[col], _write(sheet, r, col, value, formats))
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(width, MAX_WIDTH))
+
+
+def new_workbook(target) -> xlsxwriter.Workbook:
+    """A workbook where user text is never a formula or a link (FAB_NOTES "Around it")."""
+    return xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+
+
 def _write(sheet, row: int, col: int, value, formats) -> int:
     """Write one cell by the value's type; answer its display width."""
     if value is None:
