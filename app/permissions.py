@@ -38,6 +38,8 @@ ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
 SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
+# 领导看板 (views.dashboards): the leaders and 巡察办, and a team leader for the own team's inspections.
+DASHBOARD = ("Dashboard",)
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE
 
 
@@ -54,9 +56,9 @@ _TEAM_COMMON = {
 
 # role → {resource: read|write}. Admin is not listed: it holds every permission there is.
 ROLE_GRANTS: dict[str, dict[str, str]] = {
-    "LeadingGroup": _grant(READ, BUSINESS, SETTINGS),
-    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT), "RoutingRule": WRITE},
-    "TeamLeader": _TEAM_COMMON,
+    "LeadingGroup": _grant(READ, BUSINESS, SETTINGS, DASHBOARD),
+    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT, DASHBOARD), "RoutingRule": WRITE},
+    "TeamLeader": {**_TEAM_COMMON, **_grant(READ, DASHBOARD)},  # own team's numbers (app.scope)
     "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "DestructionRecord": READ},
     "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "ClueExhibit", "Document", "Deadline", "Transfer")),
                       "TransferReceipt": WRITE},

@@ -6,7 +6,7 @@ from importlib import import_module
 
 # Categories in the order of the procedure; each module lists its screens under them.
 CATEGORIES = (
-    ("", None),  # top-level entries (我的待办)
+    ("", None),  # top-level entries (我的待办, 领导看板)
     ("一、启动巡察", "fa-flag"),
     ("二、了解准备", "fa-search"),
     ("三、实施巡察", "fa-briefcase"),
@@ -17,7 +17,7 @@ CATEGORIES = (
     ("八、立卷归档", "fa-archive"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
+MODULES = ("deadlines", "dashboards", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
            "archive", "settings", "calendar_import", "audit")
 
 

@@ -10,7 +10,7 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from app.extensions import db
 from app.permissions import READ
-from app.rules.deadlines import DUE_SOON, OVERDUE, STATUS_LABELS
+from app.rules.deadlines import DUE_SOON, LEVEL_LABELS, OVERDUE, STATUS_LABELS
 from app.scope import UNRESTRICTED_ROLES, scope_criterion
 from schema import Deadline, DeadlineRule, Inspection, Notification, Person, TeamMember
 
@@ -35,13 +35,14 @@ class DeadlineView(XctModelView):
     list_columns = ["code", "title", "round", "team", "unit", "department", "due", "status", "message"]
     show_columns = ["code", "title", "subject", "inspection", "transfer", "submission", "round", "team", "unit",
                     "department", "earliest", "due", "status", "done_on", "message", "computed_on"]
-    search_columns = ["status", "code", "round", "team", "unit", "department", "due"]
+    search_columns = ["status", "level", "code", "round", "team", "unit", "department", "due"]
     order_columns = ["code", "due", "status"]
     label_columns = {"code": "编号", "title": "事项", "due": "期限", "earliest": "最早日期", "done_on": "完成日期",
                      "message": "说明", "subject": "对象", "computed_on": "计算日期", "unit": "被巡察单位",
-                     "department": "接收部门", "transfer": "移送", "submission": "提交事项"}
+                     "department": "接收部门", "transfer": "移送", "submission": "提交事项", "level": "颜色"}
     formatters_columns = {"status": status_label}
-    search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS)}
+    search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS),
+                                "level": choice_field("颜色", list(LEVEL_LABELS), LEVEL_LABELS)}
 
 
 def _my_inspection_ids(username: str) -> sa.Select:
