@@ -70,6 +70,19 @@ def _mine(username: str, roles: set[str]) -> list:
     return mine
 
 
+def my_deadlines(user, limit: int = 200) -> list:
+    """Due soon or overdue, within the 期限预警 list's scope, and for the roles that do not see everything only what
+    the user answers for; the soonest first (我的待办 and the home page)."""
+    roles = {r.name for r in user.roles}
+    query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(limit)
+    scope = scope_criterion(Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
+    if scope is not None:
+        query = query.where(scope)
+    if not roles & UNRESTRICTED_ROLES:
+        query = query.where(sa.or_(*_mine(user.username, roles)))
+    return db.session.scalars(query).all()
+
+
 class MyTodoView(BaseView):
     """我的待办: what is due soon or overdue for me, and my notifications."""
 
@@ -82,19 +95,12 @@ class MyTodoView(BaseView):
     @has_access
     def index(self):
         username = g.user.username
-        roles = {r.name for r in g.user.roles}
-        query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(200)
-        scope = scope_criterion(Deadline, g.user)  # the same row scope as the 期限预警 list (app.scope)
-        if scope is not None:
-            query = query.where(scope)
-        if not roles & UNRESTRICTED_ROLES:
-            query = query.where(sa.or_(*_mine(username, roles)))
         notifications = db.session.scalars(
             sa.select(Notification).where(Notification.username == username)
             .order_by(Notification.created_at.desc()).limit(50)
         ).all()
         return self.render_template(
-            "xct/todo.html", deadlines=db.session.scalars(query).all(), notifications=notifications,
+            "xct/todo.html", deadlines=my_deadlines(g.user), notifications=notifications,
             today=date.today(), status_labels=STATUS_LABELS,
             due_soon_days=current_app.config.get("DEADLINE_DUE_SOON_DAYS", 10),
         )
