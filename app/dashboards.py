@@ -7,14 +7,15 @@ returns a dict the screen turns into an ECharts option (views.dashboards) and th
     {"title": str, "categories": [label, ...],
      "series": [{"name": str, "data": [number, ...], "links": [url or None, ...]}, ...], ...}
 
-Every data point's link is the FAB list behind it, with the `_flt_<index>_<column>` filters of that list (index 0 is
-"equal to" for relations and integers, 3 for text columns: FAB's SQLAFilterConverter order), so the list shows the
-same rows the point counts — tests/test_dashboards.py follows each link and counts.
+Every data point's link is the FAB list behind it, with the `_flt_<index>_<column>` "equal to" filters of that list
+(the index is looked up in the registered screen's own filters: it depends on the column's type), so the list shows
+the same rows the point counts — tests/test_dashboards.py follows each link and counts.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -26,8 +27,6 @@ from app.scope import scope_criterion
 from schema import Clue, Deadline, Finding, Inspection, RectificationItem, Round, Unit
 from schema.enums import ASPECTS, CLUE_STATUSES, RECTIFICATION_STATUSES
 
-EQ_RELATION, EQ_INTEGER, EQ_TEXT = 0, 0, 3  # FAB filter indexes of "equal to" by column kind
-
 # app.rules.deadlines levels (the colours of 期限预警), in the order a leader reads them.
 DEADLINE_COLOURS = {"danger": "#d9534f", "warning": "#f0ad4e", "notice": "#5bc0de", "none": "#999999",
                     "success": "#5cb85c", "unknown": "#777777"}
@@ -35,10 +34,21 @@ DONE_STATUS = "已销号"  # 整改完成 of a 台账 row (七 督查督办 "对
 DEFAULT_TERM_YEARS = 5  # 一届任期; XCT_TERM_YEARS / XCT_TERM_START_YEAR in the config set the 届 the grid shows
 
 
+EQUAL_FILTERS = ("FilterEqual", "FilterRelationOneToManyEqual")
+
+
+@lru_cache(maxsize=64)
+def _equal_index(view: str, column: str) -> int:
+    for instance in current_app.appbuilder.baseviews:
+        if type(instance).__name__ == view:
+            kinds = [type(f).__name__ for f in instance._filters._all_filters[column]]
+            return next(i for i, kind in enumerate(kinds) if kind in EQUAL_FILTERS)
+    raise LookupError(view)
+
+
 def list_url(view: str, **filters) -> str:
-    """The FAB list of `view` (its lower-case class name is the route) filtered by `filters`:
-    column → (filter index, value)."""
-    query = urlencode({f"_flt_{idx}_{col}": value for col, (idx, value) in filters.items()})
+    """The FAB list of `view` (its lower-case class name is the route), filtered by column == value."""
+    query = urlencode({f"_flt_{_equal_index(view, col)}_{col}": value for col, value in filters.items()})
     return f"/{view.lower()}/list/" + (f"?{query}" if query else "")
 
 
@@ -59,7 +69,7 @@ def findings_by_aspect(user) -> dict:
     return {
         "title": "发现问题（按六个方面）", "kind": "bar", "categories": list(ASPECTS),
         "series": [{"name": "问题数", "data": [counts.get(a, 0) for a in ASPECTS],
-                    "links": [list_url("FindingView", aspect=(EQ_TEXT, a)) for a in ASPECTS]}],
+                    "links": [list_url("FindingView", aspect=a) for a in ASPECTS]}],
     }
 
 
@@ -77,7 +87,7 @@ def clues_by_department(user) -> dict:
         "series": [{"name": status,
                     "data": [counts.get((dep, status), 0) for _name, dep in departments],
                     # a clue without a department has no list filter for "empty": no link
-                    "links": [list_url("ClueView", department=(EQ_RELATION, dep), status=(EQ_TEXT, status))
+                    "links": [list_url("ClueView", department=dep, status=status)
                               if dep is not None else None for _name, dep in departments]}
                    for status in CLUE_STATUSES],
     }
@@ -104,8 +114,8 @@ def rectification_by_unit(user) -> dict:
                        for ins, unit, rnd in inspections],
         "series": [{"name": status,
                     "data": [counts.get((ins, status), 0) for ins, _u, _r in inspections],
-                    "links": [list_url("RectificationItemView", inspection=(EQ_RELATION, ins),
-                                       status=(EQ_TEXT, status)) for ins, _u, _r in inspections]}
+                    "links": [list_url("RectificationItemView", inspection=ins,
+                                       status=status) for ins, _u, _r in inspections]}
                    for status in RECTIFICATION_STATUSES],
     }
 
@@ -121,7 +131,7 @@ def deadlines_by_colour(user) -> dict:
         "categories": [LEVEL_LABELS[lv] for lv in levels], "levels": levels,
         "colours": [DEADLINE_COLOURS[lv] for lv in levels],
         "series": [{"name": "期限数", "data": [counts.get(lv, 0) for lv in levels],
-                    "links": [list_url("DeadlineView", level=(EQ_TEXT, lv)) for lv in levels]}],
+                    "links": [list_url("DeadlineView", level=lv) for lv in levels]}],
     }
 
 
@@ -141,7 +151,7 @@ def yearly_trends(user) -> dict:
         "title": "年度趋势（问题、线索、整改事项）", "kind": "line", "categories": [str(y) for y in years],
         # a year's list is its rounds (the records' lists filter by one inspection, not by a year)
         "series": [{"name": name, "data": [counts.get(y, 0) for y in years],
-                    "links": [list_url("RoundView", year=(EQ_INTEGER, y)) for y in years]}
+                    "links": [list_url("RoundView", year=y) for y in years]}
                    for name, counts in per.items()],
     }
 
@@ -172,7 +182,7 @@ def coverage(user, today: date | None = None) -> dict:
             n, first = cells.get((unit_id, year), (0, None))
             data.append([x_index, y_index, n])
             links.append(None if not n else (f"/inspectionview/show/{first}" if n == 1
-                                             else list_url("InspectionView", unit=(EQ_RELATION, unit_id))))
+                                             else list_url("InspectionView", unit=unit_id)))
     return {
         "title": f"一届任期巡察全覆盖（{years[0]}—{years[-1]}年）", "kind": "heatmap",
         "categories": [str(y) for y in years], "units": [name for _id, name in units],
