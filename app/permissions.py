@@ -42,6 +42,8 @@ SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "S
             "ArchiveRequirement", "RepeatRule")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
+# 领导看板 (views.dashboards): the leaders and 巡察办, and a team leader for the own team's inspections.
+DASHBOARD = ("Dashboard",)
 BUSINESS = ORG + PLAN + PREPARATION + FIELDWORK + REPORTING + OUTCOMES + ARCHIVE + SHARING
 
 
@@ -60,11 +62,12 @@ _TEAM_COMMON = {
 
 # role → {resource: read|write}. Admin is not listed: it holds every permission there is.
 ROLE_GRANTS: dict[str, dict[str, str]] = {
-    "LeadingGroup": _grant(READ, BUSINESS, SETTINGS),
-    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT), "RoutingRule": WRITE},
+    "LeadingGroup": _grant(READ, BUSINESS, SETTINGS, DASHBOARD),
+    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT, DASHBOARD), "RoutingRule": WRITE},
     # 八（一）巡察组…指定专人负责巡察材料的立卷归档: the 组长 (or whom they name) collects the items before handover;
     # taking the volume in (移交巡察办) and destroying materials are 巡察办's (八（二）2), so the team reads those.
-    "TeamLeader": {**_TEAM_COMMON, "ArchiveVolume": READ, "DestructionRecord": READ},
+    # The 组长's dashboard shows the own team's numbers (app.scope).
+    "TeamLeader": {**_TEAM_COMMON, "ArchiveVolume": READ, "DestructionRecord": READ, **_grant(READ, DASHBOARD)},
     "TeamMember": {**_TEAM_COMMON, "FeedbackSignature": READ, "ArchiveVolume": READ, "ArchiveItem": READ,
                    "DestructionRecord": READ},
     "ReceivingDept": {**_grant(READ, ORG, ("Inspection", "Clue", "ClueExhibit", "Document", "Deadline", "Transfer")),

@@ -176,6 +176,8 @@ class Clue(Timestamps, Model):
     """问题线索, routed by rule (六（二）) and transferred after the 学校党委 decides."""
 
     __tablename__ = "clue"
+    # 领导看板 (app.dashboards): clues counted per inspection, state and department from the index alone
+    __table_args__ = (sa.Index("ix_clue_inspection_status_department", "inspection_id", "status", "department_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = fk("inspection.id", ondelete="CASCADE", nullable=False)
     code: Mapped[str | None] = mapped_column(sa.String(30), index=True)

@@ -46,6 +46,8 @@ class RectificationItem(Timestamps, Model):
     """One row of the 台账: 问题清单 (problem), 责任清单 (responsible), 任务清单 (task, measures, due date)."""
 
     __tablename__ = "rectification_item"
+    # 领导看板 (app.dashboards): 台账 rows counted per inspection and status from the index alone
+    __table_args__ = (sa.Index("ix_rectification_item_inspection_status", "inspection_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = fk("inspection.id", ondelete="CASCADE", nullable=False)
     finding_id: Mapped[int | None] = fk("finding.id", ondelete="SET NULL")

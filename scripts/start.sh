@@ -6,6 +6,7 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e . >/dev/null
+scripts/assets.sh  # ECharts for 领导看板, into our own static files
 export XCT_ENV=development
 unset DATABASE_URL REDIS_URL
 .venv/bin/flask --app app setup

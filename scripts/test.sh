@@ -7,6 +7,7 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e ".[test]" >/dev/null || exit 1
+scripts/assets.sh || exit 1  # ECharts for 领导看板, into our own static files
 export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 echo "== bandit =="
 # Waivers are explained in pyproject.toml [tool.bandit] and on the waived lines; bandit's own note about nosec

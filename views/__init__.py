@@ -6,7 +6,7 @@ from importlib import import_module
 
 # Categories in the order of the procedure; each module lists its screens under them.
 CATEGORIES = (
-    ("", None),  # top-level entries (我的待办)
+    ("", None),  # top-level entries (我的待办, 领导看板)
     ("一、启动巡察", "fa-flag"),
     ("二、了解准备", "fa-search"),
     ("三、实施巡察", "fa-briefcase"),
@@ -18,8 +18,8 @@ CATEGORIES = (
     ("九、成果共享", "fa-bar-chart"),
     ("系统设置", "fa-cogs"),
 )
-MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
-           "feedback", "archive", "statistics", "settings", "calendar_import", "audit")
+MODULES = ("deadlines", "dashboards", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal",
+           "ledger", "feedback", "archive", "statistics", "settings", "calendar_import", "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

@@ -10,7 +10,7 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from app.extensions import db
 from app.permissions import READ
-from app.rules.deadlines import DUE_SOON, OVERDUE, STATUS_LABELS
+from app.rules.deadlines import DUE_SOON, LEVEL_LABELS, OVERDUE, STATUS_LABELS
 from app.scope import UNRESTRICTED_ROLES, scope_criterion
 from schema import Deadline, DeadlineRule, Inspection, Notification, Person, TeamMember
 
@@ -35,13 +35,14 @@ class DeadlineView(XctModelView):
     list_columns = ["code", "title", "round", "team", "unit", "department", "due", "status", "message"]
     show_columns = ["code", "title", "subject", "inspection", "transfer", "submission", "round", "team", "unit",
                     "department", "earliest", "due", "status", "done_on", "message", "computed_on"]
-    search_columns = ["status", "code", "round", "team", "unit", "department", "due"]
+    search_columns = ["status", "level", "code", "round", "team", "unit", "department", "due"]
     order_columns = ["code", "due", "status"]
     label_columns = {"code": "编号", "title": "事项", "due": "期限", "earliest": "最早日期", "done_on": "完成日期",
                      "message": "说明", "subject": "对象", "computed_on": "计算日期", "unit": "被巡察单位",
-                     "department": "接收部门", "transfer": "移送", "submission": "提交事项"}
+                     "department": "接收部门", "transfer": "移送", "submission": "提交事项", "level": "颜色"}
     formatters_columns = {"status": status_label}
-    search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS)}
+    search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS),
+                                "level": choice_field("颜色", list(LEVEL_LABELS), LEVEL_LABELS)}
 
 
 def _my_inspection_ids(username: str) -> sa.Select:
@@ -69,6 +70,19 @@ def _mine(username: str, roles: set[str]) -> list:
     return mine
 
 
+def my_deadlines(user, limit: int = 200) -> list:
+    """Due soon or overdue, within the 期限预警 list's scope, and for the roles that do not see everything only what
+    the user answers for; the soonest first (我的待办 and the home page)."""
+    roles = {r.name for r in user.roles}
+    query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(limit)
+    scope = scope_criterion(Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
+    if scope is not None:
+        query = query.where(scope)
+    if not roles & UNRESTRICTED_ROLES:
+        query = query.where(sa.or_(*_mine(user.username, roles)))
+    return db.session.scalars(query).all()
+
+
 class MyTodoView(BaseView):
     """我的待办: what is due soon or overdue for me, and my notifications."""
 
@@ -81,19 +95,12 @@ class MyTodoView(BaseView):
     @has_access
     def index(self):
         username = g.user.username
-        roles = {r.name for r in g.user.roles}
-        query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(200)
-        scope = scope_criterion(Deadline, g.user)  # the same row scope as the 期限预警 list (app.scope)
-        if scope is not None:
-            query = query.where(scope)
-        if not roles & UNRESTRICTED_ROLES:
-            query = query.where(sa.or_(*_mine(username, roles)))
         notifications = db.session.scalars(
             sa.select(Notification).where(Notification.username == username)
             .order_by(Notification.created_at.desc()).limit(50)
         ).all()
         return self.render_template(
-            "xct/todo.html", deadlines=db.session.scalars(query).all(), notifications=notifications,
+            "xct/todo.html", deadlines=my_deadlines(g.user), notifications=notifications,
             today=date.today(), status_labels=STATUS_LABELS,
             due_soon_days=current_app.config.get("DEADLINE_DUE_SOON_DAYS", 10),
         )

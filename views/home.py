@@ -1,7 +1,16 @@
-"""The landing page."""
+"""The landing page: for a signed-in user, their day's work (app.home); otherwise the login button."""
 
-from flask_appbuilder import IndexView
+from flask import g
+from flask_appbuilder import IndexView, expose
+
+from app.home import home
 
 
 class HomeView(IndexView):
     index_template = "xct/index.html"
+
+    @expose("/")
+    def index(self):
+        user = getattr(g, "user", None)
+        data = home(user) if user is not None and user.is_authenticated else None
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, home=data)

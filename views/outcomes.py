@@ -63,7 +63,7 @@ class RectificationItemView(XctModelView):
         if template == self.show_template and kwargs.get("pk") is not None:
             kwargs["flow"] = item_page(self.datamodel.get(int(kwargs["pk"])))
         return super().render_template(template, **kwargs)
-    search_columns = ["task", "problem", "phase", "due_date", "status", "completed_on", "publishable"]
+    search_columns = ["inspection", "task", "problem", "phase", "due_date", "status", "completed_on", "publishable"]
     order_columns = ["seq", "phase", "due_date", "status", "completed_on"]
     label_columns = {"reviewed_by": "销号审核人", "reviewed_on": "销号审核日期"}
     formatters_columns = {"phase": with_blank("")}

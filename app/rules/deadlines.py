@@ -28,6 +28,9 @@ DONE_FIELDS = {
     "submission.reported_on": "提交事项工作情况报告日期",
 }
 STATUS_LABELS = {PENDING: "未到期", DUE_SOON: "即将到期", OVERDUE: "已逾期", DONE: "已完成", UNKNOWN_CALENDAR: "日历未知"}
+# The colours `evaluate` gives (Deadline.level), as 领导看板 and the 期限预警 search name them.
+LEVEL_LABELS = {"danger": "已逾期（红）", "warning": "即将到期或未按期完成（黄）", "notice": "临近提示（蓝）",
+                "none": "未到期", "success": "按期完成（绿）", "unknown": "日历未知"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,374 @@
+"""领导看板 and the home page: each chart's numbers against counts written here in plain SQL on the demo data, the
+viewer's scope, the links (each one filters its list to the same count), the page's scripts, and each role's home."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import demo_app
+
+SCAN_DAY = date(2026, 12, 2)  # the deadline rows the charts and home pages read, as of one fixed day
+CHARTS = ("findings", "clues", "rectification", "deadlines", "trends", "coverage")
+TEAM_INSPECTIONS = ("SELECT id FROM inspection WHERE team_id IN (SELECT tm.team_id FROM team_member tm "
+                    "JOIN person p ON p.id = tm.person_id WHERE p.username = :u)")
+SENT_CLUES = ("SELECT tc.clue_id FROM transfer_clue tc JOIN transfer t ON t.id = tc.transfer_id "
+              "WHERE t.transferred_on IS NOT NULL")
+
+
+@pytest.fixture(scope="module")
+def dash_app(databases, tmp_path_factory):
+    for application in demo_app(databases, tmp_path_factory, "dashboards"):
+        with application.app_context():
+            from app.audit import acting_as
+            from app.commands.deadlines import scan
+
+            with acting_as("测试：期限扫描"):
+                scan(SCAN_DAY)
+        yield application
+
+
+@pytest.fixture(scope="module")
+def clients(dash_app):
+    from seeds.demo import DEMO_PASSWORD, DEMO_USERS
+
+    out = {}
+    for user in DEMO_USERS:
+        client = dash_app.test_client()
+        assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
+        out[user] = client
+    return out
+
+
+def sql(app, text: str, **params) -> list[tuple]:
+    from app.extensions import db
+
+    with app.app_context():
+        return [tuple(r) for r in db.session.execute(sa.text(text), params).all()]
+
+
+def chart(clients, user: str, name: str) -> dict:
+    resp = clients[user].get(f"/api/v1/dashboard/{name}")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.json["result"]
+
+
+def points(data: dict) -> dict[tuple[str, str], int]:
+    """(category, series) → value of a bar/line/pie chart."""
+    return {(cat, s["name"]): v for s in data["series"] for cat, v in zip(data["categories"], s["data"])}
+
+
+def nonzero(counts: dict) -> dict:
+    return {k: v for k, v in counts.items() if v}
+
+
+# ---------------------------------------------------------------------------------------------- the numbers
+
+def where_team(user: str, column: str = "inspection_id") -> str:
+    return "" if user == "office" else f" WHERE {column} IN ({TEAM_INSPECTIONS})"
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_findings_by_aspect(dash_app, clients, user):
+    expected = dict(sql(dash_app, "SELECT aspect, count(*) FROM finding" + where_team(user) + " GROUP BY aspect",
+                        u=user))
+    data = chart(clients, user, "findings")
+    assert nonzero(dict(zip(data["categories"], data["series"][0]["data"]))) == expected
+    assert sum(expected.values()) > 0
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_clues_by_department_and_state(dash_app, clients, user):
+    where = "" if user == "office" else f" WHERE c.inspection_id IN ({TEAM_INSPECTIONS}) AND c.id NOT IN ({SENT_CLUES})"
+    rows = sql(dash_app, "SELECT COALESCE(u.name, '未定接收部门'), c.status, count(*) FROM clue c "
+                         "LEFT JOIN unit u ON u.id = c.department_id" + where + " GROUP BY u.name, c.status", u=user)
+    assert nonzero(points(chart(clients, user, "clues"))) == {(dep, st): n for dep, st, n in rows}
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_rectification_by_unit(dash_app, clients, user):
+    rows = sql(dash_app, "SELECT u.name || '（' || r.name || '）', i.status, count(*) FROM rectification_item i "
+                         "JOIN inspection s ON s.id = i.inspection_id JOIN unit u ON u.id = s.unit_id "
+                         "JOIN round r ON r.id = s.round_id" + where_team(user, "i.inspection_id")
+                         + " GROUP BY u.name, r.name, i.status", u=user)
+    data = chart(clients, user, "rectification")
+    assert nonzero(points(data)) == {(cat, st): n for cat, st, n in rows}
+    done = {row["unit"]: (row["done"], row["total"]) for row in data["completion"]}
+    if user == "office":  # golden, from seeds/demo_records.py: 学工部 2025 fully 销号, 图书馆 none yet
+        assert done["党委学生工作部"] == (2, 2) and done["图书馆"][0] == 0
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_deadlines_by_colour(dash_app, clients, user):
+    expected = dict(sql(dash_app, "SELECT level, count(*) FROM deadline" + where_team(user) + " GROUP BY level",
+                        u=user))
+    data = chart(clients, user, "deadlines")
+    assert nonzero(dict(zip(data["levels"], data["series"][0]["data"]))) == expected
+    assert expected.get("danger") and expected.get("success")
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_yearly_trends(dash_app, clients, user):
+    data = points(chart(clients, user, "trends"))
+    for table, name in (("finding", "发现问题"), ("clue", "问题线索"), ("rectification_item", "整改事项")):
+        where = where_team(user, "t.inspection_id")
+        if table == "clue" and user != "office":
+            where += f" AND t.id NOT IN ({SENT_CLUES})"
+        rows = sql(dash_app, f"SELECT r.year, count(*) FROM {table} t JOIN inspection s ON s.id = t.inspection_id "
+                             f"JOIN round r ON r.id = s.round_id{where} GROUP BY r.year", u=user)
+        assert {y: n for (y, s), n in data.items() if s == name and n} == {str(y): n for y, n in rows}, table
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_coverage_grid(dash_app, clients, user):
+    data = chart(clients, user, "coverage")
+    assert data["categories"] == [str(y) for y in range(SCAN_DAY.year - 4, SCAN_DAY.year + 1)] or \
+        data["categories"][-1] == str(date.today().year)
+    years = [int(y) for y in data["categories"]]
+    rows = sql(dash_app, "SELECT u.name, r.year, count(*) FROM inspection s JOIN unit u ON u.id = s.unit_id "
+                         "JOIN round r ON r.id = s.round_id WHERE r.year BETWEEN :a AND :b"
+                         + ("" if user == "office" else f" AND s.id IN ({TEAM_INSPECTIONS})")
+                         + " GROUP BY u.name, r.year", u=user, a=years[0], b=years[-1])
+    cells = {(data["units"][y], years[x]): n for x, y, n in data["series"][0]["data"] if n}
+    assert cells == {(unit, year): n for unit, year, n in rows}
+    all_units = {name for (name,) in sql(dash_app, "SELECT name FROM unit")}
+    assert set(data["never"]) == all_units - {unit for unit, _y, _n in rows}
+    assert "纪委监察室" in data["never"]  # a receiving department, never inspected in the demo
+
+
+def test_coverage_term_is_a_setting(dash_app, clients):
+    dash_app.config.update(XCT_TERM_START_YEAR=2024, XCT_TERM_YEARS=3)
+    try:
+        data = chart(clients, "office", "coverage")
+    finally:
+        dash_app.config.update(XCT_TERM_START_YEAR=None, XCT_TERM_YEARS=None)
+    assert data["categories"] == ["2024", "2025", "2026"]
+    assert data["title"] == "一届任期巡察全覆盖（2024—2026年）"
+
+
+# ---------------------------------------------------------------------------------------------- scope, roles
+
+def test_team_leader_sees_only_own_team(dash_app, clients):
+    office = sum(chart(clients, "office", "findings")["series"][0]["data"])
+    mine = sum(chart(clients, "zuzhang", "findings")["series"][0]["data"])
+    assert 0 < mine < office
+    other_units = {name for (name,) in sql(dash_app, "SELECT u.name FROM inspection s JOIN unit u ON u.id = s.unit_id "
+                                                     f"WHERE s.id NOT IN ({TEAM_INSPECTIONS})", u="zuzhang")}
+    shown = {c.split("（")[0] for c in chart(clients, "zuzhang", "rectification")["categories"]}
+    assert shown and not shown & other_units
+
+
+@pytest.mark.parametrize("user", ["liaison", "jiwei", "dangban", "zuyuan"])
+def test_roles_without_dashboard_get_403(clients, user):
+    assert clients[user].get("/dashboard/").status_code == 403
+    resp = clients[user].get("/api/v1/dashboard/findings")
+    assert resp.status_code == 403 and resp.json["message"] == "没有权限查看领导看板"
+
+
+@pytest.mark.parametrize("user", ["admin", "leader", "office", "zuzhang"])
+def test_dashboard_roles_open_it(clients, user):
+    resp = clients[user].get("/dashboard/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert html.count('class="xct-chart"') == len(CHARTS) and "领导看板" in html
+
+
+def test_menu_entry_is_top_level(clients):
+    html = clients["leader"].get("/dashboard/").get_data(as_text=True)
+    assert re.search(r'<a[^>]*href="/dashboard/"[^>]*>\s*<i class="fa fa-fw fa-bar-chart"></i>&nbsp;\s*领导看板', html)
+
+
+def test_unknown_chart_is_404_in_chinese(clients):
+    resp = clients["office"].get("/api/v1/dashboard/nope")
+    assert resp.status_code == 404 and "没有图表" in resp.json["message"]
+
+
+def test_anonymous_is_asked_to_log_in(dash_app):
+    client = dash_app.test_client()
+    assert client.get("/api/v1/dashboard/findings").status_code == 401
+    assert client.get("/dashboard/").status_code == 302
+
+
+# ---------------------------------------------------------------------------------------------- links
+
+def list_ids(client, url: str) -> set[int]:
+    route = url.split("/list/")[0]
+    view = {"/findingview": "FindingView", "/clueview": "ClueView", "/rectificationitemview": "RectificationItemView",
+            "/deadlineview": "DeadlineView", "/roundview": "RoundView", "/inspectionview": "InspectionView"}[route]
+    resp = client.get(f"{url}{'&' if '?' in url else '?'}psize_{view}=100")
+    assert resp.status_code == 200, url
+    return {int(pk) for pk in re.findall(rf"{route}/show/(\d+)", resp.get_data(as_text=True))}
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+@pytest.mark.parametrize("name", ["findings", "clues", "rectification", "deadlines"])
+def test_each_link_filters_its_list_to_the_same_count(dash_app, clients, user, name):
+    data = chart(clients, user, name)
+    followed = 0
+    for series in data["series"]:
+        for value, url in zip(series["data"], series["links"]):
+            if url is None:
+                continue
+            if value or followed < 3:  # every point with rows, and a few empty ones (the filter then shows none)
+                assert len(list_ids(clients[user], url)) == value, (url, value)
+                followed += 1
+    assert followed
+
+
+def test_trend_links_open_the_rounds_of_the_year(dash_app, clients):
+    data = chart(clients, "office", "trends")
+    for year, url in zip(data["categories"], data["series"][0]["links"]):
+        expected = {pk for (pk,) in sql(dash_app, "SELECT id FROM round WHERE year = :y", y=int(year))}
+        assert list_ids(clients["office"], url) == expected
+
+
+def test_coverage_links_open_the_inspections(dash_app, clients):
+    data = chart(clients, "office", "coverage")
+    opened = 0
+    for (x, y, n), url in zip(data["series"][0]["data"], data["series"][0]["links"]):
+        if not n:
+            assert url is None
+            continue
+        resp = clients["office"].get(url)
+        assert resp.status_code == 200 and data["units"][y] in resp.get_data(as_text=True)
+        opened += 1
+    assert opened
+
+
+# ---------------------------------------------------------------------------------------------- the page
+
+def test_page_loads_only_local_scripts_with_the_nonce(clients, monkeypatch):
+    import views.dashboards
+
+    monkeypatch.setattr(views.dashboards, "echarts_available", lambda: True)
+    resp = clients["office"].get("/dashboard/")
+    html = resp.get_data(as_text=True)
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    srcs = [re.search(r'src="([^"]*)"', attrs).group(1) for attrs in scripts if "src=" in attrs]
+    assert "/static/xct/xct/vendor/echarts.min.js" in srcs and "/static/xct/xct/charts.js" in srcs
+    for src in srcs:
+        assert src.startswith("/") and not src.startswith("//"), src
+    assert all("nonce=" in attrs for attrs in scripts)
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "http" not in csp
+
+
+def test_charts_carry_option_and_links(clients):
+    import html as htmllib
+    import json
+
+    page = clients["office"].get("/dashboard/").get_data(as_text=True)
+    div = re.search(r"""id="chart-findings"[^>]*data-chart='([^']*)' data-links='([^']*)'""", page)
+    option, links = json.loads(htmllib.unescape(div.group(1))), json.loads(htmllib.unescape(div.group(2)))
+    assert option["xAxis"]["data"][0] == "党的领导" and option["series"][0]["type"] == "bar"
+    assert links[0][0].startswith("/findingview/list/?_flt_0_aspect=")  # aspect is a choice: equal is 0
+
+
+def test_echarts_missing_says_how_to_install(clients, monkeypatch):
+    import views.dashboards
+
+    monkeypatch.setattr(views.dashboards, "ECHARTS_FILE", "xct/vendor/missing.js")
+    resp = clients["office"].get("/dashboard/")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "图表组件未安装" in html and "npm ci --no-audit --no-fund" in html and "scripts/start.sh" in html
+    assert "missing.js" not in html and "charts.js" not in html
+
+
+def test_static_files_are_served(clients):
+    import views.dashboards
+
+    resp = clients["office"].get("/static/xct/xct/charts.js")
+    assert resp.status_code == 200 and b"xct-chart" in resp.data
+    resp.close()
+    with clients["office"].application.app_context():
+        present = views.dashboards.echarts_available()
+    if present:  # installed by scripts/assets.sh (start.sh, test.sh)
+        resp = clients["office"].get("/static/xct/xct/vendor/echarts.min.js")
+        assert resp.status_code == 200 and b"echarts" in resp.data[:2000]
+        resp.close()
+
+
+# ---------------------------------------------------------------------------------------------- home pages
+
+def home(clients, user: str) -> str:
+    resp = clients[user].get("/")
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def section(html: str, name: str) -> str:
+    return re.search(rf'id="home-{name}">(.*?)<!-- /home-{name} -->', html, re.S).group(1)
+
+
+def test_office_home(dash_app, clients):
+    html = home(clients, "office")
+    review = section(html, "review")
+    item = sql(dash_app, "SELECT id FROM rectification_item WHERE task = '健全网络阵地三审三校制度'")[0][0]
+    clue = sql(dash_app, "SELECT id FROM clue WHERE code = 'XS2026-05-004'")[0][0]
+    petition = sql(dash_app, "SELECT id FROM petition WHERE code = 'XC2026-05-002'")[0][0]
+    assert re.search(r"待审核销号的整改台账事项</strong> <span class=\"badge\">2</span>", review)
+    assert f'href="/rectificationitemview/show/{item}">健全网络阵地三审三校制度' in review
+    assert f'href="/clueview/show/{clue}">XS2026-05-004' in review
+    assert f'href="/petitionview/show/{petition}">XC2026-05-002' in review
+    due = section(html, "due")
+    overdue = sql(dash_app, "SELECT id FROM deadline WHERE code = 'D9' AND status = 'overdue'")[0][0]
+    assert f'href="/deadlineview/show/{overdue}">D9 整改情况报告' in due and "图书馆" in due
+
+
+def test_team_leader_home_is_own_team(dash_app, clients):
+    html = home(clients, "zuzhang")
+    review = section(html, "review")
+    assert re.search(r"待组长审阅的谈话记录</strong> <span class=\"badge\">2</span>", review)
+    assert "个别谈话（丁一凡，2026-11-18）" in review and "个别谈话（蒋红，2026-11-24）" in review
+    assert "待审核销号" not in review and "XC2026-05-002" not in review  # 巡察办's queues
+    due = section(html, "due")
+    assert "D2 巡察通知下发" in due and "图书馆" not in due  # 图书馆 is the other team's inspection
+    ids = {int(pk) for pk in re.findall(r"/deadlineview/show/(\d+)", due)}
+    mine = {pk for (pk,) in sql(dash_app, f"SELECT id FROM deadline WHERE inspection_id IN ({TEAM_INSPECTIONS})",
+                                u="zuzhang")}
+    assert ids and ids <= mine
+
+
+@pytest.mark.parametrize("user, title", [("jiwei", "待签收的移送线索"), ("liaison", "被退回的整改台账事项"),
+                                         ("dangban", "待办理的提交事项")])
+def test_other_roles_home_queues(clients, user, title):
+    review = section(home(clients, user), "review")
+    assert title in review and "待巡察办审核" not in review
+
+
+def test_liaison_home_shows_own_unit_returned_item(dash_app, clients):
+    """图书馆's returned 台账 row (demo) is for 图书馆's liaison only: liaison 谢婷 of another unit sees none."""
+    unit = sql(dash_app, "SELECT u.name FROM person p JOIN unit u ON u.id = p.unit_id WHERE p.username = 'liaison'")
+    returned = sql(dash_app, "SELECT u.name FROM rectification_item i JOIN inspection s ON s.id = i.inspection_id "
+                             "JOIN unit u ON u.id = s.unit_id WHERE i.status = '退回'")
+    review = section(home(clients, "liaison"), "review")
+    count = int(re.search(r"被退回的整改台账事项</strong> <span class=\"badge\">(\d+)</span>", review).group(1))
+    assert count == Counter(name for (name,) in returned)[unit[0][0]]
+    assert "开展数据库使用绩效评估" not in review or unit[0][0] == "图书馆"
+
+
+def test_recent_records_are_mine_and_in_scope(dash_app, clients):
+    client = clients["zuzhang"]
+    finding = sql(dash_app, f"SELECT id, summary FROM finding WHERE inspection_id IN ({TEAM_INSPECTIONS}) "
+                            "ORDER BY id LIMIT 1", u="zuzhang")[0]
+    page = client.get(f"/findingview/edit/{finding[0]}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    resp = client.get(f"/api/v1/finding/{finding[0]}")
+    assert resp.status_code == 200
+    headers = {"X-CSRFToken": token.group(1)} if token else {}
+    resp = client.put(f"/api/v1/finding/{finding[0]}", json={"summary": finding[1] + "（已修改）"}, headers=headers)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    recent = section(home(clients, "zuzhang"), "recent")
+    assert f'修改：<a href="/findingview/show/{finding[0]}">' in recent
+    assert "暂无记录" in section(home(clients, "zuyuan"), "recent")  # someone else's change is not "mine"
+
+
+def test_anonymous_home_is_the_login_page_button(dash_app):
+    html = dash_app.test_client().get("/").get_data(as_text=True)
+    assert "登录" in html and "home-due" not in html
