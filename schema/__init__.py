@@ -24,6 +24,7 @@ from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
+from .screens import ScreenSetting
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
 from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
@@ -35,5 +36,5 @@ __all__ = [
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
-    "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
+    "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job", "ScreenSetting",
 ]
