@@ -24,8 +24,8 @@ from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
-from .screens import ScreenSetting
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
+from .screens import ScreenSetting
 from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
 __all__ = [

@@ -18,7 +18,7 @@ CATEGORIES = (
     ("系统设置", "fa-cogs"),
 )
 MODULES = ("deadlines", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal", "ledger",
-           "archive", "settings", "calendar_import", "screen_settings", "audit")
+           "archive", "settings", "calendar_import", "screen_settings", "imports", "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

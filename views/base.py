@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -231,7 +232,7 @@ class ScreenLayout:
     """What one list screen shows for this request: the coded defaults, or an administrator's setting."""
 
     columns: tuple[str, ...]
-    labels: dict = field(default_factory=dict)  # column → label (only the relabelled ones)
+    labels: dict = dataclasses.field(default_factory=dict)  # column → label (only the relabelled ones)
     filters: tuple[tuple[str, str, object], ...] = ()  # (column, FAB filter arg_name, value)
     order: tuple[str, str] | None = None
     version: int = 0  # 0: the screen as coded
