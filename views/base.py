@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from datetime import date
 import re
 import sys
 import tempfile
@@ -511,7 +512,19 @@ class XctModelView(ModelView):
             raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」不支持筛选方式「{opr}」", "filters")
         if value is None or str(value).strip() == "":
             raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」的筛选值不能为空", "filters")
-        return col, opr, str(value).strip()
+        value, dm = str(value).strip(), self.datamodel
+        try:  # the value must be of the column's type (SQLite would compare anything, PostgreSQL refuses)
+            if dm.is_date(col) or dm.is_datetime(col):
+                date.fromisoformat(value[:10])
+            elif dm.is_integer(col) or dm.is_relation(col):
+                int(value)
+            elif dm.is_float(col) or dm.is_numeric(col):
+                float(value)
+        except ValueError:
+            kind = "日期（YYYY-MM-DD）" if dm.is_date(col) or dm.is_datetime(col) else "数字"
+            raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」的筛选值应为{kind}",
+                              "filters") from None
+        return col, opr, value
 
     def _try_filters(self, filters) -> None:
         # The filter is run once (in a savepoint): a value the column cannot hold is refused here, not on the list.
