@@ -26,6 +26,7 @@ from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamM
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
+from .screens import ScreenSetting
 from .statistics import Bulletin, RepeatRule, RepeatSubmission
 from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
@@ -38,5 +39,5 @@ __all__ = [
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "ArchiveRequirement", "DestructionRecord",
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
     "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "Job",
-    "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission",
+    "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission", "ScreenSetting",
 ]

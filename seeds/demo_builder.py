@@ -46,10 +46,11 @@ from schema import (
     WorkPlan,
 )
 from seeds.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_YEAR, EMAIL_DOMAIN, PLAN_TITLE, d
+from seeds.demo_imports import ImportedRecords
 from seeds.demo_records import InspectionRecords
 
 
-class DemoBuilder(InspectionRecords):
+class DemoBuilder(ImportedRecords, InspectionRecords):
     """Builds the demo organisation, plan, rounds, teams and inspections; the records come from the mixin."""
 
     def __init__(self, sm):
@@ -111,6 +112,7 @@ class DemoBuilder(InspectionRecords):
         self.archives()
         self.status_events()
         self.bulletins()
+        self.imported()
 
     # ------------------------------------------------------------------------------------------ organisation
     def org(self):

@@ -19,7 +19,8 @@ CATEGORIES = (
     ("系统设置", "fa-cogs"),
 )
 MODULES = ("deadlines", "dashboards", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal",
-           "ledger", "feedback", "archive", "statistics", "settings", "calendar_import", "audit")
+           "ledger", "feedback", "archive", "statistics", "settings", "calendar_import", "screen_settings", "imports",
+           "audit")
 
 
 def screens() -> list[tuple[type, str, str, str]]:

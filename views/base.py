@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from datetime import date
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +19,7 @@ from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.sqla import filters as sqla_filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import gettext
 from marshmallow import validate
 from marshmallow.fields import Raw
@@ -32,7 +36,7 @@ from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
-from schema import ChangeLog
+from schema import ChangeLog, ScreenSetting
 
 from .labels import LABELS, MODEL_NOUNS
 
@@ -223,6 +227,36 @@ def export_list(view, job_answer):
     return response
 
 
+# ---- 界面配置 (schema.ScreenSetting): a screen's columns, labels, default filters and sort, per request ----
+
+
+@dataclass(frozen=True)
+class ScreenLayout:
+    """What one list screen shows for this request: the coded defaults, or an administrator's setting."""
+
+    columns: tuple[str, ...]
+    labels: dict = dataclasses.field(default_factory=dict)  # column → label (only the relabelled ones)
+    filters: tuple[tuple[str, str, object], ...] = ()  # (column, FAB filter arg_name, value)
+    order: tuple[str, str] | None = None
+    version: int = 0  # 0: the screen as coded
+
+
+# screen → (the row's (id, version, updated_at), its layout). A cache, never the truth: every request reads the
+# row's key (one indexed statement), so a save on any host shows on every host's next request.
+_LAYOUTS: dict[str, tuple[tuple, ScreenLayout]] = {}
+LABEL_MAX = 50
+ORDER_DIRECTIONS = {"asc": "升序", "desc": "降序"}
+
+
+class LayoutError(CommandError):
+    """A screen setting refused: `field` names the part (columns, labels, filters, order), message in Chinese."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message, field)
+        self.status = 400
+
+
+
 class XctModelView(ModelView):
     """A declarative screen: Chinese labels, read/write permissions on the model's resource, capped pages, an
     导出Excel button on its list, a 历史 tab on every show page, reads of confidential records logged (app.audit), a
@@ -393,21 +427,188 @@ class XctModelView(ModelView):
                 widgets["related_views"] = [widgets["related_views"][i] for i in keep]
         return super().render_template(template, **kwargs)
 
+    # ---- 界面配置: the layout of this request, in one place ----
+
+    def default_layout(self) -> ScreenLayout:
+        return ScreenLayout(tuple(self.list_columns), {}, (), tuple(self.base_order) if self.base_order else None)
+
+    def layout_columns(self) -> list[str]:
+        """The columns a setting may list: the coded list and show columns that are safe in a list — never a
+        petitioner's identity (app.audit.identity_columns) unless the coded list already shows it masked, never a
+        to-many relation (a list of records per row)."""
+        dm, coded = self.datamodel, list(self.list_columns)
+        extra = [c for c in self.show_columns or [] if c not in coded and c not in self.identity_columns
+                 and c in dm.list_properties and not dm.is_relation_one_to_many(c)
+                 and not dm.is_relation_many_to_many(c)]
+        return coded + extra
+
+    def layout(self) -> ScreenLayout:
+        """This request's layout: read per request (the row's key only, unless it changed), kept on `g`."""
+        cache = g.setdefault("xct_layouts", {})
+        name = type(self).__name__
+        if name not in cache:
+            cache[name] = self._stored_layout(name)
+        return cache[name]
+
+    def _stored_layout(self, name: str) -> ScreenLayout:
+        session = self.datamodel.session
+        key = session.execute(sa.select(ScreenSetting.id, ScreenSetting.version, ScreenSetting.updated_at)
+                              .where(ScreenSetting.screen == name)).first()
+        if key is None:
+            return self.default_layout()
+        key = tuple(key)
+        hit = _LAYOUTS.get(name)
+        if hit and hit[0] == key:
+            return hit[1]
+        row = session.get(ScreenSetting, key[0])
+        try:
+            layout = self.check_layout({"columns": row.columns, "labels": row.labels, "filters": row.filters,
+                                        "order_column": row.order_column, "order_direction": row.order_direction},
+                                       version=row.version)
+        except LayoutError:  # a column the code no longer has: the screen as coded, until someone saves again
+            layout = self.default_layout()
+        _LAYOUTS[name] = (key, layout)
+        return layout
+
+    def check_layout(self, data: dict, version: int = 0) -> ScreenLayout:
+        """A setting as the admin screen posts it or the table holds it, checked against what this screen allows;
+        LayoutError (naming the field) on the first problem. Empty parts mean the coded default."""
+        allowed = self.layout_columns()
+        columns = [str(c) for c in (data.get("columns") or [])]
+        for c in columns:
+            if c not in allowed:
+                raise LayoutError(f"「列」：此界面不能显示列「{c}」（只能从本界面的列表列和详情列中选择）", "columns")
+        if len(set(columns)) != len(columns):
+            raise LayoutError("「列」：同一列不能出现两次", "columns")
+        labels = {}
+        for c, text in (data.get("labels") or {}).items():
+            text = str(text or "").strip()
+            if not text:
+                continue
+            if c not in allowed:
+                raise LayoutError(f"「列名」：此界面没有列「{c}」", "labels")
+            if len(text) > LABEL_MAX:
+                raise LayoutError(f"「列名」：列「{self.label_columns.get(c, c)}」的名称不能超过 {LABEL_MAX} 个字",
+                                  "labels")
+            if text != str(self.label_columns.get(c, c)):
+                labels[c] = text
+        filters = tuple(self._checked_filter(f) for f in (data.get("filters") or []))
+        order = None
+        if data.get("order_column"):
+            col, direction = str(data["order_column"]), str(data.get("order_direction") or "asc")
+            if col not in self.order_columns:
+                raise LayoutError(f"「默认排序」：不能按「{self.label_columns.get(col, col)}」排序", "order_column")
+            if direction not in ORDER_DIRECTIONS:
+                raise LayoutError("「默认排序」：方向只能是升序或降序", "order_direction")
+            order = (col, direction)
+        if filters:
+            self._try_filters(filters)
+        default = self.default_layout()
+        return ScreenLayout(tuple(columns) or default.columns, labels, filters, order or default.order, version)
+
+    def _checked_filter(self, flt) -> tuple[str, str, object]:
+        if not isinstance(flt, dict):
+            raise LayoutError("「默认筛选」：格式有误", "filters")
+        col, opr, value = str(flt.get("col") or ""), str(flt.get("opr") or ""), flt.get("value")
+        search = self.datamodel.get_filters(self.search_columns).get_search_filters()
+        if col not in search:
+            raise LayoutError(f"「默认筛选」：不能按「{self.label_columns.get(col, col)}」筛选", "filters")
+        if opr not in {f.arg_name for f in search[col]}:
+            raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」不支持筛选方式「{opr}」", "filters")
+        if value is None or str(value).strip() == "":
+            raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」的筛选值不能为空", "filters")
+        value, dm = str(value).strip(), self.datamodel
+        try:  # the value must be of the column's type (SQLite would compare anything, PostgreSQL refuses)
+            if dm.is_date(col) or dm.is_datetime(col):
+                date.fromisoformat(value[:10])
+            elif dm.is_integer(col) or dm.is_relation(col):
+                int(value)
+            elif dm.is_float(col) or dm.is_numeric(col):
+                float(value)
+        except ValueError:
+            kind = "日期（YYYY-MM-DD）" if dm.is_date(col) or dm.is_datetime(col) else "数字"
+            raise LayoutError(f"「默认筛选」：「{self.label_columns.get(col, col)}」的筛选值应为{kind}",
+                              "filters") from None
+        return col, opr, value
+
+    def _try_filters(self, filters) -> None:
+        # The filter is run once (in a savepoint): a value the column cannot hold is refused here, not on the list.
+        session = self.datamodel.session
+        savepoint = session.begin_nested()
+        try:
+            self.datamodel.query_count(self.datamodel.session.query(self.datamodel.obj),
+                                       self._with_filters(self.datamodel.get_filters(self.search_columns), filters))
+        except Exception as exc:  # noqa: BLE001 - any failure of a filter value is the same answer
+            savepoint.rollback()
+            raise LayoutError("「默认筛选」：筛选值与该列的类型不符", "filters") from exc
+        savepoint.rollback()
+
+    def _with_filters(self, flts, filters):
+        search = flts.get_search_filters()
+        for col, opr, value in filters:
+            flt = next(f for f in search[col] if f.arg_name == opr)
+            flts.add_filter(col, type(flt), value)
+        return flts
+
+    def request_filters(self):
+        """The list's filters for this request, a new object (FAB's ``self._filters`` is shared by every thread):
+        the request's ``_flt_`` arguments, or the screen's default filters when it names none."""
+        flts = self.datamodel.get_filters(self.search_columns)
+        get_filter_args(flts)
+        if not flts.filters and self.layout().filters:
+            self._with_filters(flts, self.layout().filters)
+        return flts
+
+    def request_order(self) -> tuple[str, str]:
+        """The request's order (a crafted column answers the default, FAB_NOTES), else the screen's default."""
+        order_column, order_direction = get_order_args().get(type(self).__name__, ("", ""))
+        if order_column and order_column in self.order_columns:
+            return order_column, order_direction
+        return self.layout().order or ("", "")
+
+    def layout_labels(self, layout: ScreenLayout | None = None) -> dict:
+        return {**self.label_columns, **(layout or self.layout()).labels}
+
+    def _list(self, **kwargs):
+        # FAB's _list with this request's own filters and the screen's layout.
+        order_column, order_direction = get_order_args().get(type(self).__name__, ("", ""))
+        filters = self.request_filters()
+        widgets = self._get_list_widget(filters=filters, order_column=order_column, order_direction=order_direction,
+                                        page=get_page_args().get(type(self).__name__),
+                                        page_size=get_page_size_args().get(type(self).__name__), **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        widgets["search"] = self.search_widget(route_base=self.route_base, form=form,
+                                               include_cols=self.search_columns, exclude_cols=[], filters=filters)
+        return widgets
+
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
-        # FAB renders whatever ?psize_<View>= asks (100,000 rows measured) and 500s on unknown sort columns.
+        # FAB's _get_list_widget with the layout of this request (columns, labels, default order) passed to the
+        # widget instead of the class attributes; it renders whatever ?psize_<View>= asks (100,000 rows measured)
+        # and 500s on unknown sort columns.
+        layout = self.layout()
         cap = current_app.config.get("LIST_PAGE_SIZE_MAX", 100)
         if not page_size or page_size < 1:
             page_size = self.page_size
         page_size = min(page_size, cap)
         if order_column and order_column not in self.order_columns:
             order_column, order_direction = "", ""
-        widgets = super()._get_list_widget(
-            filters, actions=actions, order_column=order_column, order_direction=order_direction,
-            page=page, page_size=page_size, widgets=widgets, **kwargs,
+        if not order_column and layout.order:
+            order_column, order_direction = layout.order
+        widgets = widgets or {}
+        count, lst = self.datamodel.query(filters.get_joined_filters(self._base_filters), order_column,
+                                          order_direction, page=page, page_size=page_size)
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(lst)]
+        columns = list(layout.columns)
+        widgets["list"] = self.list_widget(
+            label_columns=self.layout_labels(layout), include_columns=columns,
+            value_columns=self.datamodel.get_values(lst, columns), order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns, page=page, page_size=page_size, count=count, pks=pks,
+            actions=actions or self.actions, filters=filters, modelview_name=type(self).__name__, **kwargs,
         )
         # list pages and the related lists of show pages alike: the rows shown of a confidential model are read
-        record_read(self.datamodel.obj, widgets["list"].template_args.get("pks") or [], PAGE)
+        record_read(self.datamodel.obj, pks, PAGE)
         return widgets
 
 

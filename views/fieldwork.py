@@ -115,6 +115,19 @@ class SurveyView(XctModelView):
     order_columns = ["title", "distributed_on", "distributed_count", "collected_count"]
     label_columns = {"title": "问卷名称", "instructions": "填写说明"}
     related_views = [SurveyQuestionView, SurveyResponseView]
+    show_template = "xct/survey_show.html"
+
+    def render_template(self, template, **kwargs):
+        # 问卷统计 (三（二）3) on the survey's page, and its import when the reader may write answers
+        if template == self.show_template and kwargs.get("pk") is not None:
+            from .imports import chart_json, survey_statistics
+
+            survey = self.datamodel.get(kwargs["pk"])
+            if survey is not None:
+                stats = survey_statistics(survey)
+                kwargs["survey_stats"] = [{**s, "chart": chart_json(s) if s["options"] else None} for s in stats]
+                kwargs["may_import"] = self.appbuilder.sm.has_access("can_write", "SurveyResponse")
+        return super().render_template(template, **kwargs)
 
 
 class SurveyApi(XctModelRestApi):

@@ -86,7 +86,7 @@ MODEL_NOUNS = {
     "DestructionRecord": "材料销毁记录", "CalendarDay": "工作日历", "DeadlineRule": "期限规则",
     "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",
     "StatusTransition": "状态流转规则", "ClueExhibit": "移送材料",
-    "Deadline": "期限", "Notification": "通知", "ChangeLog": "变更记录", "ReadLog": "查阅记录", "Job": "后台任务",
+    "Deadline": "期限", "Notification": "通知", "ChangeLog": "变更记录", "ReadLog": "查阅记录", "Job": "后台任务", "ScreenSetting": "界面配置",
 }
 
 

@@ -7,7 +7,7 @@ case of app.commands.rectification.
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
@@ -18,13 +18,13 @@ from wtforms.validators import Length
 from app.commands import CommandError
 from app.commands import rectification as ledger
 from app.commands.status import open_moves
-from app.extensions import db
 from app.permissions import READ, WRITE
-from app.storage import content_disposition, held, hold, release
+from app.storage import content_disposition
 from schema import Inspection, RectificationItem
 
 from .base import XctSQLAInterface, document_answer, uploaded
 from .disposal import UploadForm, _step, scoped
+from .imports import import_flow
 
 ITEMS = XctSQLAInterface(RectificationItem)
 INSPECTIONS = XctSQLAInterface(Inspection)
@@ -84,31 +84,21 @@ class LedgerView(BaseView):
     @expose("/upload/<pk>", methods=["GET", "POST"])
     @has_access
     def upload(self, pk):
-        """上传 → 预览（不保存）→ 确认（一个事务，全部或全不）. Between the two the file waits in the storage folder
-        under its SHA-256; the confirm re-reads and re-checks it, so what is saved is what was previewed."""
+        """上传 → 预览（不保存）→ 确认（一个事务，全部或全不）: the shared flow of views.imports."""
         inspection = scoped(INSPECTIONS, pk)
-        form, plan, pending = UploadForm(), None, None
-        back = url_for("InspectionView.show", pk=inspection.id)
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                if request.form.get("confirm"):
-                    digest = request.form["confirm"]
-                    counts = ledger.apply_ledger_upload(inspection, held(digest), g.user)
-                    db.session.commit()
-                    release(digest)
-                    flash(f"整改台账已保存：新增 {counts['added']} 行，修改 {counts['changed']} 行", "success")
-                    return redirect(back)
-                data, _ = uploaded()
-                if not data:
-                    raise CommandError("请选择要上传的整改台账文件", "file")
-                plan = ledger.plan_ledger_upload(inspection, data)
-                pending = hold(data) if plan.ok and plan.changes else None
-            except CommandError as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
-        return self.render_template("xct/ledger_upload.html", form=form, plan=plan, pending=pending,
-                                    inspection=inspection, back=back, title=f"上传整改台账：{inspection.unit.name}",
-                                    download=url_for("LedgerView.download", pk=inspection.id))
+
+        def plan(data):
+            found = ledger.plan_ledger_upload(inspection, data)
+            found.changes = [{**c, "title": c["task"]} for c in found.changes]
+            return found
+
+        return import_flow(
+            self, plan=plan, apply=lambda data: ledger.apply_ledger_upload(inspection, data, g.user),
+            done=lambda c: f"整改台账已保存：新增 {c['added']} 行，修改 {c['changed']} 行",
+            title=f"上传整改台账：{inspection.unit.name}", back=url_for("InspectionView.show", pk=inspection.id),
+            template_url=url_for("LedgerView.download", pk=inspection.id),
+            intro="先下载本单位整改台账，在 Excel 中填写后上传。编号列留空的行为新增事项；状态列只读，状态在系统中逐项办理。"
+                  "上传后先预览，确认后才保存；任何一行有误都不保存。")
 
 
 class LedgerApi:

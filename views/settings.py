@@ -57,6 +57,12 @@ class PersonView(XctModelView):
 
 class UnitView(XctModelView):
     datamodel = XctSQLAInterface(Unit)
+    show_template = "xct/unit_show.html"
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template:  # 导入人员名单 (views.imports) for whoever may write people
+            kwargs["may_import"] = self.appbuilder.sm.has_access("can_write", "Person")
+        return super().render_template(template, **kwargs)
     list_columns = ["name", "kind", "party_org_name", "staff_count", "is_receiving"]
     search_columns = ["name", "kind", "is_receiving"]
     order_columns = ["name", "kind", "staff_count"]

@@ -20,6 +20,8 @@ from schema import Document, Inspection, Person, RectificationItem
 from schema.enums import RECTIFICATION_PHASES
 
 from . import CommandError
+from .imports import cell_date as _cell_date
+from .imports import cell_text as _cell_text
 from .status import actor_name, move
 
 # ---------------------------------------------------------------------------------------------- moves
@@ -138,23 +140,6 @@ class LedgerPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _cell_text(value) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _cell_date(value) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip().replace("/", "-"))
 
 
 def plan_ledger_upload(inspection: Inspection, data: bytes) -> LedgerPlan:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.rules.surveys import question_statistics
 from app.scope import current_criterion
 from app.stats import attachment_rows
 from schema import (
@@ -162,23 +163,36 @@ def a05(i: Inspection) -> dict:
         i.unit.staff_count)}
 
 
+def survey_stats(survey: Survey) -> list[dict]:
+    """app.rules.surveys.question_statistics of the survey's answers (附件06 and 附件23 alike)."""
+    return question_statistics(survey.questions, db.session.execute(
+        sa.select(SurveyAnswer.question_id, SurveyAnswer.value).join(SurveyResponse)
+        .where(SurveyResponse.survey_id == survey.id)).all())
+
+
+def survey_rows(survey: Survey | None) -> list[tuple[str, str, object]]:
+    """附件23's 问卷统计 rows: per question the number of answers and, per option, its count and percentage."""
+    rows = []
+    for q in survey_stats(survey) if survey else []:
+        rows.append(("问卷统计", f"第{q['seq']}题 {q['text']}（作答份数）", q["answered"]))
+        rows += [("问卷统计", f"第{q['seq']}题 选“{o['option']}”", f"{o['count']}（{o['percent']:.1f}%）")
+                 for o in q["options"]]
+    return rows
+
+
 def a06(i: Inspection) -> dict:
     survey = one(Survey, i)
     if survey is None:
         return {**base(i), "survey": {"title": "调查问卷", "questions": []}}
-    answers = Counter()
-    for question_id, value in db.session.execute(
-            sa.select(SurveyAnswer.question_id, SurveyAnswer.value).join(SurveyResponse)
-            .where(SurveyResponse.survey_id == survey.id)):
-        for part in lines(value):
-            answers[(question_id, part)] += 1
+    stats = {q["seq"]: q for q in survey_stats(survey)}
     questions = []
     for q in survey.questions:
-        options = lines(q.options)
-        results = [{"option": o, "count": answers[(q.id, o)]} for o in options]
+        found = stats[q.seq]
+        results = [{"option": o["option"], "count": o["count"]} for o in found["options"]]
         if q.kind == "文本":
-            results = [{"option": "填写意见建议", "count": sum(n for (qid, _), n in answers.items() if qid == q.id)}]
-        questions.append({"seq": q.seq, "text": q.text, "kind": q.kind, "options": options, "results": results})
+            results = [{"option": "填写意见建议", "count": found["answered"]}]
+        questions.append({"seq": q.seq, "text": q.text, "kind": q.kind, "options": lines(q.options),
+                          "results": results})
     return {**base(i), "survey": {"title": survey.title, "instructions": lines(survey.instructions),
                                   "distributed_count": survey.distributed_count or 0,
                                   "collected_count": survey.collected_count or 0, "questions": questions}}
@@ -393,7 +407,12 @@ def a22(i: Inspection) -> dict:
 
 
 def a23(i: Inspection) -> dict:
-    return {**base(i), "rows": attachment_rows(i.id)}  # counted in SQL by app.stats, through the caller's scope
+    # counted in SQL by app.stats through the caller's scope; the 问卷统计 per question after the 问卷调查 rows
+    rows = [(r["group"], r["label"], r["value"]) for r in attachment_rows(i.id)]
+    at = max((n for n, r in enumerate(rows) if r[0] == "问卷调查"), default=len(rows) - 1) + 1
+    rows[at:at] = survey_rows(one(Survey, i))
+    return {**base(i), "rows": [{"seq": n, "group": g, "label": label, "value": v}
+                                for n, (g, label, v) in enumerate(rows, 1)]}
 
 
 def a24(i: Inspection) -> dict:
@@ -443,6 +462,6 @@ REGISTRY: dict[int, Attachment] = {
     20: Attachment(a20, (Feedback, Meeting)),
     21: Attachment(None),
     22: Attachment(a22, (Feedback,)),
-    23: Attachment(a23, (Talk, Petition, Material, Clue, Finding)),
+    23: Attachment(a23, (Talk, Petition, Material, Clue, Finding, Survey)),
     24: Attachment(a24, (ArchiveVolume,)),
 }

@@ -20,7 +20,6 @@ import xlsxwriter
 from flask import request
 from flask_appbuilder import ModelRestApi
 from flask_appbuilder.exceptions import FABException
-from flask_appbuilder.urltools import get_filter_args, get_order_args
 from sqlalchemy.orm import Query
 
 from app.audit import EXPORT, identity_columns, record_read, write_reads
@@ -62,16 +61,17 @@ def list_export(view) -> ListExport:
             from views.base import zh_api_message
 
             raise _bad(zh_api_message(str(exc), "参数 q 有误")) from exc
+        listed, label_of = view.list_columns, view.label_columns
     else:
-        get_filter_args(view._filters)
-        filters = view._filters.get_joined_filters(view._base_filters)
-        order_column, order_direction = get_order_args().get(view.__class__.__name__, ("", ""))
-        if order_column not in view.order_columns:  # a crafted column would 500 (FAB_NOTES)
-            order_column, order_direction = view.base_order or ("", "")
+        # A screen's export follows its 界面配置 (views.base.XctModelView.layout): the columns, labels, default
+        # filters and sort the screen shows; the REST export keeps the API's own columns (API.md).
+        filters = view.request_filters().get_joined_filters(view._base_filters)
+        order_column, order_direction = view.request_order()
+        listed, label_of = view.layout().columns, view.layout_labels()
     # A petitioner's identity is never exported (app.audit: hidden on every path until revealed with a reason).
     hidden = identity_columns(dm.obj)
-    columns = [c for c in view.list_columns if c.split(".")[0] not in hidden]
-    labels = [str(view.label_columns.get(c) or c) for c in columns]
+    columns = [c for c in listed if c.split(".")[0] not in hidden]
+    labels = [str(label_of.get(c) or c) for c in columns]
     query = dm.session.query(dm.obj)
     count = dm.query_count(query, filters)
     rows = dm.apply_all(query, filters, order_column, order_direction)
