@@ -346,24 +346,6 @@ def test_a_sent_batch_keeps_its_department(world):
                       headers=h("office")).status_code == 200
 
 
-def test_a_sent_batch_cannot_be_deleted(world):
-    """六（二）3: the list of a sent batch is on 巡察办's file; deleting the batch is refused on both paths."""
-    app, client, h = world
-    sent = one(app, sa.select(m.Transfer.id).where(m.Transfer.transferred_on.is_not(None)))
-    resp = client.delete(f"/api/v1/transfer/{sent}", headers=h("office"))
-    assert resp.status_code == 422 and "不能删除" in resp.json["message"], resp.json
-    assert resp.json["errors"].keys() == {"transferred_on"}
-    screen = app.test_client()
-    screen.post("/login/", data={"username": "office", "password": DEMO_PASSWORD})
-    page = screen.post(f"/transferview/delete/{sent}", follow_redirects=True).get_data(as_text=True)
-    assert "移送记录须留档，不能删除" in page
-    assert one(app, sa.select(sa.func.count()).select_from(m.Transfer).where(m.Transfer.id == sent)) == 1
-    unsent = client.post("/api/v1/transfer/", headers=h("office"), json={
-        "inspection": one(app, sa.select(m.Transfer.inspection_id).where(m.Transfer.id == sent)),
-        "department": unit_id(app, "审计室")}).json["id"]
-    assert client.delete(f"/api/v1/transfer/{unsent}", headers=h("office")).status_code == 200
-
-
 def test_a_submission_addressee_must_exist(world):
     app, client, h = world
     insp = one(app, sa.select(m.Inspection.id).join(m.Unit).join(m.Round)

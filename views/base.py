@@ -192,11 +192,9 @@ def document_answer(doc) -> dict:
     return {"id": doc.id, "result": {"original_name": doc.original_name, "sha256": doc.sha256}}
 
 
-def check_item_rule(view, item, rule: str = "item_rule") -> None:
-    """Raise the view's record rule (`item_rule` before a save, `delete_rule` before a delete) as a CommandError;
-    FAB flashes it on a screen, the API answers 422."""
-    check = getattr(view, rule)
-    problem = check(item) if check else None
+def check_item_rule(view, item) -> None:
+    """Raise the view's record rule as a CommandError; FAB flashes it on a screen, the API answers 422."""
+    problem = view.item_rule(item) if view.item_rule else None
     if problem:
         db.session.rollback()
         raise CommandError(problem[1], problem[0])
@@ -302,18 +300,15 @@ class XctModelView(ModelView):
             else:
                 self.formatters_columns.setdefault(col, blank_none)
 
-    # A record rule (e.g. a petition's triage) checked before every save, and one checked before a delete, each set
-    # as staticmethod(rule) where rule(item) answers (field, message) or None.
-    item_rule = delete_rule = None
+    # A record rule (e.g. a petition's triage) checked before every save, set as staticmethod(rule) where
+    # rule(item) answers (field, message) or None.
+    item_rule = None
 
     def pre_add(self, item):
         check_item_rule(self, item)
 
     def pre_update(self, item):
         check_item_rule(self, item)
-
-    def pre_delete(self, item):
-        check_item_rule(self, item, "delete_rule")
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -789,15 +784,8 @@ class XctModelRestApi(ModelRestApi):
                     errors[name] = [f"Related record {one} not found."]
         return errors
 
-    item_rule = delete_rule = None
+    item_rule = None
     pre_add = pre_update = XctModelView.pre_add
-    pre_delete = XctModelView.pre_delete
-
-    def delete_headless(self, pk):
-        try:
-            return super().delete_headless(pk)
-        except CommandError as exc:
-            return self.command_error(exc)
 
     def post_headless(self):
         if request.is_json:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.commands.clues import transfer_delete_problem, transfer_problems, transfer_write_problem
+from app.commands.clues import transfer_problems, transfer_write_problem
 from app.commands.rectification import item_write_problem
 from app.permissions import READ, WRITE
 from schema import Rectification, RectificationItem, Submission, Supervision, Transfer
@@ -110,7 +110,6 @@ class TransferView(XctModelView):
                      "stage": "进度"}
     formatters_columns = {"handling": with_blank("")}
     item_rule = staticmethod(transfer_write_problem)
-    delete_rule = staticmethod(transfer_delete_problem)
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
@@ -129,7 +128,6 @@ class TransferApi(TransferFlowApi, XctModelRestApi):
     # of transfer is accepted only with complete packages, the same rule as the send step.
     add_columns = edit_columns = TransferView._fields + ["clues", "transferred_on"]
     item_rule = staticmethod(transfer_write_problem)
-    delete_rule = staticmethod(transfer_delete_problem)
     label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "build": WRITE, "send": WRITE,
                               "check": READ}

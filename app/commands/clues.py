@@ -356,13 +356,6 @@ def clue_write_problem(clue: Clue) -> tuple[str, str] | None:
     return None
 
 
-def transfer_delete_problem(transfer: Transfer) -> tuple[str, str] | None:
-    """A sent batch stays on file: its list went to 巡察办 and the department (六（二）3)."""
-    if transfer.transferred_on is not None:
-        return "transferred_on", f"该批次已于 {transfer.transferred_on.isoformat()} 移送，移送记录须留档，不能删除"
-    return None
-
-
 def transfer_write_problem(transfer: Transfer) -> tuple[str, str] | None:
     """A transfer written as a record may carry a 移送日期 only if every clue's package is complete (六（二）2)."""
     if transfer.transferred_on is None:
