@@ -398,3 +398,44 @@ def test_demo_mechanical_volume_is_complete_and_verified(app, tokens):
     other = app.test_client().get(f"/api/v1/archive_volume/{student}/check",
                                   headers=tokens("office")).json["result"]
     assert other["complete"] is False and "缺少：附件17 巡察情况报告（四、巡察报告，文书）" in other["missing"]
+
+
+def _signed_in(app, username):
+    from seeds.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    assert client.post("/login/", data={"username": username, "password": DEMO_PASSWORD}).status_code == 302
+    return client
+
+
+def test_screens_collect_and_hand_over_with_a_reason(app, library):
+    """On the screens: the team leader collects 材料's volume; 巡察办 opens the handover (the missing items listed),
+    is refused without a reason and accepted with one; a paper material is recorded as destroyed."""
+    materials = _insp(app, MATERIALS)
+    leader = _signed_in(app, "zuzhang")
+    page = leader.get(f"/archiveflow/collect?inspection={materials}")
+    assert page.status_code == 200 and "收集归档材料" in page.get_data(as_text=True)
+    resp = leader.post("/archiveflow/collect", data={"inspection": str(materials)})
+    assert resp.status_code == 302
+    vid = _volume(app, materials)
+    assert leader.get(f"/archivevolumeflow/handover/{vid}").status_code == 403
+    office = _signed_in(app, "office")
+    form = office.get(f"/archivevolumeflow/handover/{vid}").get_data(as_text=True)
+    assert "尚不能办理" in form and "缺少：附件19 巡察反馈意见（五、结果反馈，文书）" in form
+    data = {"handed_over_on": "2026-07-22", "handed_by": "陈静", "received_by": "孙雅琴", "reason": ""}
+    refused = office.post(f"/archivevolumeflow/handover/{vid}", data=data, follow_redirects=True)
+    assert "归档材料不全，不能移交：缺少：" in refused.get_data(as_text=True)
+    reason = "纸质材料已清点，电子文书另行补录"
+    done = office.post(f"/archivevolumeflow/handover/{vid}", data={**data, "reason": reason}, follow_redirects=True)
+    assert "已移交巡察办" in done.get_data(as_text=True)
+    with app.app_context():
+        volume = _db().session.get(m.ArchiveVolume, vid)
+        assert (volume.handed_over_on, volume.override_reason) == (date(2026, 7, 22), reason)
+    paper = {"document": "", "material_title": "座谈会手写记录复印件", "method": "粉碎", "destroyed_by": "陈静",
+             "witness": "孙雅琴", "destroyed_on": "2026-07-22"}
+    assert leader.post(f"/destructionflow/destroy/{vid}", data=paper).status_code == 403
+    resp = office.post(f"/destructionflow/destroy/{vid}", data=paper, follow_redirects=True)
+    assert "已登记销毁" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert _db().session.scalar(sa.select(m.DestructionRecord.method).where(
+            m.DestructionRecord.material_title == "座谈会手写记录复印件")) == "粉碎"
