@@ -7,6 +7,8 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e ".[test]" >/dev/null || exit 1
+# Debian's Chromium for tests/test_browser.py (apt-get when /usr/bin/chromium is missing; never a browser download).
+bash scripts/install_browser.sh
 export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 echo "== bandit =="
 # Waivers are explained in pyproject.toml [tool.bandit] and on the waived lines; bandit's own note about nosec
