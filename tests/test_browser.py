@@ -389,6 +389,7 @@ def test_one_inspection_through_the_procedure(walk, served, tmp_path):
     w.fill(office, {"transferred_on": "2027-05-12", "doc_no": "校巡移〔2027〕1号", "handed_by": "赵立新"})
     w.submit(office)
     w.shot(office, "已移送", "校巡移〔2027〕1号")
+    assert "可以移送" not in office.locator("body").inner_text()
 
     # 四、巡察报告: a finding, the report, 附件17 through the inspection page's button.
     w.add(leader, "findingview", {"inspection": INSPECTION, "aspect": "全面从严治党", "seq": 1,
