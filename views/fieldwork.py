@@ -197,7 +197,9 @@ class PetitionView(XctModelView):
         return redirect(url_for("ClueView.edit", pk=clue.id))
     show_template = "xct/petition_show.html"
     # Reading the identity is a read of the petition: the scope answers 404, the rule in app.commands.identity 403.
-    method_permission_name = {**XctModelView.method_permission_name, "identity": READ}
+    # An @action needs its own entry: FAB checks the permission named after the action's function, and without one
+    # (a permission no role holds) the button is hidden from everyone (found by tests/test_browser.py).
+    method_permission_name = {**XctModelView.method_permission_name, "identity": READ, "to_clue": WRITE}
 
     @expose("/identity/<int:pk>", methods=["GET", "POST"])
     @has_access
@@ -436,6 +438,7 @@ CLUE_FLOW_FIELDS = ["status", "disposal", "department", "routing_rule", "proposa
 class ClueView(XctModelView):
     datamodel = XctSQLAInterface(Clue)
     show_template = "xct/clue_show.html"
+    method_permission_name = {**XctModelView.method_permission_name, "decide": WRITE, "build_transfers": WRITE}
     list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "disposal",
                     "department"]
     _fields = ["inspection", "code", "source", "petition", "talk", "material", "visit", "survey_response",

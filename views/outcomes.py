@@ -114,7 +114,8 @@ class TransferView(XctModelView):
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
             transfer = self.datamodel.get(int(kwargs["pk"]))
-            kwargs["problems"] = transfer_problems(transfer) if transfer.transferred_on is None else []
+            if transfer.transferred_on is None:  # a sent batch shows no pre-transfer check nor a 移送 button
+                kwargs["problems"] = transfer_problems(transfer)
         return super().render_template(template, **kwargs)
 
 

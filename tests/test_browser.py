@@ -1,0 +1,470 @@
+"""A real browser carries one new inspection through the procedure on the screens (issue 8 item 5).
+
+Headless Chromium from Debian's package (/usr/bin/chromium, installed by scripts/install_browser.sh from
+scripts/test.sh), driven by Playwright, against the app served on a free localhost port (werkzeug in a thread) over a
+database of its own with the demo data set and CSRF protection on, as in production. Each role signs in through the
+login form; every stage uses the screens a person uses (FAB's add forms, the flow steps of views/disposal.py and
+views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifacts/browser/<engine>/NN-stage.png.
+
+Throughout: no request may leave 127.0.0.1/localhost (each one is checked on the way out, and one to another host is
+stopped and fails the test), no console error (a CSP-blocked script is one), no failed request, no answer ≥ 400.
+
+Runs on both engines (the suite runs twice in CI): the screens' queries and forms differ by engine (PostgreSQL's strict
+types), and one walk takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.conftest import demo_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+INSTALL_LOG = ROOT / ".venv" / "browser-install.log"  # written by scripts/install_browser.sh when apt-get failed
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "browser"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TIMEOUT_MS = 15_000
+
+ROUND = "2027年第一轮巡察"
+TEAM = "第五巡察组"
+UNIT = "材料科学与工程学院"  # the demo liaison 谢婷's unit
+INSPECTION = f"{ROUND}·{UNIT}"
+CLUE_CODE = "XS-2027-001"
+
+
+def _unavailable() -> str | None:
+    """Why the browser cannot run here, or None."""
+    if not os.path.exists(CHROMIUM):
+        why = INSTALL_LOG.read_text(encoding="utf-8").strip() if INSTALL_LOG.exists() else ""
+        return ("没有 Debian 的 Chromium（/usr/bin/chromium）：bash scripts/test.sh 会用 apt-get 安装软件包 chromium"
+                + (f"；上次安装失败：{why}" if why else ""))
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "没有安装 Python 包 playwright（pip install -e \".[test]\"）"
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("REQUIRE_PG"):  # CI (.ci/run): the browser test is required there
+            pytest.fail(f"浏览器测试无法运行：{reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # the browser's requests are checked by the test, not logged
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(databases, tmp_path_factory):
+    """(app, base URL): the demo on a database of its own, served by werkzeug on a free port of 127.0.0.1."""
+    demo = demo_app(databases, tmp_path_factory, "browser")
+    application = next(demo)
+    application.config["WTF_CSRF_ENABLED"] = True  # the forms carry their tokens, as in production
+    server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, name="xct-browser-test", daemon=True)
+    thread.start()
+    try:
+        yield application, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        next(demo, None)
+
+
+class Walk:
+    """One signed-in browser context per role, the request guard, the error log, the numbered screenshots."""
+
+    def __init__(self, browser, base: str, folder: Path):
+        self.browser, self.base, self.folder = browser, base, folder
+        self.pages: dict[str, object] = {}
+        self.problems: list[str] = []
+        self.offsite: list[str] = []
+        self.n = 0
+        self.shots: list[Path] = []
+
+    # ------------------------------------------------------------------ guard
+
+    def _route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.offsite.append(url)
+            route.abort()
+
+    def _watch(self, context, page, who: str):
+        context.route("**/*", self._route)
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"[{who}] 控制台错误：{m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"[{who}] 脚本异常：{e}"))
+        page.on("requestfailed", lambda r: self._failed(who, r))
+
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"[{who}] {r.status} {r.request.method} {r.url}"))
+
+    def _failed(self, who, request):
+        # A download answered as an attachment ends the navigation: Chromium reports it as aborted, not as a failure.
+        if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
+            return
+        self.problems.append(f"[{who}] 请求失败：{request.method} {request.url}（{request.failure}）")
+
+    def check(self):
+        assert not self.offsite, f"有请求离开了本机：{self.offsite}"
+        assert not self.problems, "浏览器报告了错误：\n" + "\n".join(self.problems)
+
+    # ------------------------------------------------------------------ roles
+
+    def as_(self, username: str):
+        """The page of `username`, signed in through the login form the first time."""
+        if username in self.pages:
+            return self.pages[username]
+        from seeds.demo import DEMO_PASSWORD
+
+        context = self.browser.new_context(locale="zh-CN", accept_downloads=True, viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        self._watch(context, page, username)
+        page.goto(self.base + "/login/")
+        page.fill("#username", username)
+        page.fill("#password", DEMO_PASSWORD)
+        page.locator("form [type=submit]").first.click()
+        page.wait_for_load_state()
+        assert "/login/" not in page.url, f"{username} 未能登录：{page.url}"
+        self.pages[username] = page
+        return page
+
+    def go(self, page, path: str):
+        page.goto(self.base + path)
+        self.page_ok(page)
+
+    # ------------------------------------------------------------------ pages
+
+    def page_ok(self, page):
+        try:
+            self._page_ok(page)
+        except AssertionError:
+            page.screenshot(path=str(self.folder / "failed.png"), full_page=True)  # what the browser showed
+            raise
+
+    def _page_ok(self, page):
+        text = page.locator("body").inner_text()
+        for bad in ("Internal Server Error", "Traceback", "Bad Request", "Not Found", "The CSRF token"):
+            assert bad not in text, f"{page.url} 显示错误页：{text[:300]}"
+        danger = page.locator(".alert-danger:visible")
+        assert danger.count() == 0, f"{page.url} 显示错误提示：{danger.first.inner_text()}；出错的字段：" + "；".join(
+            page.locator(".has-error").all_inner_texts())
+        errors = page.locator(".has-error .help-block:visible, .form-group .text-danger:visible")
+        assert errors.count() == 0, f"{page.url} 表单有错：{errors.all_inner_texts()}"
+        self.check()
+
+    def title(self, page) -> str:
+        for selector in ("h1", ".panel-title", ".panel-heading", "h3", "h4"):
+            heads = page.locator(f"{selector}:visible")
+            if heads.count():
+                return heads.first.inner_text().strip()
+        return ""
+
+    def shot(self, page, stage: str, expect: str | None = None) -> str:
+        """Assert the page is a Chinese screen without errors (its title contains `expect`), then screenshot it."""
+        self.page_ok(page)
+        title = self.title(page)
+        assert CJK.search(title), f"{stage}：{page.url} 的标题不是中文：{title!r}"
+        if expect:
+            assert expect in page.locator("body").inner_text(), f"{stage}：{page.url} 没有显示「{expect}」"
+        self.n += 1
+        path = self.folder / f"{self.n:02d}-{stage}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.shots.append(path)
+        return title
+
+    # ------------------------------------------------------------------ forms
+
+    def fill(self, page, fields: dict):
+        """Fill a form by field name: selects by option text (select2 keeps the <select>), check boxes, files."""
+        for name, value in fields.items():
+            el = page.locator(f'[name="{name}"]').first
+            kind = el.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+            if kind.startswith("select"):
+                labels = value if isinstance(value, list) else [value]
+                hit = el.evaluate(
+                    """(e, labels) => {
+                      const opts = Array.from(e.options);
+                      const pick = labels.map(l => opts.find(o => o.text.trim() === l) || opts.find(o => o.text.includes(l)));
+                      if (pick.some(o => !o)) return false;
+                      opts.forEach(o => { o.selected = pick.includes(o); });
+                      if (window.jQuery) window.jQuery(e).trigger('change');
+                      else e.dispatchEvent(new Event('change', {bubbles: true}));
+                      return true;
+                    }""", labels)
+                assert hit, f"{page.url}：字段 {name} 没有选项 {labels}"
+            elif kind == "input:checkbox":
+                el.set_checked(bool(value))
+            elif kind == "input:radio":
+                page.locator(f'[name="{name}"][value="{value}"]').check()
+            elif kind == "input:file":
+                el.set_input_files(value)
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+                # Typed, as a person does: the datepicker reads keystrokes and rewrites the input from its own date
+                # when it closes, so a value set without key events (fill) is cleared at the next click.
+                el.fill("")
+                el.press_sequentially(str(value))
+            else:
+                el.fill(str(value))
+
+    def submit(self, page, button: str | None = None):
+        form = page.locator("form:has([type=submit]):visible").last
+        target = form.locator(f"[type=submit]:has-text('{button}')") if button else form.locator("[type=submit]")
+        with page.expect_navigation():
+            target.first.click()
+        self.page_ok(page)
+
+    def add(self, page, view: str, fields: dict, *, stage: str, expect: str) -> str:
+        """A record through `view`'s add form, opened from its list's add button as a person does; back on the list."""
+        self.go(page, f"/{view}/list/")
+        with page.expect_navigation():
+            page.locator(f"a[href*='/{view}/add']").first.click()
+        self.page_ok(page)
+        self.fill(page, fields)
+        self.submit(page)
+        assert "/add" not in page.url, f"{view}：保存后仍在新增页"
+        self.shot(page, stage, expect)
+        return page.url
+
+    def show_of(self, page, view: str, text: str) -> int:
+        """The id of the row of `view`'s list that shows `text` (through the list's search and its show link)."""
+        self.go(page, f"/{view}/list/?psize_{view}=100")
+        row = page.locator("table tr", has_text=text).first
+        href = row.locator("a[href*='/show/']").first.get_attribute("href")
+        return int(href.rstrip("/").rsplit("/", 1)[1].split("?")[0])
+
+    def click(self, page, name: str):
+        with page.expect_navigation():
+            page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first.click()
+        self.page_ok(page)
+
+
+@pytest.fixture()
+def walk(chromium, served, db_kind):
+    folder = ARTIFACTS / db_kind
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    w = Walk(chromium, served[1], folder)
+    yield w
+    for who, page in w.pages.items():
+        page.screenshot(path=str(folder / f"last-{who}.png"), full_page=True)  # where each role stopped
+        page.context.close()
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_one_inspection_through_the_procedure(walk, served, tmp_path):
+    w = walk
+    office = w.as_("office")
+
+    # 一、启动巡察: the annual plan, a round, the team and its members (规程二（一）（二）).
+    w.add(office, "annualplanview", {"year": 2027, "title": "2027年度巡察工作计划", "targets": "材料科学与工程学院党委",
+                                     "task_plan": "对材料科学与工程学院党委开展常规巡察"},
+          stage="年度计划", expect="2027年度巡察工作计划")
+    w.add(office, "roundview", {"plan": "2027年度巡察工作计划", "name": ROUND, "year": 2027, "kind": "常规",
+                                "starts_on": "2027-03-01", "ends_on": "2027-06-30"},
+          stage="巡察轮次", expect=ROUND)
+    w.add(office, "teamview", {"round": ROUND, "name": TEAM, "phone": "0571-88880005",
+                               "email": "xcz5@demo.xct.edu.cn", "mailbox_location": "材料楼一楼大厅"},
+          stage="巡察组", expect=TEAM)
+    w.add(office, "teammemberview", {"team": TEAM, "person": "王建国", "role": "组长", "duties": "主持巡察组工作"},
+          stage="巡察组组长", expect="王建国")
+    w.add(office, "teammemberview", {"team": TEAM, "person": "张伟", "role": "成员", "duties": "谈话、信访"},
+          stage="巡察组成员", expect="张伟")
+    w.add(office, "inspectionview", {
+        "round": ROUND, "team": TEAM, "unit": UNIT, "liaison": "谢婷", "notice_no": "校巡〔2027〕1号",
+        "notice_date": "2027-03-01", "entry_date": "2027-03-08", "work_start": "2027-03-08",
+        "work_end": "2027-04-30"}, stage="巡察", expect=UNIT)
+    inspection_id = w.show_of(office, "inspectionview", ROUND)
+
+    # 二、了解准备: the notice (巡察公告).
+    w.add(office, "announcementview", {"inspection": INSPECTION, "body": "根据校党委巡察工作安排，第五巡察组对材料科学与工程学院党委开展巡察。",
+                                       "published_oa_on": "2027-03-02", "posted_on_site_on": "2027-03-02",
+                                       "posted_on_premises_on": "2027-03-03"},
+          stage="巡察公告", expect="巡察公告")
+
+    # 三、实施巡察, as the team leader: 动员会 with attendance, a talk, a petition and its clue.
+    leader = w.as_("zuzhang")
+    w.add(leader, "meetingview", {"round": ROUND, "inspection": INSPECTION, "kind": "动员会",
+                                  "title": "巡察材料科学与工程学院党委工作动员会", "held_on": "2027-03-08",
+                                  "place": "材料楼报告厅", "expected_count": 62, "present_count": 58,
+                                  "attendees": "学院领导班子成员、中层干部、教职工代表", "agenda": "巡察组组长作动员讲话"},
+          stage="动员会", expect="动员会")
+    w.add(leader, "talkview", {"inspection": INSPECTION, "interviewee": "谢婷", "interviewers": ["王建国", "张伟"],
+                               "held_on": "2027-03-10", "place": "巡察组谈话室", "outline": "了解学院党委落实全面从严治党情况",
+                               "record": "反映学院科研经费报销存在不规范情况。"},
+          stage="个别谈话", expect="巡察组谈话室")
+    w.add(leader, "petitionview", {"inspection": INSPECTION, "code": "XF-2027-001", "channel": "来信",
+                                   "received_on": "2027-03-12", "is_anonymous": True, "subject_name": "某实验室负责人",
+                                   "summary": "反映某实验室负责人违规报销科研经费。", "triage": "受理"},
+          stage="信访受理", expect="XF-2027-001")
+    petition_id = w.show_of(leader, "petitionview", "XF-2027-001")
+    w.go(leader, f"/petitionview/show/{petition_id}")
+    w.click(leader, "登记为问题线索")
+    assert "/clueview/edit/" in leader.url, leader.url
+    w.fill(leader, {"code": CLUE_CODE, "category": "财务管理", "involves_leadership": False,
+                    "summary": "某实验室负责人涉嫌违规报销科研经费。"})
+    w.submit(leader)
+    clue_id = w.show_of(leader, "clueview", CLUE_CODE)
+    w.go(leader, f"/clueview/show/{clue_id}")
+    w.shot(leader, "问题线索", "登记")
+
+    # 分类处置 (规程六（二）): the team proposes, the routing rule picks the department.
+    w.click(leader, "提出处置意见")
+    assert "规则建议：审计室" in leader.locator("body").inner_text()
+    w.shot(leader, "提出处置意见", "审计室")
+    w.submit(leader)
+    w.shot(leader, "拟处置", "拟处置")
+    assert "审计室" in leader.locator("table").first.inner_text()
+
+    w.go(office, f"/clueview/show/{clue_id}")
+    w.click(office, "巡察办审核通过")
+    w.submit(office)
+    w.click(office, "记录党委决定")
+    w.fill(office, {"decision_on": "2027-05-10", "decision_meeting": "党委常委会2027年第9次会议"})
+    w.submit(office)
+    w.go(office, f"/clueview/show/{clue_id}")
+    w.shot(office, "党委决定", "党委决定")
+
+    # The package: every required kind of material, or why it is missing (规程六（二）2).
+    letter = tmp_path / "来信.txt"
+    letter.write_text("反映某实验室负责人违规报销科研经费。", encoding="utf-8")
+    for kind, extra in (("信访材料", {"file": str(letter)}), ("谈话摘录", {"absent_reason": "谈话未涉及该线索"}),
+                        ("证明材料", {"absent_reason": "有待接收部门核实"}), ("专题报告", {"absent_reason": "与移送函合并"})):
+        w.click(office, "添加移送材料")
+        w.fill(office, {"kind": kind, **extra})
+        w.submit(office)
+    w.shot(office, "移送材料", "齐全")
+
+    # Transfer: the list's action builds the batch, its page sends it.
+    w.go(office, "/clueview/list/")
+    office.locator("table tr", has_text=CLUE_CODE).locator("input[type=checkbox]").check()
+    office.get_by_role("button", name="操作").first.click()
+    office.get_by_role("link", name="编入移送批次").click()
+    confirm = office.locator(".modal:visible")
+    assert "编入移送批次" in confirm.inner_text()
+    with office.expect_navigation():
+        confirm.locator("a, button", has_text="确定").first.click()  # FAB's confirmation box, in Chinese
+    w.page_ok(office)
+    assert "/transferview/list" in office.url, office.url
+    w.shot(office, "移送批次", "审计室")
+    transfer_id = w.show_of(office, "transferview", ROUND)
+    w.go(office, f"/transferview/show/{transfer_id}")
+    w.shot(office, "移送前检查", "材料齐全，可以移送")
+    w.click(office, "移送")
+    w.fill(office, {"transferred_on": "2027-05-12", "doc_no": "校巡移〔2027〕1号", "handed_by": "赵立新"})
+    w.submit(office)
+    w.shot(office, "已移送", "校巡移〔2027〕1号")
+    assert "可以移送" not in office.locator("body").inner_text()
+
+    # 四、巡察报告: a finding, the report, 附件17 through the inspection page's button.
+    w.add(leader, "findingview", {"inspection": INSPECTION, "aspect": "全面从严治党", "seq": 1,
+                                  "summary": "科研经费管理不规范", "detail": "抽查报销凭证 40 份，6 份无审批签字。"},
+          stage="发现的问题", expect="科研经费管理不规范")
+    w.add(leader, "inspectionreportview", {"inspection": INSPECTION, "title": "关于巡察材料科学与工程学院党委的情况报告",
+                                           "drafted_on": "2027-05-06", "body": "巡察发现的主要问题：科研经费管理不规范。"},
+          stage="巡察情况报告", expect="关于巡察材料科学与工程学院党委的情况报告")
+    w.go(leader, f"/inspectionview/show/{inspection_id}")
+    w.shot(leader, "巡察详情", UNIT)
+    button = leader.get_by_role("link", name=re.compile("附件17"))
+    with leader.expect_download() as download:
+        button.click()
+    saved = tmp_path / "附件17.docx"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename.endswith(".docx"), download.value.suggested_filename
+    text = _docx_text(saved.read_bytes())
+    assert "材料科学与工程学院" in text, text[:500]
+    w.check()
+
+    # 五、结果反馈.
+    w.add(office, "feedbackview", {"inspection": INSPECTION, "doc_no": "校巡反〔2027〕1号",
+                                   "overall": "学院党委总体能够贯彻落实上级决策部署", "opinion": "科研经费管理不规范",
+                                   "requirements": "两个月内报送整改报告", "leading_group_approved_on": "2027-05-20"},
+          stage="反馈意见", expect="校巡反〔2027〕1号")
+
+    # 六、成果运用: a ledger row, the liaison's steps and evidence, 巡察办's 销号 review (规程六（一）).
+    w.add(office, "rectificationitemview", {"inspection": INSPECTION, "finding": "科研经费管理不规范", "seq": 1,
+                                            "problem": "科研经费管理不规范", "task": "规范科研经费报销审批",
+                                            "measures": "修订报销审批办法，逐笔复核", "responsible": "谢婷",
+                                            "due_date": "2027-07-31"},
+          stage="整改台账", expect="规范科研经费报销审批")
+    item_id = w.show_of(office, "rectificationitemview", "规范科研经费报销审批")
+    liaison = w.as_("liaison")
+    w.go(liaison, f"/rectificationitemview/show/{item_id}")
+    w.shot(liaison, "整改事项", "未启动")
+    w.click(liaison, "开始整改")
+    w.submit(liaison, "确认")
+    evidence = tmp_path / "整改佐证.txt"
+    evidence.write_text("修订后的科研经费报销审批办法。", encoding="utf-8")
+    w.click(liaison, "上传佐证材料")
+    w.fill(liaison, {"file": str(evidence)})
+    w.submit(liaison)
+    w.click(liaison, "申请销号")
+    w.submit(liaison, "确认")
+    w.shot(liaison, "申请销号", "待审核")
+    w.go(office, f"/rectificationitemview/show/{item_id}")
+    w.click(office, "审核销号")
+    w.submit(office, "确认")
+    w.shot(office, "已销号", "已销号")
+
+    # 八、立卷归档: a volume and an item in it.
+    w.add(office, "archivevolumeview", {"inspection": INSPECTION, "volume_no": "XC-2027-01",
+                                        "title": "2027年第一轮巡察材料科学与工程学院党委档案",
+                                        "handed_over_on": "2027-08-15", "handed_by": "王建国", "received_by": "赵立新"},
+          stage="档案案卷", expect="XC-2027-01")
+    w.add(office, "archiveitemview", {"volume": "2027年第一轮巡察材料科学与工程学院党委档案", "seq": 1,
+                                      "title": "巡察情况报告", "kind": "文书", "formed_on": "2027-05-06", "pages": 12,
+                                      "retention": "永久"},
+          stage="归档材料", expect="巡察情况报告")
+
+    # 领导看板 (issue 8 item 1, built on another branch): visited from its top-level menu once it is registered.
+    boss = w.as_("leader")
+    w.go(boss, "/")
+    menu = boss.locator("a", has_text="领导看板")
+    if menu.count():
+        with boss.expect_navigation():
+            menu.first.click()
+        canvas = boss.locator(".xct-chart canvas").first  # ECharts draws into a canvas, served from our static files
+        canvas.wait_for(state="visible")
+        box = canvas.bounding_box()
+        assert box and box["width"] > 50 and box["height"] > 50, box
+        w.shot(boss, "领导看板")
+    else:
+        print("领导看板尚未注册（领导小组的菜单中没有「领导看板」），跳过该阶段")
+
+    w.check()
+    assert len(w.shots) >= 25, [p.name for p in w.shots]
