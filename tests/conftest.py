@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import time
+from datetime import time, timedelta
+from time import monotonic
 
 import pytest
 import sqlalchemy as sa
@@ -126,17 +127,24 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def tokens(app):
-    """username → JWT Authorization header, cached for the session."""
-    cache: dict[str, dict[str, str]] = {}
+def token_cache(app):
+    """username → JWT Authorization header, signed in again before a cached token nears its expiry (15 min by
+    default: the suite runs longer than that)."""
+    cache: dict[str, tuple[dict[str, str], float]] = {}
+    ttl = app.config.get("JWT_ACCESS_TOKEN_EXPIRES", timedelta(minutes=15))
+    ttl = (ttl.total_seconds() if hasattr(ttl, "total_seconds") else float(ttl)) * 0.8
 
     def get(username: str) -> dict[str, str]:
-        if username not in cache:
-            cache[username] = bearer(app, username)
-        return cache[username]
+        if username not in cache or monotonic() - cache[username][1] > ttl:
+            cache[username] = (bearer(app, username), monotonic())
+        return cache[username][0]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def tokens(app):
+    return token_cache(app)
 
 
 @pytest.fixture()

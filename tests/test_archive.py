@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 import schema as m
 from app.rules.archive import Collected, Requirement, check_archive
-from tests.conftest import bearer, demo_app
+from tests.conftest import demo_app, token_cache
 
 LIBRARY, MATERIALS = "图书馆", "材料科学与工程学院"
 
@@ -28,8 +28,7 @@ def app(databases, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tokens(app):
-    cache = {}
-    return lambda user: cache.setdefault(user, bearer(app, user))
+    return token_cache(app)
 
 
 def _db():
