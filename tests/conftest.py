@@ -142,6 +142,28 @@ def token_cache(app):
     return get
 
 
+def rows(app, stmt) -> list:
+    """The rows of a statement, read in an app context of its own."""
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.execute(stmt).all()
+
+
+def scalar(app, stmt):
+    """The first column of the first row of a statement (None without rows)."""
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.execute(stmt).scalar()
+
+
+def demo_world(databases, tmp_path_factory, name: str):
+    """(app, client, username → JWT header) over a demo database of its own: for a module fixture to yield from."""
+    for application in demo_app(databases, tmp_path_factory, name):
+        yield application, application.test_client(), token_cache(application)
+
+
 @pytest.fixture(scope="session")
 def tokens(app):
     return token_cache(app)

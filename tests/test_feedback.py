@@ -16,32 +16,12 @@ import schema as m
 from schema.feedback import feedback_item_recommendation
 from app.rules.feedback import Session, delivered_on, news_problem, session_problems, signature_problems
 from seeds.demo import DEMO_PASSWORD
-from tests.conftest import bearer, demo_app
+from tests.conftest import demo_world, rows as q, scalar as one
 
 
 @pytest.fixture(scope="module")
 def world(databases, tmp_path_factory):
-    tokens: dict = {}
-
-    def h(user):
-        if user not in tokens:
-            tokens[user] = bearer(app, user)
-        return tokens[user]
-
-    for app in demo_app(databases, tmp_path_factory, "feedback"):
-        yield app, app.test_client(), h
-
-
-def q(app, stmt):
-    from app.extensions import db
-
-    with app.app_context():
-        return db.session.execute(stmt).all()
-
-
-def one(app, stmt):
-    rows = q(app, stmt)
-    return rows[0][0] if rows else None
+    yield from demo_world(databases, tmp_path_factory, "feedback")
 
 
 def inspection_of(app, unit, year=2026):

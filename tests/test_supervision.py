@@ -12,32 +12,12 @@ import sqlalchemy as sa
 
 import schema as m
 from seeds.demo import DEMO_PASSWORD
-from tests.conftest import bearer, demo_app
+from tests.conftest import demo_world, rows as q, scalar as one
 
 
 @pytest.fixture(scope="module")
 def world(databases, tmp_path_factory):
-    tokens: dict = {}
-
-    def h(user):
-        if user not in tokens:
-            tokens[user] = bearer(app, user)
-        return tokens[user]
-
-    for app in demo_app(databases, tmp_path_factory, "supervision"):
-        yield app, app.test_client(), h
-
-
-def q(app, stmt):
-    from app.extensions import db
-
-    with app.app_context():
-        return db.session.execute(stmt).all()
-
-
-def one(app, stmt):
-    rows = q(app, stmt)
-    return rows[0][0] if rows else None
+    yield from demo_world(databases, tmp_path_factory, "supervision")
 
 
 def student_affairs(app, year):

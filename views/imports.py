@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.commands import CommandError, roster, surveys
@@ -20,10 +20,11 @@ from app.commands.imports import ImportPlan
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.surveys import question_statistics
-from app.storage import CONTENT_TYPES, content_disposition, held, hold, release
+from app.storage import held, hold, release
 from schema import Survey, SurveyAnswer, SurveyResponse, Unit
 
 from .base import XctSQLAInterface, uploaded
+from .archive import file_response
 from .disposal import UploadForm, scoped
 
 UNITS = XctSQLAInterface(Unit)
@@ -56,12 +57,6 @@ def import_flow(view: BaseView, *, plan: Callable[[bytes], ImportPlan], apply: C
                                 title=title, template_url=template_url, intro=intro)
 
 
-def xlsx_answer(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype=CONTENT_TYPES[".xlsx"])
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
-
-
 class RosterImportView(BaseView):
     """导入人员名单 of one unit (from its page)."""
 
@@ -85,7 +80,7 @@ class RosterImportView(BaseView):
     @has_access
     def template(self, pk):
         unit = scoped(UNITS, pk)
-        return xlsx_answer(roster.roster_template(unit), f"人员名单（{unit.name}）.xlsx")
+        return file_response(roster.roster_template(unit), f"人员名单（{unit.name}）.xlsx")
 
 
 class SurveyImportView(BaseView):
@@ -112,7 +107,7 @@ class SurveyImportView(BaseView):
     @has_access
     def template(self, pk):
         survey = scoped(SURVEYS, pk)
-        return xlsx_answer(surveys.survey_template(survey), f"问卷答卷导入模板（{survey.title}）.xlsx")
+        return file_response(surveys.survey_template(survey), f"问卷答卷导入模板（{survey.title}）.xlsx")
 
 
 # ---- 问卷统计 on the survey page: a chart per choice question (the dashboards' xct-chart element) and a table ----
