@@ -412,6 +412,8 @@ def test_screens_collect_and_hand_over_with_a_reason(app, library):
     is refused without a reason and accepted with one; a paper material is recorded as destroyed."""
     materials = _insp(app, MATERIALS)
     leader = _signed_in(app, "zuzhang")
+    panel = leader.get(f"/inspectionview/show/{materials}").get_data(as_text=True)
+    assert "尚未立卷" in panel and f"/archiveflow/collect?inspection={materials}" in panel  # the step starts here
     page = leader.get(f"/archiveflow/collect?inspection={materials}")
     assert page.status_code == 200 and "收集归档材料" in page.get_data(as_text=True)
     resp = leader.post("/archiveflow/collect", data={"inspection": str(materials)})
@@ -419,6 +421,9 @@ def test_screens_collect_and_hand_over_with_a_reason(app, library):
     vid = _volume(app, materials)
     assert leader.get(f"/archivevolumeflow/handover/{vid}").status_code == 403
     office = _signed_in(app, "office")
+    panel = office.get(f"/inspectionview/show/{materials}").get_data(as_text=True)
+    assert f"/archivevolumeview/show/{vid}" in panel and "尚缺" in panel
+    assert "缺少：附件19 巡察反馈意见（五、结果反馈，文书）" in panel
     form = office.get(f"/archivevolumeflow/handover/{vid}").get_data(as_text=True)
     assert "尚不能办理" in form and "缺少：附件19 巡察反馈意见（五、结果反馈，文书）" in form
     data = {"handed_over_on": "2026-07-22", "handed_by": "陈静", "received_by": "孙雅琴", "reason": ""}
@@ -427,6 +432,8 @@ def test_screens_collect_and_hand_over_with_a_reason(app, library):
     reason = "纸质材料已清点，电子文书另行补录"
     done = office.post(f"/archivevolumeflow/handover/{vid}", data={**data, "reason": reason}, follow_redirects=True)
     assert "已移交巡察办" in done.get_data(as_text=True)
+    panel = office.get(f"/inspectionview/show/{materials}").get_data(as_text=True)
+    assert "已于 2026-07-22 移交巡察办" in panel and f"/archiveflow/collect?inspection={materials}" not in panel
     with app.app_context():
         volume = _db().session.get(m.ArchiveVolume, vid)
         assert (volume.handed_over_on, volume.override_reason) == (date(2026, 7, 22), reason)

@@ -23,6 +23,7 @@ from app.commands import archive as flow
 from app.commands.clues import records_in
 from app.extensions import db
 from app.permissions import READ, WRITE
+from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
@@ -178,6 +179,14 @@ class DestroyForm(FlaskForm):
 
 VOLUMES = XctSQLAInterface(ArchiveVolume)
 INSPECTIONS = XctSQLAInterface(Inspection)
+
+
+def archive_panel(inspection: Inspection) -> dict:
+    """The inspection page's 立卷归档 panel: its volume as the caller may see it, with what is still missing."""
+    crit = current_criterion(ArchiveVolume)
+    volume = db.session.scalar(sa.select(ArchiveVolume).where(
+        ArchiveVolume.inspection_id == inspection.id, *([crit] if crit is not None else [])))
+    return {"archive": {"volume": volume, "missing": flow.check_volume(volume).messages if volume else None}}
 
 
 class ArchiveFlowView(BaseView):

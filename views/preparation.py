@@ -20,7 +20,7 @@ from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
-from .archive import DocumentView, send_document
+from .archive import DocumentView, archive_panel, send_document
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .fieldwork import (
     ClueView,
@@ -126,6 +126,7 @@ class InspectionView(XctModelView):
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user),
                 **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
+                **archive_panel(inspection),  # 立卷归档 (views.archive)
             )
         return super().render_template(template, **kwargs)
 
