@@ -168,6 +168,9 @@ def term_years(today: date | None = None) -> list[int]:
     return list(range(start, start + length))
 
 
+COORDINATING_KIND = "职能部门"
+
+
 def coverage(user, today: date | None = None) -> dict:
     """Units × years of the current 届: how many inspections each unit had in each year; units never inspected in
     the 届 are listed in `never` (the screen highlights them)."""
@@ -177,8 +180,11 @@ def coverage(user, today: date | None = None) -> dict:
                    .where(Round.year.between(years[0], years[-1]))
                    .group_by(Inspection.unit_id, Round.year), Inspection, user, _applies(user))
     cells = {(unit, year): (n, first) for unit, year, n, first in db.session.execute(stmt).all()}
-    units = db.session.execute(sa.select(Unit.id, Unit.name).order_by(Unit.name)).all()
     inspected = {unit for unit, _y in cells}
+    # 全覆盖 is of the units subject to inspection: the 职能部门 that brief and receive transfers (seeds/units.csv)
+    # count only once one of them has been inspected.
+    units = db.session.execute(sa.select(Unit.id, Unit.name).where(
+        sa.or_(Unit.kind != COORDINATING_KIND, Unit.id.in_(inspected))).order_by(Unit.name)).all()
     data, links = [], []
     for y_index, (unit_id, _name) in enumerate(units):
         for x_index, year in enumerate(years):

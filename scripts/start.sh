@@ -11,6 +11,7 @@ export XCT_ENV=development
 unset DATABASE_URL REDIS_URL
 .venv/bin/flask --app app setup
 .venv/bin/flask --app app seed demo
+.venv/bin/flask --app app deadlines scan  # the day's D1–D12 for 我的待办, the home page and 领导看板 (daily on a worker)
 PORT=${PORT:-5000}
 echo
 echo "巡察通已启动：http://127.0.0.1:${PORT}/"

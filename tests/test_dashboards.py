@@ -137,9 +137,11 @@ def test_coverage_grid(dash_app, clients, user):
                          + " GROUP BY u.name, r.year", u=user, a=years[0], b=years[-1])
     cells = {(data["units"][y], years[x]): n for x, y, n in data["series"][0]["data"] if n}
     assert cells == {(unit, year): n for unit, year, n in rows}
-    all_units = {name for (name,) in sql(dash_app, "SELECT name FROM unit")}
-    assert set(data["never"]) == all_units - {unit for unit, _y, _n in rows}
-    assert "纪委监察室" in data["never"]  # a receiving department, never inspected in the demo
+    inspectable = {name for (name,) in sql(dash_app, "SELECT name FROM unit WHERE kind <> '职能部门'")}
+    assert set(data["units"]) == inspectable | {unit for unit, _y, _n in rows}
+    assert set(data["never"]) == inspectable - {unit for unit, _y, _n in rows}
+    assert "纪委监察室" not in data["units"]  # a receiving department, not a unit to be inspected
+    assert "后勤集团" in data["units"]
 
 
 def test_coverage_term_is_a_setting(dash_app, clients):

@@ -32,8 +32,10 @@ def echarts_option(chart: dict) -> dict:
     base = {"title": {"text": chart["title"], "left": "center", "textStyle": {"fontSize": 15}},
             "tooltip": {"trigger": "item"}, "animation": False}
     if kind == "pie":
-        return {**base, "color": chart["colours"], "legend": {"bottom": 0},
-                "series": [{"type": "pie", "radius": ["35%", "62%"], "name": names[0],
+        empty = not any(chart["series"][0]["data"])  # ECharts draws equal slices for all zeros: say so instead
+        title = {**base["title"], "subtext": "暂无数据" if empty else ""}
+        return {**base, "title": title, "color": chart["colours"], "legend": {"bottom": 0},
+                "series": [{"type": "pie", "radius": ["35%", "62%"], "name": names[0], "stillShowZeroSum": False,
                             "data": [{"name": c, "value": v}
                                      for c, v in zip(chart["categories"], chart["series"][0]["data"])]}]}
     if kind == "heatmap":
@@ -43,7 +45,7 @@ def echarts_option(chart: dict) -> dict:
                                                        for u in chart["units"]]},
                 "visualMap": {"type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0,
                               "pieces": [{"value": 0, "label": "未巡察", "color": "#f2dede"},
-                                         {"min": 1, "label": "已巡察", "color": "#5cb85c"}]},
+                                         {"gte": 1, "label": "已巡察", "color": "#5cb85c"}]},
                 "series": [{"type": "heatmap", "name": names[0], "data": chart["series"][0]["data"],
                             "label": {"show": True}}]}
     horizontal = kind == "stacked_bar_horizontal"
