@@ -413,7 +413,7 @@ def test_screens_collect_and_hand_over_with_a_reason(app, library):
     materials = _insp(app, MATERIALS)
     leader = _signed_in(app, "zuzhang")
     panel = leader.get(f"/inspectionview/show/{materials}").get_data(as_text=True)
-    assert "尚未立卷" in panel and f"/archiveflow/collect?inspection={materials}" in panel  # the step starts here
+    assert "立卷归档" in panel and f"/archiveflow/collect?inspection={materials}" in panel  # the step starts here
     page = leader.get(f"/archiveflow/collect?inspection={materials}")
     assert page.status_code == 200 and "收集归档材料" in page.get_data(as_text=True)
     resp = leader.post("/archiveflow/collect", data={"inspection": str(materials)})
