@@ -147,6 +147,8 @@ def test_the_signing_sheet_needs_all_three_before_feedback_is_delivered(world):
     meeting = client.post("/api/v1/meeting/", headers=h("office"), json={
         "inspection": insp, "kind": "个别反馈", "title": "个别反馈", "held_on": "2026-12-10"})
     assert meeting.status_code == 201
+    bad = sign("巡察组组长", "王建国", "12月10日")  # a JSON date is parsed by the one helper, naming the field
+    assert bad.status_code == 422 and bad.json["errors"] == {"signed_on": ["「签字日期」须为日期（YYYY-MM-DD），收到「12月10日」"]}
     early = sign("巡察组组长", "王建国", "2026-12-09")
     assert early.status_code == 422 and early.json["errors"].keys() == {"signed_on"}
     assert sign("巡察组组长", "王建国", "2026-12-10").json["result"]["feedback_date"] is None

@@ -28,7 +28,7 @@ from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
 from .disposal import _step, scoped
 from .fields import choice_field, with_blank
 
@@ -301,18 +301,6 @@ def send_document(doc: Document | None):
 # ---------------------------------------------------------------- REST
 
 
-def _date(body: dict, name: str, label: str) -> date | None:
-    value = body.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else _bad_date(name, label)
-    except ValueError:
-        return _bad_date(name, label)
-
-
-def _bad_date(name: str, label: str):
-    raise CommandError(f"{label}须为日期（YYYY-MM-DD）", name)
 
 
 def _text(body: dict, name: str) -> str | None:
@@ -373,7 +361,7 @@ class ArchiveVolumeApi(XctModelRestApi):
             body = self.json_body()
             return {"result": flow.handover(
                 volume, g.user, handed_by=_text(body, "handed_by"), received_by=_text(body, "received_by"),
-                handed_over_on=_date(body, "handed_over_on", "移交日期"), reason=_text(body, "reason"))}
+                handed_over_on=body_day(body, "handed_over_on", "移交日期"), reason=_text(body, "reason"))}
         return self.run_command(run)
 
 
@@ -445,7 +433,7 @@ class DestructionRecordApi(XctModelRestApi):
                 volume.inspection, g.user, document_id=_id(body, "document", "文件"),
                 material_title=_text(body, "material_title"), method=_text(body, "method"),
                 destroyed_by=_text(body, "destroyed_by"), witness=_text(body, "witness"),
-                destroyed_on=_date(body, "destroyed_on", "销毁日期"))
+                destroyed_on=body_day(body, "destroyed_on", "销毁日期"))
             return {"id": record.id, "result": {"document": record.document_id, "sha256": record.document_sha256}}
         return self.run_command(run, 201)
 

@@ -186,6 +186,19 @@ def uploaded(field: str = "file") -> tuple[bytes, str]:
     return upload.read(), upload.filename
 
 
+def body_day(body: dict, name: str, label: str) -> date | None:
+    """The date `name` of a JSON body (YYYY-MM-DD), None when absent; otherwise a CommandError naming the field."""
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, str):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise CommandError(f"「{label}」须为日期（YYYY-MM-DD），收到「{value}」", name)
+
+
 def document_answer(doc) -> dict:
     """The API's answer for a file just stored (app.storage.store)."""
     db.session.flush()

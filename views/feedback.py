@@ -33,7 +33,7 @@ from schema import Feedback, FeedbackItem, Inspection, MeetingAttendee, NewsRele
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
 from .archive import send_document
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
 from .disposal import _step, scoped
 
 FEEDBACK = "五、结果反馈"
@@ -80,16 +80,8 @@ def _people(inspection: Inspection) -> list[tuple[int, str]]:
 
 
 def _person(pk) -> Person | None:
-    return db.session.get(Person, int(pk)) if str(pk or "").isdigit() and int(pk) <= 2**31 - 1 else None
-
-
-def _day(value, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise CommandError(f"「{value}」不是有效的日期（格式：YYYY-MM-DD）", field) from None
+    """A signer, through the caller's scope (as every dropdown of the house), or None."""
+    return PEOPLE.get(int(pk)) if str(pk or "").isdigit() and int(pk) <= 2**31 - 1 else None
 
 
 def _only(user, allowed: set[str], message: str, field: str) -> None:
@@ -399,9 +391,8 @@ class FeedbackFlowApi:
 
         def run():
             body = self.json_body()
-            row = fb.sign(feedback, body.get("signer_role"), PEOPLE.get(body["person"]) if str(
-                body.get("person") or "").isdigit() and int(body["person"]) <= 2**31 - 1 else None,
-                _day(body.get("signed_on"), "signed_on"))
+            row = fb.sign(feedback, body.get("signer_role"), _person(body.get("person")),
+                body_day(body, "signed_on", "签字日期"))
             day = feedback.inspection.feedback_date
             return {"result": {"signer_role": row.signer_role, "feedback_date": day and day.isoformat(),
                                "missing": fb.signature_problems(fb.signatures_of(feedback))}}
@@ -434,7 +425,7 @@ class NewsFlowApi:
         def run():
             body = self.json_body()
             _may_approve(body.get("who"), g.user)
-            fb.approve_news(news, body.get("who"), _day(body.get("on"), "on"))
+            fb.approve_news(news, body.get("who"), body_day(body, "on", "审定日期"))
             return {"result": {"leader_approved_on": news.leader_approved_on and news.leader_approved_on.isoformat(),
                                "office_approved_on": news.office_approved_on and news.office_approved_on.isoformat()}}
         return self.run_command(run)
@@ -448,7 +439,7 @@ class NewsFlowApi:
             return self.response_404()
 
         def run():
-            fb.publish_news(news, _day(self.json_body().get("on"), "on"))
+            fb.publish_news(news, body_day(self.json_body(), "on", "发布日期"))
             return {"result": {"published_on": news.published_on.isoformat()}}
         return self.run_command(run)
 
@@ -467,7 +458,7 @@ class RectificationFlowApi:
 
         def run():
             body = self.json_body()
-            return {"result": run_rectification_step(inspection, step, _day(body.get("on"), "on"),
+            return {"result": run_rectification_step(inspection, step, body_day(body, "on", "日期"),
                                                      body.get("minutes"))}
         return self.run_command(run)
 
