@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -55,7 +56,7 @@ def test_one_head_and_file_names_sort_in_chain_order():
     assert len(script.get_heads()) == 1, script.get_heads()
     chain = list(reversed(list(script.walk_revisions())))  # base → head
     assert chain[0].down_revision is None
-    for before, after in zip(chain, chain[1:]):
+    for before, after in pairwise(chain):
         assert after.down_revision == before.revision
     names = [Path(rev.path).name for rev in chain]
     assert names == sorted(names) == sorted(p.name for p in VERSIONS.glob("*.py"))
@@ -64,8 +65,8 @@ def test_one_head_and_file_names_sort_in_chain_order():
     for rev in chain:  # each file's name and docstring header say what its code says
         assert Path(rev.path).name.startswith(rev.revision + "_")
         head = Path(rev.path).read_text(encoding="utf-8")
-        assert re.search(rf"^Revision ID: {re.escape(rev.revision)}$", head, re.M), rev.path
-        assert re.search(rf"^Revises: {re.escape(rev.down_revision or '')}$", head, re.M), rev.path
+        assert re.search(rf"^Revision ID: {re.escape(rev.revision)}$", head, re.MULTILINE), rev.path
+        assert re.search(rf"^Revises: {re.escape(rev.down_revision or '')}$", head, re.MULTILINE), rev.path
 
 
 def test_renamed_ids_never_name_a_current_revision():
@@ -107,6 +108,10 @@ RULE_0001 = sa.table("deadline_rule", *(sa.column(c) for c in (
     "is_active", "created_at", "updated_at")))
 
 
+def _responsible(db) -> dict[str, str]:
+    return dict(db.session.execute(sa.text("SELECT code, responsible FROM deadline_rule")).all())
+
+
 def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases, tmp_path):
     """Rules from before 0002 held 巡察组 everywhere; setup (0005a, then the loader) gives each its seed party,
     except a rule whose party an admin edited; an id stamped before the renaming (0003a) upgrades too."""
@@ -131,8 +136,7 @@ def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases,
         db.session.commit()
         upgrade(directory=directory, revision="0003c")
         _stamp_old(db, "0003a")  # what that database's alembic_version said before the renaming
-        responsible = lambda: dict(db.session.execute(sa.text("SELECT code, responsible FROM deadline_rule")).all())  # noqa: E731
-        assert set(responsible().values()) == {"巡察组"}  # the bug: every reminder to the team
+        assert set(_responsible(db).values()) == {"巡察组"}  # the bug: every reminder to the team
         d4 = db.session.execute(sa.text("SELECT id FROM deadline_rule WHERE code = 'D4'")).scalar()
         db.session.execute(sa.text(  # an admin deliberately named the team for D4: kept
             "INSERT INTO change_log (at, actor, entity, entity_id, entity_label, operation, changes) "
@@ -142,7 +146,7 @@ def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases,
 
         run_setup()
         assert _version(db) == [_script().get_current_head()]
-        got = responsible()
+        got = _responsible(db)
         assert got == {code: ("巡察组" if code == "D4" else r["responsible"]) for code, r in seed.items()}
         assert got["D2"] == "巡察办" and got["D10"] == "接收部门"
 
@@ -151,7 +155,7 @@ def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases,
         db.session.commit()
         result = run_setup()
         assert result["reference"]["deadline_rule.responsible"] == 1
-        assert responsible()["D7"] == "被巡察单位" and responsible()["D4"] == "巡察组"
+        assert _responsible(db)["D7"] == "被巡察单位" and _responsible(db)["D4"] == "巡察组"
         assert not any(run_setup()["reference"].values())
         db.session.remove()
         db.engine.dispose()
