@@ -113,7 +113,7 @@ def _responsible(db) -> dict[str, str]:
 
 
 def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases, tmp_path):
-    """Rules from before 0002 held 巡察组 everywhere; setup (0005a, then the loader) gives each its seed party,
+    """Rules from before 0002 held 巡察组 everywhere; 0005a, and then the loader, give each its seed party,
     except a rule whose party an admin edited; an id stamped before the renaming (0003a) upgrades too."""
     from datetime import datetime
 
@@ -144,13 +144,14 @@ def test_old_database_gets_each_rules_responsible_party_from_the_seed(databases,
             {"at": now, "id": d4, "changes": '{"responsible": ["巡察组", "巡察组"]}'})
         db.session.commit()
 
-        run_setup()
+        upgrade(directory=directory)  # 0005a alone, before the loader has a say
         assert _version(db) == [_script().get_current_head()]
         got = _responsible(db)
         assert got == {code: ("巡察组" if code == "D4" else r["responsible"]) for code, r in seed.items()}
         assert got["D2"] == "巡察办" and got["D10"] == "接收部门"
 
         # the loader corrects it too: a rule set back to the default behind the change log's back
+        run_setup()
         db.session.execute(sa.text("UPDATE deadline_rule SET responsible = '巡察组' WHERE code = 'D7'"))
         db.session.commit()
         result = run_setup()
