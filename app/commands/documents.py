@@ -11,7 +11,9 @@ from flask import current_app
 
 import seeds
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
-from app.exports.render import MACRO_SUFFIXES, check_template, render
+from app.exports.render import MACRO_SUFFIXES, render
+from app.exports.samples import sample_context
+from app.exports.template_check import check_upload
 from app.extensions import db
 from app.rules.documents import content_key, formed_on
 from app.scope import current_criterion, current_scope_user, scope_criterion
@@ -86,15 +88,17 @@ def template_bytes(tpl: DocumentTemplate) -> bytes:
 
 def upload_template(slot: DocumentTemplate, filename: str, data: bytes, user) -> DocumentTemplate:
     """A new version of `slot`'s 附件, checked first (macros, placeholders, sandbox), then active; older ones kept."""
+    # every refusal of an upload is a 400 naming the problem (issue 15): the file is bad, not the request's state
     name = Path((filename or "").replace("\\", "/")).name.strip()
     if not name or not data:
-        raise CommandError("请选择要上传的模板文件", "file")
+        raise _error("请选择要上传的模板文件", 400, "file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise CommandError(f"模板文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
+        raise _error(f"模板文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", 400, "file")
     suffix = Path(name).suffix.lower()
     if suffix not in MACRO_SUFFIXES and suffix != f".{slot.file_format}":
-        raise CommandError(f"附件{slot.attachment_no}的模板须为 .{slot.file_format} 文件，收到「{name}」", "file")
-    check_template(slot.file_format, name, data)
+        raise _error(f"附件{slot.attachment_no}的模板须为 .{slot.file_format} 文件，收到「{name}」", 400, "file")
+    sample = sample_context(slot.attachment_no) if REGISTRY[slot.attachment_no].build is not None else {}
+    check_upload(slot.attachment_no, slot.file_format, name, data, sample)
     versions = db.session.scalars(sa.select(DocumentTemplate).where(
         DocumentTemplate.attachment_no == slot.attachment_no)).all()
     storage_name, sha256 = write_file(data, suffix)
