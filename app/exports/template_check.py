@@ -126,6 +126,9 @@ def _check(no: int, file_format: str, name: str, data: bytes, sample: dict) -> s
     """The whole check of one template; None when it passes, else the Chinese refusal."""
     from app.exports import render
 
+    # render's own trial renders on an EMPTY context and so refused valid templates ("'stats' is undefined"); here
+    # the trial is the one on the 附件's sample below (this child process only: it exits after the check)
+    render._trial = lambda fn: None
     try:
         render.check_template(file_format, name, data)  # macros by name, syntax, private attributes
         unknown = sorted(_undeclared(file_format, data) - set(sample) - {"loop"})
@@ -134,7 +137,7 @@ def _check(no: int, file_format: str, name: str, data: bytes, sample: dict) -> s
                     f"占位符），请对照默认模板改正" + (f"；另有 {len(unknown) - 1} 个未知字段：" + "、".join(unknown[1:])
                                                    if len(unknown) > 1 else ""))
         # a trial render on the sample, failing on any name the sample lacks (a misspelt field inside a loop)
-        render.sandbox = lambda: _strict(True)  # this child process only: it exits after the check
+        render.sandbox = lambda: _strict(True)
         render._cell_env = lambda: _strict(False)
         render.render(file_format, data, sample)
     except CommandError as exc:
