@@ -32,6 +32,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_document_subject_version'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('ck_document_document_state'), type_='check')
         batch_op.drop_index(batch_op.f('ix_document_subject'))
         for column in ('page_count', 'finalized_at', 'finalized_by', 'content_key', 'state', 'version', 'subject'):
             batch_op.drop_column(column)
