@@ -91,8 +91,9 @@ def test_hostile_and_mistaken_templates_are_refused_in_chinese(app, tokens, base
         ("循环.docx", _with(base, "{% for i in range(10**9) %}{{ i }}{% endfor %}"),
          "模板含有过大的循环、数字或嵌套，超出了允许的范围，不能作为模板"),
         ("改名的宏.docx", renamed.getvalue(),
-         "「改名的宏.docx」含有宏或 ActiveX 控件（部件「/word/styles2.xml」，类型 application/vnd.ms-office.vbaProject），"
-         "不接受含宏或控件的模板，请删除后另存为 .docx / .xlsx 再上传"),
+         "「改名的宏.docx」含有宏或 ActiveX 控件（部件「/word/styles2.xml」，"
+         "类型 application/vnd.ms-office.vbaProject），不接受含宏或控件的模板，"
+         "请删除后另存为 .docx / .xlsx 再上传"),
         ("拼错.docx", _with(base, "{%p for t in talks %}", "被谈话人：{{ t.intervewee }}", "{%p endfor %}"),
          "模板中的占位符「intervewee」不是附件14的字段（正文第"),
         ("未知字段.docx", _with(base, "单位：{{ unit_nmae }}"),

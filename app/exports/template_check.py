@@ -133,9 +133,9 @@ def _check(no: int, file_format: str, name: str, data: bytes, sample: dict) -> s
         render.check_template(file_format, name, data)  # macros by name, syntax, private attributes
         unknown = sorted(_undeclared(file_format, data) - set(sample) - {"loop"})
         if unknown:
+            others = f"；另有 {len(unknown) - 1} 个未知字段：" + "、".join(unknown[1:]) if len(unknown) > 1 else ""
             return (f"模板中的占位符「{unknown[0]}」不是附件{no}的字段（{_where(file_format, data, unknown[0])}"
-                    f"占位符），请对照默认模板改正" + (f"；另有 {len(unknown) - 1} 个未知字段：" + "、".join(unknown[1:])
-                                                   if len(unknown) > 1 else ""))
+                    f"占位符），请对照默认模板改正{others}")
         # a trial render on the sample, failing on any name the sample lacks (a misspelt field inside a loop)
         render.sandbox = lambda: _strict(True)
         render._cell_env = lambda: _strict(False)
