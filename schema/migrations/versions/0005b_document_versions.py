@@ -1,7 +1,7 @@
 """document versions: one generated 附件 per subject, versions 草稿/定稿, page count
 
 Revision ID: 0005b
-Revises: 0004e
+Revises: 0005a
 Create Date: 2026-12-03 11:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005b'
-down_revision = '0004e'
+down_revision = '0005a'
 branch_labels = None
 depends_on = None
 
