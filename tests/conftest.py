@@ -54,19 +54,36 @@ class DatabaseFactory:
             path = self.tmp.mktemp("db") / "xct.db"
             if template:
                 # The backup API copies a consistent image, the WAL's pages (app/extensions.py) included.
-                src, dst = sqlite3.connect(template.removeprefix("sqlite:///")), sqlite3.connect(path)
-                src.backup(dst)
-                src.close()
-                dst.close()
+                self.restore(f"sqlite:///{path}", template)
             return f"sqlite:///{path}"
         name = f"xct_test_{uuid.uuid4().hex[:10]}"
+        self._pg_create(name, template)
+        self.created.append(name)
+        return _pg_admin_url().rsplit("/", 1)[0] + f"/{name}"
+
+    def restore(self, url: str, template: str) -> None:
+        """Make the database at `url` a copy of `template` again (no connection may be open on either)."""
+        if self.kind == "sqlite":
+            src = sqlite3.connect(template.removeprefix("sqlite:///"))
+            dst = sqlite3.connect(url.removeprefix("sqlite:///"))
+            src.backup(dst)
+            src.close()
+            dst.close()
+            return
+        name = url.rsplit("/", 1)[1]
+        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+        self._pg_create(name, template)
+
+    @staticmethod
+    def _pg_create(name: str, template: str | None) -> None:
         clause = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
         engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
         engine.dispose()
-        self.created.append(name)
-        return _pg_admin_url().rsplit("/", 1)[0] + f"/{name}"
 
     def golden(self) -> tuple[str, str]:
         """(URL, storage dir) of the demo database, built on first use: migrated by `setup`, the demo loaded."""

@@ -11,6 +11,9 @@ Refusals: a signed-in user without the permission gets 403 from screens and APIs
 authenticated user; only an anonymous one is redirected to the login page, see test_anonymous_*); a row outside the
 scope is 404 on every path. Everything runs on an app of its own, so the writes (deletes included, last) leave the
 shared demo database alone.
+
+Every cell that checks rows fails over an empty table, and a scoped user's cell fails without a row outside the
+scope (`cell_rows`): the fixture adds what the demo lacks, and each pass of the deletes starts from the seeded data.
 """
 
 from __future__ import annotations
@@ -154,16 +157,31 @@ def matrix(databases, tmp_path_factory):
         _documents_and_deadlines()
         _rows_outside_the_teams()
         _jobs_logs_and_settings()
-    clients, headers = {}, {}
-    for user in USERS:
-        client = app.test_client()
-        assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
-        clients[user] = client
-        resp = app.test_client().post("/api/v1/security/login", json={
-            "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
-        headers[user] = {"Authorization": f"Bearer {resp.json['access_token']}"}
-    yield app, clients, headers
+    _disconnect(app)
+    SEEDED["url"] = databases.new(template=app.config["SQLALCHEMY_DATABASE_URI"])  # for test_delete to go back to
+    signed_in = {user: _sign_in(app, user) for user in USERS}
+    yield app, {u: c for u, (c, _) in signed_in.items()}, {u: h for u, (_, h) in signed_in.items()}
     next(demo, None)
+
+
+SEEDED: dict[str, object] = {}  # the seeded database's copy, and which test_delete pass last started from it
+
+
+def _disconnect(app):
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _sign_in(app, user: str):
+    """(a test client signed in through the form, a JWT Authorization header) of a demo user."""
+    client = app.test_client()
+    assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
+    resp = app.test_client().post("/api/v1/security/login", json={
+        "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
+    return client, {"Authorization": f"Bearer {resp.json['access_token']}"}
 
 
 def _documents_and_deadlines():
@@ -442,13 +460,26 @@ DELETE_CELLS = [(kind, name, res) for kind, cells in (("view", VIEWS), ("api", A
                 for name, res in _children_first(cells)]
 
 
+@pytest.fixture()
+def deleting(matrix, databases, user, kind):
+    """The matrix, its database back to the seeded rows whenever a user's pass over the screens or the APIs begins:
+    otherwise earlier passes would have emptied the small tables, and later cells would find nothing to delete."""
+    app, clients, headers = matrix
+    if SEEDED.get("pass") != (user, kind):
+        _disconnect(app)
+        databases.restore(app.config["SQLALCHEMY_DATABASE_URI"], SEEDED["url"])
+        SEEDED["pass"] = (user, kind)
+        clients[user], headers[user] = _sign_in(app, user)
+    return matrix
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind, name, resource", DELETE_CELLS, ids=[f"{k}-{n}" for k, n, _ in DELETE_CELLS])
 @pytest.mark.parametrize("user", USERS)
-def test_delete(matrix, user, kind, name, resource):
+def test_delete(deleting, user, kind, name, resource):
     """Out of scope: 404 and the row stays. In scope: done, or refused for the data (still referenced) — never 403
     when the role may write, always 403 when it may not. Children go first, so parents are free to go later."""
-    app, clients, headers = matrix
+    app, clients, headers = deleting
     client = clients[user]
     instance = _instance(app, name)
     table = _table(instance)
