@@ -1,5 +1,7 @@
 """Bad input on every screen and REST API, generated from what the app registers: crafted filters, sort columns,
-ids and pages answer 200/400/404 — never a 500 (FAB_NOTES "Security"; test_bad_input.py has the single cases)."""
+ids and pages answer 200/400/404 — never a 500 (FAB_NOTES "Security"; test_bad_input.py has the single cases).
+
+The generated sweeps are marked `slow`: `bash scripts/test.sh -m "not slow"` leaves them out, CI runs them."""
 
 from __future__ import annotations
 
