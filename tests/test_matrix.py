@@ -225,15 +225,26 @@ def _rows_outside_the_teams():
     users' own inspections only: copy one of each into an inspection of another team, so the "outside the scope"
     half of every team cell has a row to be refused."""
     from app.extensions import db
-    from schema import (DeepDive, ImmediateFix, ReboundCheck, SurveyAnswer, SurveyQuestion, SurveyResponse,
-                        UrgentReport, Visit)
+    from schema import (
+        DeepDive,
+        ImmediateFix,
+        ReboundCheck,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyResponse,
+        UrgentReport,
+        Visit,
+    )
 
     team_users = [u for u, role in USERS.items() if role in TEAM_ROLES]
     theirs = " UNION ".join(f"SELECT tm.team_id FROM team_member tm JOIN person p ON p.id = tm.person_id "
                             f"WHERE p.username = '{u}'" for u in team_users)
     outside = db.session.execute(sa.text(f"SELECT min(id) FROM inspection WHERE team_id NOT IN ({theirs})")).scalar()
     assert outside, "演示数据中没有其他巡察组的巡察"
-    first = lambda model: db.session.scalars(sa.select(model).order_by(model.id).limit(1)).one()  # noqa: E731
+
+    def first(model):
+        return db.session.scalars(sa.select(model).order_by(model.id).limit(1)).one()
+
     for model in (Visit, DeepDive, UrgentReport, ImmediateFix, ReboundCheck):
         _clone(first(model), inspection_id=outside)
     question, response = first(SurveyQuestion), first(SurveyResponse)
