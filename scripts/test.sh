@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One command: install with test extras, run bandit and pip-audit, then the suite on SQLite and again on PostgreSQL.
+# One command: install with test extras, run bandit and pip-audit, then the suite on SQLite and on PostgreSQL, both
+# at once. Arguments go to both pytest runs: `bash scripts/test.sh -m "not slow"` leaves out the generated sweeps.
 # Without a PostgreSQL server the second run's tests skip and say why.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +20,22 @@ bandit_rc=$?
 [ $bandit_rc -eq 0 ] && echo "bandit：无未说明的发现"
 echo "== pip-audit =="
 .venv/bin/python scripts/pip_audit.py; audit_rc=$?
+# Both engines at once, each in a process of its own (two cores: one each; the PostgreSQL server's work overlaps the
+# SQLite run's). Each writes its log, printed when both are done; each gets its own Redis database (the Redis tests
+# empty theirs) and its own pytest temporary folder.
+logs=$(mktemp -d)
+REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379/14} \
+  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
+sqlite_pid=$!
+REDIS_TEST_URL=${REDIS_TEST_URL_PG:-redis://127.0.0.1:6379/15} \
+  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-postgresql" --db=postgresql "$@" >"$logs/postgresql.log" 2>&1 &
+pg_pid=$!
+trap 'kill $sqlite_pid $pg_pid 2>/dev/null' INT TERM
+wait $sqlite_pid; sqlite_rc=$?
+wait $pg_pid; pg_rc=$?
 echo "== SQLite =="
-.venv/bin/python -m pytest -q "$@"; sqlite_rc=$?
+cat "$logs/sqlite.log"
 echo "== PostgreSQL =="
-.venv/bin/python -m pytest -q --db=postgresql "$@"; pg_rc=$?
+cat "$logs/postgresql.log"
+rm -rf "$logs"
 [ $bandit_rc -eq 0 ] && [ $audit_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

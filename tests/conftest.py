@@ -1,8 +1,16 @@
-"""Fixtures: one migrated database per run (SQLite file, or a fresh PostgreSQL database with --db=postgresql)."""
+"""Fixtures: databases of the engine under test (SQLite files, or PostgreSQL databases with --db=postgresql).
+
+The demo database is built once per engine and session (the "golden" one: migrated, `setup`, `load_demo`); every
+app that wants the demo data gets a copy of it — SQLite through the backup API, PostgreSQL as
+`CREATE DATABASE … TEMPLATE golden` — and a copy of its stored files. Migrating and loading the demo costs seconds
+per database; a copy costs a fraction of one.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from datetime import time, timedelta
 from time import monotonic
@@ -31,23 +39,76 @@ def _pg_reachable() -> str | None:
 
 
 class DatabaseFactory:
-    """Creates empty databases of the engine under test and drops them at the end."""
+    """Creates databases of the engine under test — empty, or copies of the golden demo one — and drops them at the
+    end."""
 
     def __init__(self, kind: str, tmp_path_factory):
         self.kind = kind
         self.tmp = tmp_path_factory
         self.created: list[str] = []
+        self._golden: tuple[str, str] | None = None  # (database URL, storage dir) of the demo database
 
-    def new(self) -> str:
+    def new(self, template: str | None = None) -> str:
+        """An empty database, or a copy of `template` (a URL this factory made, with no connection open on it)."""
         if self.kind == "sqlite":
-            return f"sqlite:///{self.tmp.mktemp('db') / 'xct.db'}"
+            path = self.tmp.mktemp("db") / "xct.db"
+            if template:
+                # The backup API copies a consistent image, the WAL's pages (app/extensions.py) included.
+                self.restore(f"sqlite:///{path}", template)
+            return f"sqlite:///{path}"
         name = f"xct_test_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
+        self._pg_create(name, template)
         self.created.append(name)
         return _pg_admin_url().rsplit("/", 1)[0] + f"/{name}"
+
+    def restore(self, url: str, template: str) -> None:
+        """Make the database at `url` a copy of `template` again (no connection may be open on either)."""
+        if self.kind == "sqlite":
+            src = sqlite3.connect(template.removeprefix("sqlite:///"))
+            dst = sqlite3.connect(url.removeprefix("sqlite:///"))
+            src.backup(dst)
+            src.close()
+            dst.close()
+            return
+        name = url.rsplit("/", 1)[1]
+        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+        self._pg_create(name, template)
+
+    @staticmethod
+    def _pg_create(name: str, template: str | None) -> None:
+        clause = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
+        engine = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
+        engine.dispose()
+
+    def golden(self) -> tuple[str, str]:
+        """(URL, storage dir) of the demo database, built on first use: migrated by `setup`, the demo loaded."""
+        if self._golden is None:
+            from app.commands.setup import run_setup
+            from seeds.demo import load_demo
+
+            url, storage = self.new(), str(self.tmp.mktemp("golden_storage"))
+            application = make_app(url, storage)
+            with application.app_context():
+                run_setup()
+                load_demo()
+                from app.extensions import db
+
+                db.session.remove()
+                db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+            self._golden = (url, storage)
+        return self._golden
+
+    def demo(self, name: str = "storage") -> tuple[str, str]:
+        """(URL, storage dir) of a fresh copy of the demo database and its stored files."""
+        url, storage = self.golden()
+        copy = self.tmp.mktemp(name)
+        shutil.copytree(storage, copy, dirs_exist_ok=True)
+        return self.new(template=url), str(copy)
 
     def drop_all(self) -> None:
         if not self.created:
@@ -84,18 +145,13 @@ def make_app(database_url: str, storage_dir: str, **overrides):
     return create_app("test", SQLALCHEMY_DATABASE_URI=database_url, STORAGE_DIR=storage_dir, **overrides)
 
 
-def demo_app(databases, tmp_path_factory, name: str = "storage"):
-    """An app on a database of its own, migrated by `setup` and loaded with the demo data set; disposed after.
+def demo_app(databases, tmp_path_factory, name: str = "storage", **overrides):
+    """An app on a copy of the demo database (and of its stored files) of its own; disposed after.
 
     A generator for fixtures to ``yield from``: tests that change the demo's records take one of their own.
     """
-    from app.commands.setup import run_setup
-    from seeds.demo import load_demo
-
-    application = make_app(databases.new(), str(tmp_path_factory.mktemp(name)))
-    with application.app_context():
-        run_setup()
-        load_demo()
+    url, storage = databases.demo(name)
+    application = make_app(url, storage, **overrides)
     yield application
     with application.app_context():
         from app.extensions import db

@@ -50,6 +50,7 @@ def _operations(schema):
 
 # schemathesis' own pytest integration (schema.parametrize over a fixture) does not run under pytest 9, so each
 # operation's strategy is driven by hypothesis here; a failure names the operation, the user and the request.
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_no_5xx(api_schema, fuzz_headers, mode):
     failures: list[str] = []

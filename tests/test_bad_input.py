@@ -72,21 +72,13 @@ def test_bad_fields_name_the_field(client, tokens):
     assert resp.status_code == 400
 
 
-def test_missing_csrf_token_is_a_chinese_400(databases, tmp_path):
-    from tests.conftest import make_app
+def test_missing_csrf_token_is_a_chinese_400(databases, tmp_path_factory):
+    from tests.conftest import demo_app
 
-    app = make_app(databases.new(), str(tmp_path), WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        from app.commands.setup import run_setup
-
-        run_setup()
-    resp = app.test_client().post("/login/", data={"username": "admin", "password": "x"})
-    assert resp.status_code == 400
-    assert "安全令牌" in resp.get_data(as_text=True)
-    with app.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
+    for app in demo_app(databases, tmp_path_factory, "csrf", WTF_CSRF_ENABLED=True):
+        resp = app.test_client().post("/login/", data={"username": "admin", "password": "x"})
+        assert resp.status_code == 400
+        assert "安全令牌" in resp.get_data(as_text=True)
 
 
 def test_no_unscoped_file_download(app, admin):

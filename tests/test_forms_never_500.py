@@ -10,21 +10,13 @@ GARBAGE = ["", "x" * 5000, "abc\x00def", "-1", "99999999999999999999", "2026-13-
 @pytest.fixture(scope="module")
 def scratch(databases, tmp_path_factory):
     """An app on its own database: these posts may succeed and must not change the shared demo data."""
-    from app.commands.setup import run_setup
-    from seeds.demo import DEMO_PASSWORD, load_demo
-    from tests.conftest import make_app
+    from seeds.demo import DEMO_PASSWORD
+    from tests.conftest import demo_app
 
-    app = make_app(databases.new(), str(tmp_path_factory.mktemp("scratch")))
-    with app.app_context():
-        run_setup()
-        load_demo()
-    client = app.test_client()
-    assert client.post("/login/", data={"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
-    yield app, client
-    with app.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
+    for app in demo_app(databases, tmp_path_factory, "scratch"):
+        client = app.test_client()
+        assert client.post("/login/", data={"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
+        yield app, client
 
 
 def _form_views(method: str):
@@ -36,6 +28,7 @@ def _form_views(method: str):
             and method in (v.include_route_methods or {method})]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", GARBAGE)
 def test_add_forms_with_garbage(scratch, value):
     app, admin = scratch
@@ -47,6 +40,7 @@ def test_add_forms_with_garbage(scratch, value):
         assert resp.status_code in (200, 302, 400), (view.__name__, value, resp.status_code)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", GARBAGE)
 def test_edit_forms_with_garbage(scratch, value):
     import sqlalchemy as sa

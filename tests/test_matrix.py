@@ -11,6 +11,9 @@ Refusals: a signed-in user without the permission gets 403 from screens and APIs
 authenticated user; only an anonymous one is redirected to the login page, see test_anonymous_*); a row outside the
 scope is 404 on every path. Everything runs on an app of its own, so the writes (deletes included, last) leave the
 shared demo database alone.
+
+Every cell that checks rows fails over an empty table, and a scoped user's cell fails without a row outside the
+scope (`cell_rows`): the fixture adds what the demo lacks, and each pass of the deletes starts from the seeded data.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ LIAISON_MEETINGS = "('动员会', '个别反馈', '班子反馈', '大会反馈'
 # "submissions and rectification supervision", and the records they rest on
 PARTY_OFFICE_TABLES = {"submission", "supervision", "rectification", "rectification_item", "inspection", "finding",
                        "round", "rebound_check"}
+# README "后台任务": 每个用户只看到自己的任务，Admin 与巡察办看到全部
+OWN_RECORDS = {"job": "owner"}
+SEE_ALL_OWN = {"Admin", "Office"}
 NOT_OWNERS = {"person", "unit", "document_template", "routing_rule", "ab_user"}  # references, not parents
 
 
@@ -74,6 +80,8 @@ def inspection_of(table: sa.Table, alias: str, depth: int = 0) -> str | None:
 def scope_condition(role: str, table: sa.Table) -> str:
     """DOMAIN.md §6 "sees", for one role and one table, as a condition on alias `r`."""
     name = table.name
+    if name in OWN_RECORDS:
+        return "1=1" if role in SEE_ALL_OWN else f"r.{OWN_RECORDS[name]} = :u"
     ins = inspection_of(table, "r")
     if role in UNRESTRICTED or (ins is None and name not in STRUCTURE):
         return "1=1"  # "everything" / "every round"; and rows of no inspection (units, people, plans, rules)
@@ -141,29 +149,39 @@ def grant(role: str, resource: str) -> str | None:
 @pytest.fixture(scope="module")
 def matrix(databases, tmp_path_factory):
     """An app on its own database with the demo data; a signed-in client and a token header per demo user."""
-    from app.commands.setup import run_setup
-    from seeds.demo import load_demo
-    from tests.conftest import make_app
+    from tests.conftest import demo_app
 
-    app = make_app(databases.new(), str(tmp_path_factory.mktemp("matrix")))
+    demo = demo_app(databases, tmp_path_factory, "matrix")
+    app = next(demo)
     with app.app_context():
-        run_setup()
-        load_demo()
         _documents_and_deadlines()
-    clients, headers = {}, {}
-    for user in USERS:
-        client = app.test_client()
-        assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
-        clients[user] = client
-        resp = app.test_client().post("/api/v1/security/login", json={
-            "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
-        headers[user] = {"Authorization": f"Bearer {resp.json['access_token']}"}
-    yield app, clients, headers
-    with app.app_context():
-        from app.extensions import db
+        _rows_outside_the_teams()
+        _jobs_logs_and_settings()
+    _disconnect(app)
+    SEEDED["url"] = databases.new(template=app.config["SQLALCHEMY_DATABASE_URI"])  # for test_delete to go back to
+    signed_in = {user: _sign_in(app, user) for user in USERS}
+    yield app, {u: c for u, (c, _) in signed_in.items()}, {u: h for u, (_, h) in signed_in.items()}
+    next(demo, None)
 
+
+SEEDED: dict[str, object] = {}  # the seeded database's copy, and which test_delete pass last started from it
+
+
+def _disconnect(app):
+    from app.extensions import db
+
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _sign_in(app, user: str):
+    """(a test client signed in through the form, a JWT Authorization header) of a demo user."""
+    client = app.test_client()
+    assert client.post("/login/", data={"username": user, "password": DEMO_PASSWORD}).status_code == 302
+    resp = app.test_client().post("/api/v1/security/login", json={
+        "username": user, "password": DEMO_PASSWORD, "provider": "db", "refresh": True})
+    return client, {"Authorization": f"Bearer {resp.json['access_token']}"}
 
 
 def _documents_and_deadlines():
@@ -186,6 +204,71 @@ def _documents_and_deadlines():
     scan()
 
 
+def _clone(obj, **changes):
+    """A copy of a demo row with `changes`; its other optional references dropped (they point into its inspection)."""
+    from app.extensions import db
+
+    values = {}
+    for attr in sa.inspect(type(obj)).column_attrs:
+        column = attr.columns[0]
+        if column.primary_key or (column.foreign_keys and column.nullable):
+            continue
+        values[attr.key] = getattr(obj, attr.key)
+    copy = type(obj)(**{**values, **changes})
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def _rows_outside_the_teams():
+    """The demo's visits, 深入了解, 紧急报告, 立行立改, 回头看 checks and questionnaire answers belong to the team
+    users' own inspections only: copy one of each into an inspection of another team, so the "outside the scope"
+    half of every team cell has a row to be refused."""
+    from app.extensions import db
+    from schema import (
+        DeepDive,
+        ImmediateFix,
+        ReboundCheck,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyResponse,
+        UrgentReport,
+        Visit,
+    )
+
+    team_users = [u for u, role in USERS.items() if role in TEAM_ROLES]
+    theirs = " UNION ".join(f"SELECT tm.team_id FROM team_member tm JOIN person p ON p.id = tm.person_id "
+                            f"WHERE p.username = '{u}'" for u in team_users)
+    outside = db.session.execute(sa.text(f"SELECT min(id) FROM inspection WHERE team_id NOT IN ({theirs})")).scalar()
+    assert outside, "演示数据中没有其他巡察组的巡察"
+
+    def first(model):
+        return db.session.scalars(sa.select(model).order_by(model.id).limit(1)).one()
+
+    for model in (Visit, DeepDive, UrgentReport, ImmediateFix, ReboundCheck):
+        _clone(first(model), inspection_id=outside)
+    question, response = first(SurveyQuestion), first(SurveyResponse)
+    survey = _clone(question.survey, inspection_id=outside)
+    question = _clone(question, survey_id=survey.id)
+    response = _clone(response, survey_id=survey.id)
+    _clone(first(SurveyAnswer), response_id=response.id, question_id=question.id)
+    db.session.commit()
+
+
+def _jobs_logs_and_settings():
+    """Tables the demo leaves empty: a 后台任务 of every demo user (README: each user sees their own, Admin and
+    巡察办 every one), a read-log line, a 界面配置 row (labels only: no list changes for the cells)."""
+    from app.extensions import db
+    from schema import Job, ReadLog, ScreenSetting
+
+    for user in USERS:
+        db.session.add(Job(kind="export", title=f"矩阵测试任务（{user}）", owner=user, params={}, state="失败",
+                           error="矩阵测试"))
+    db.session.add(ReadLog(actor="admin", entity="talk", entity_id=1, channel="页面", path="/matrix"))
+    db.session.add(ScreenSetting(screen="JobView", labels={"title": "任务名称"}, changed_by="admin"))
+    db.session.commit()
+
+
 def _ids(app, sql: str, **params) -> set[int]:
     from app.extensions import db
 
@@ -198,6 +281,16 @@ def rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
     every = _ids(app, f"SELECT id FROM {table.name}")
     mine = _ids(app, f"SELECT r.id FROM {table.name} r WHERE {scope_condition(USERS[user], table)}", u=user)
     return mine, every - mine
+
+
+def cell_rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
+    """`rows`, for a cell that must check a row: over an empty table it would pass without asserting, and a scoped
+    user's cell without a row outside the scope would never check the refusal."""
+    mine, other = rows(app, user, table)
+    assert mine or other, f"{table.name} 表为空：{user} 的这一格没有可检查的记录（在 matrix 夹具中补数据）"
+    if scope_condition(USERS[user], table) != "1=1":
+        assert other, f"{user} 只看到部分 {table.name}，但没有范围外的记录可检查（在 matrix 夹具中补数据）"
+    return mine, other
 
 
 TABLES: dict[str, str] = {}  # class name → its model's table (a resource may differ: TransferReceipt is transfer)
@@ -282,6 +375,7 @@ def _page_ids(html: str, route: str) -> set[int]:
     return {int(pk) for pk in re.findall(rf"{route}/(?:show|edit|delete)/(\d+)", html)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("endpoint", ("list", "show", "add", "edit"))
 @pytest.mark.parametrize("view, resource", VIEWS, ids=[v for v, _ in VIEWS])
 @pytest.mark.parametrize("user", USERS)
@@ -292,7 +386,7 @@ def test_screen(matrix, user, view, resource, endpoint):
     route = instance.route_base
     level = READ if endpoint in ("list", "show") else WRITE
     answer = _answer(app, user, view, level, 200, endpoint)
-    mine, other = rows(app, user, _table(instance))
+    mine, other = (rows if endpoint == "add" else cell_rows)(app, user, _table(instance))
     if endpoint in ("list", "add"):
         resp = client.get(f"{route}/list/?psize_{view}=100" if endpoint == "list" else f"{route}/add")
         assert resp.status_code == answer, (user, view, endpoint, resp.status_code)
@@ -325,6 +419,7 @@ def _api_list_ids(client, headers, name) -> tuple[set[int], int]:
         page += 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("endpoint", ("get_list", "get", "info", "post", "put"))
 @pytest.mark.parametrize("api, resource", APIS, ids=[a for a, _ in APIS])
 @pytest.mark.parametrize("user", USERS)
@@ -335,7 +430,7 @@ def test_api(matrix, user, api, resource, endpoint):
     base = f"/api/v1/{instance.resource_name}/"
     level = READ if endpoint in ("get_list", "get", "info") else WRITE
     answer = _answer(app, user, api, level, 200, endpoint)
-    mine, other = rows(app, user, _table(instance))
+    mine, other = (rows if endpoint in ("info", "post") else cell_rows)(app, user, _table(instance))
     if endpoint == "get_list":
         if answer != 200:
             assert client.get(base, headers=h).status_code == answer, (user, api, endpoint)
@@ -376,17 +471,31 @@ DELETE_CELLS = [(kind, name, res) for kind, cells in (("view", VIEWS), ("api", A
                 for name, res in _children_first(cells)]
 
 
+@pytest.fixture()
+def deleting(matrix, databases, user, kind):
+    """The matrix, its database back to the seeded rows whenever a user's pass over the screens or the APIs begins:
+    otherwise earlier passes would have emptied the small tables, and later cells would find nothing to delete."""
+    app, clients, headers = matrix
+    if SEEDED.get("pass") != (user, kind):
+        _disconnect(app)
+        databases.restore(app.config["SQLALCHEMY_DATABASE_URI"], SEEDED["url"])
+        SEEDED["pass"] = (user, kind)
+        clients[user], headers[user] = _sign_in(app, user)
+    return matrix
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("kind, name, resource", DELETE_CELLS, ids=[f"{k}-{n}" for k, n, _ in DELETE_CELLS])
 @pytest.mark.parametrize("user", USERS)
-def test_delete(matrix, user, kind, name, resource):
+def test_delete(deleting, user, kind, name, resource):
     """Out of scope: 404 and the row stays. In scope: done, or refused for the data (still referenced) — never 403
     when the role may write, always 403 when it may not. Children go first, so parents are free to go later."""
-    app, clients, headers = matrix
+    app, clients, headers = deleting
     client = clients[user]
     instance = _instance(app, name)
     table = _table(instance)
     answer = _answer(app, user, name, WRITE, 200, "delete")
-    mine, other = rows(app, user, table)
+    mine, other = cell_rows(app, user, table)
 
     def delete(pk):
         if kind == "view":
