@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
-.venv/bin/pip install -q -e ".[test]" >/dev/null || exit 1
+.venv/bin/pip install -q -c constraints.txt -e ".[test]" >/dev/null || exit 1
 scripts/assets.sh || exit 1  # ECharts for 领导看板, into our own static files
 # Debian's Chromium for tests/test_browser.py (apt-get when /usr/bin/chromium is missing; never a browser download).
 bash scripts/install_browser.sh
