@@ -31,6 +31,8 @@ from schema import (
     InspectionReport,
     Material,
     Meeting,
+    MeetingAttendee,
+    Person,
     Petition,
     Recommendation,
     Survey,
@@ -97,9 +99,25 @@ def base(inspection: Inspection) -> dict:
     }
 
 
+REPORTER_ROLES = ("党组织主要负责人", "行政主要负责人", "领导班子成员")
+
+
+def reporter(m: Meeting) -> str:
+    """Who reported at a 听取汇报 (附件8's 汇报人, not the host who chaired it): the inspected unit's leaders among
+    the meeting's attendees, else a person of the unit whom the record names just before 汇报 (…书记孙志刚汇报),
+    else blank, to be filled in by hand."""
+    named = [a.person.name for a in scoped(MeetingAttendee, MeetingAttendee.meeting_id == m.id,
+                                           MeetingAttendee.role.in_(REPORTER_ROLES))]
+    if named or m.inspection is None:
+        return "、".join(named)
+    text = f"{m.attendees or ''}；{m.minutes or ''}"
+    people = db.session.scalars(sa.select(Person.name).where(Person.unit_id == m.inspection.unit_id)).all()
+    return "、".join(p for p in dict.fromkeys(people) if re.search(re.escape(p) + r"(同志)?.{0,2}汇报", text))
+
+
 def meeting_dict(m: Meeting) -> dict:
     return {"kind": m.kind, "title": m.title or m.kind, "held_on": fmt(m.held_on), "place": m.place or "",
-            "host": name(m.host), "attendees": m.attendees or "", "agenda": lines(m.agenda),
+            "host": name(m.host), "reporter": reporter(m) if m.kind == "听取汇报" else "", "attendees": m.attendees or "", "agenda": lines(m.agenda),
             "minutes": lines(m.minutes), "recorder": name(m.recorder), "expected_count": m.expected_count or "",
             "present_count": m.present_count or ""}
 
