@@ -26,8 +26,8 @@ TEXT_WIDTH, TEXT_HEIGHT = Mm(156), Mm(225)  # 版心
 LINES, CHARS = 22, 28
 BODY_SIZE = 16  # 三号 in points: the grid's character
 LINE_PITCH = int(TEXT_HEIGHT.twips / LINES)  # 579 twips: 22 lines fill 225 mm
-# w:charSpace is the grid pitch minus the font size, in 1/4096 pt: 28 characters of 三号 fill 156 mm
-CHAR_SPACE = round((TEXT_WIDTH.pt / CHARS - BODY_SIZE) * 4096)
+# 28 characters of 三号 fill 156 mm when each is condensed by this much (w:spacing, twentieths of a point)
+CONDENSE = math.floor((TEXT_WIDTH.pt / CHARS - BODY_SIZE) * 20)
 HEADING_FONTS = {"黑体", "楷体_GB2312", "楷体"}
 HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 SHORT_LIMIT = 300  # a table row with more text than this may break across pages (it could exceed one)
@@ -105,9 +105,11 @@ def _page_setup(doc) -> None:
         if grid is None:
             grid = _el("w:docGrid")
             sect.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        # A line grid: LibreOffice, which makes the PDFs, puts a 16 pt character in two cells of a 15.8 pt
+        # character grid (14 characters a line); the 28 characters come from Normal's condensed spacing instead
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        grid.attrib.pop(qn("w:charSpace"), None)
         section.different_first_page_header_footer = False
         _page_numbers(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
         _page_numbers(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
@@ -172,8 +174,23 @@ def _language(doc) -> None:
         rpr = _el("w:rPr")
         rpr_default.append(rpr)
     _replace(rpr, "w:lang", _el("w:lang", val="zh-CN", eastAsia="zh-CN", bidi="ar-SA"))
+    # the grid's character is the default font size: 三号 here too, so Word and LibreOffice count 28 alike
+    for tag in ("w:sz", "w:szCs"):
+        found = rpr.find(qn(tag))
+        if found is None:
+            found = _el(tag)
+            rpr.find(qn("w:lang")).addprevious(found)
+        found.set(qn("w:val"), str(BODY_SIZE * 2))
     normal = doc.styles["Normal"]
     _replace(normal.element.get_or_add_rPr(), "w:lang", _el("w:lang", val="zh-CN", eastAsia="zh-CN"))
+    n_rpr = normal.element.get_or_add_rPr()
+    spacing = n_rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = _el("w:spacing")
+        anchor = next((n_rpr.find(qn(t)) for t in ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:lang")
+                       if n_rpr.find(qn(t)) is not None), None)
+        (anchor.addprevious if anchor is not None else n_rpr.append)(spacing)
+    spacing.set(qn("w:val"), str(CONDENSE))
     fmt = normal.paragraph_format
     fmt.line_spacing = Twips(LINE_PITCH)  # exactly one grid line, so Word and LibreOffice both show 22 lines
 
