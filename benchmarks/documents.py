@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 UNIT = "机械工程学院"
 USER = "office"
@@ -36,12 +36,12 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="keep the files in this folder")
     args = parser.parse_args()
 
+    import schema as m
     from app import create_app
     from app.commands.setup import run_setup
     from app.exports.pdf import office_binary, page_count
     from app.extensions import db
     from seeds.demo import DEMO_PASSWORD, load_demo
-    import schema as m
 
     if office_binary() is None:
         sys.exit("未安装 LibreOffice（soffice）：先运行 scripts/install_office.sh")

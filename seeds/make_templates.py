@@ -4,7 +4,10 @@ into seeds/templates/ (run once; the files are committed).
     python -m seeds.make_templates
 
 Word forms follow GB/T 9704 where it applies: A4, margins 37/35/28/26 mm, 方正小标宋简体 title, 仿宋_GB2312 body,
-黑体 and 楷体_GB2312 headings, fixed 28 pt lines, the page number in the footer. Fonts are set on the East Asian
+黑体 and 楷体_GB2312 headings, the page number in the footer. The page setup (22 lines × 28 characters, odd/even
+page numbers, tables, 密级) is applied again to every rendered file by app.exports.printready, so an admin's own
+template prints the same; what only a template can say is here: one record per page with lines to sign (附件14,
+16), room to sign (附件22), guidance as a Word comment (附件17), never as text. Fonts are set on the East Asian
 slot (w:eastAsia): python-docx's Font.name sets only the Latin one (FAB_NOTES "Around it"). Placeholders are
 docxtpl's Jinja tags over the plain context of app.exports.attachments; `{%p …%}` / `{%tr …%}` repeat paragraphs /
 table rows.
@@ -143,7 +146,7 @@ class Form:
 
     def signatures(self, *labels: str):
         """Lines to sign on, two to a line, and the date: 谈话人（签字）：＿＿＿＿ …"""
-        blank = "＿" * 6
+        blank = "＿" * 4
         cells = [f"{label}（签字）：{blank}" for label in labels]
         for n in range(0, len(cells), 2):
             self._p("　　".join(cells[n:n + 2]), indent=False).paragraph_format.space_before = Pt(14)
@@ -152,7 +155,8 @@ class Form:
     def note(self, text: str):
         """Guidance for whoever edits the template, as a Word comment on the title: never in the output."""
         first = next(p for p in self.doc.paragraphs if p.runs)
-        self.doc.add_comment(first.runs, text=text, author="巡察通", initials="XCT")
+        comment = self.doc.add_comment(first.runs, text=text, author="巡察通", initials="XCT")
+        comment._comment_elm.set(qn("w:date"), "2026-01-01T00:00:00Z")  # reproducible, like the zip's times
         return self
 
     def right(self, text: str):

@@ -495,9 +495,16 @@ def a24(i: Inspection) -> dict:
 # ---------------------------------------------------------------- the registry
 
 
+def guidance(i: Inspection) -> dict:
+    """附件2 and 21 say the same for every inspection; rendered all the same, so that an admin's replacement gets
+    the print layout (app.exports.printready) like every other 附件."""
+    return {}
+
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """One 附件: its builder (None: a guidance document, returned as is), the records it reads (a caller must be
+    """One 附件: its builder (`guidance` for 附件2 and 21: no records), the records it reads (a caller must be
     allowed to read each of them) and whether its content is confidential (talks, petitions, clues, materials)."""
 
     build: Callable[[Inspection], dict] | None
@@ -514,7 +521,7 @@ class Attachment:
 
 REGISTRY: dict[int, Attachment] = {
     1: Attachment(a01, (Meeting,)),
-    2: Attachment(None),
+    2: Attachment(guidance),
     3: Attachment(a03, (Briefing,)),
     4: Attachment(a04, (WorkPlan,)),
     5: Attachment(a05, (Meeting,)),
@@ -533,7 +540,7 @@ REGISTRY: dict[int, Attachment] = {
     18: Attachment(a18, (TalkReport, Talk), confidential=True),
     19: Attachment(a19, (Feedback, Finding)),
     20: Attachment(a20, (Feedback, Meeting)),
-    21: Attachment(None),
+    21: Attachment(guidance),
     22: Attachment(a22, (Feedback,)),
     23: Attachment(a23, (Talk, Petition, Material, Clue, Finding, Survey)),
     24: Attachment(a24, (ArchiveVolume,)),

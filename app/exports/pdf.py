@@ -102,7 +102,7 @@ def cached_pdf(data: bytes, suffix: str) -> bytes:
     its 页数 asked for by the archive, converts once."""
 
     folder = _work_dir() / "pdf"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{hashlib.sha256(data).hexdigest()}.pdf"
     if target.is_file():
         return target.read_bytes()

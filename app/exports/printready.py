@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -256,12 +256,16 @@ def _tables_setup(doc) -> None:
                 longest = max((_width(line) for line in cell.text.splitlines()), default=0)
                 need[c] = max(need[c], min(longest, 60))
         if columns == 2:
-            need[0] = min(need[0], 12)  # a form: the label column as wide as its longest label
-        total = sum(need)
-        widths = [max(int(TEXT_WIDTH.twips * w / total), Mm(18).twips if columns <= 4 else Mm(12).twips)
-                  for w in need]
-        scale = TEXT_WIDTH.twips / sum(widths)
-        widths = [int(w * scale) for w in widths]
+            # a form: the label column holds its longest label (at most six characters a line) of 小四, the value
+            # column the rest
+            label = min(max(need[0], 8), 12) // 2 * 240 + 2 * 115
+            widths = [label, int(TEXT_WIDTH.twips) - label]
+        else:
+            total = sum(need)
+            widths = [max(int(TEXT_WIDTH.twips * w / total), Mm(18).twips if columns <= 4 else Mm(12).twips)
+                      for w in need]
+            scale = TEXT_WIDTH.twips / sum(widths)
+            widths = [int(w * scale) for w in widths]
         tbl = table._tbl
         tbl_pr = tbl.tblPr
         _replace(tbl_pr, "w:tblW", _el("w:tblW", w=sum(widths), type="dxa"))
@@ -301,6 +305,9 @@ def word(doc, meta: PrintMeta) -> None:
 
 MAX_COLUMN, MIN_COLUMN = 40, 6  # characters (Excel's width unit ≈ one digit, a Chinese character is two)
 PAGE_UNITS = 150  # widths beyond this are scaled down; fitToWidth shrinks the rest onto the landscape page
+MAX_TOKEN = 20
+SAMPLE = 200  # rows read for the widths
+TOKEN = re.compile(r"[\x21-\x7e]+")  # a run of printable ASCII: a code, a date, a number
 LINE_HEIGHT = 15  # points per wrapped line of an 11-point cell
 
 
@@ -318,16 +325,19 @@ def sheet_layout(sheet, meta: PrintMeta) -> None:
     from openpyxl.utils import get_column_letter
 
     header = _header_row(sheet)
-    widths = []
+    widths, floors = [], []
     for col in range(1, sheet.max_column + 1):
-        texts = [sheet.cell(r, col).value for r in range(header, min(sheet.max_row, header + 200) + 1)]
-        longest = max((max(_width(line) for line in str(t).splitlines() or [""]) for t in texts if t is not None),
-                      default=MIN_COLUMN)
-        widths.append(min(MAX_COLUMN, max(MIN_COLUMN, longest + 2)))
+        values = (sheet.cell(r, col).value for r in range(header, min(sheet.max_row, header + SAMPLE) + 1))
+        texts = [f"{v:%Y-%m-%d}" if isinstance(v, (date, datetime)) else str(v) for v in values if v is not None]
+        longest = max((_width(line) for t in texts for line in t.splitlines() or [""]), default=MIN_COLUMN)
+        # a code or a date is never broken: the column is at least as wide as its longest unbroken Latin token
+        token = max((len(w) for t in texts for w in TOKEN.findall(t)), default=0)
+        floors.append(min(MAX_TOKEN, max(MIN_COLUMN, token + 2)))
+        widths.append(min(MAX_COLUMN, max(floors[-1], longest + 2)))
     if sum(widths) > PAGE_UNITS:
-        fixed = sum(w for w in widths if w <= 12)
-        scale = max(0.3, (PAGE_UNITS - fixed) / max(1, sum(w for w in widths if w > 12)))
-        widths = [w if w <= 12 else max(12, int(w * scale)) for w in widths]
+        wide = sum(w for w in widths if w > 12)
+        scale = max(0.3, (PAGE_UNITS - (sum(widths) - wide)) / max(1, wide))
+        widths = [w if w <= 12 else max(12, floor, int(w * scale)) for w, floor in zip(widths, floors)]
     for col, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(col)].width = w
     merged = {r.min_row for r in sheet.merged_cells.ranges}
@@ -336,6 +346,8 @@ def sheet_layout(sheet, meta: PrintMeta) -> None:
         for cell in row:
             if cell.value is None:
                 continue
+            if cell.border.left.style is None and cell.border.top.style is None:
+                continue  # a line of text under the table (signatures): runs on into the empty cells beside it
             w = widths[cell.column - 1]
             cell.alignment = Alignment(wrap_text=True, vertical="center" if cell.row == header else "top",
                                        horizontal=cell.alignment.horizontal)
@@ -352,8 +364,8 @@ def sheet_layout(sheet, meta: PrintMeta) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.75
     sheet.print_title_rows = f"1:{header}"
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
-    sheet.oddHeader.left.text = meta.secret if meta.confidential else ""
-    sheet.oddHeader.right.text = ""
+    if meta.confidential:  # an empty part would write a header openpyxl cannot read back
+        sheet.oddHeader.left.text = meta.secret
 
 
 def workbook(book, meta: PrintMeta) -> None:

@@ -2,7 +2,8 @@
 
 Rendering is sandboxed: Jinja's SandboxedEnvironment (handed to docxtpl as `jinja_env`) refuses attribute tricks
 such as `{{ ''.__class__ }}`, and the context holds only dicts, lists, strings, numbers and dates, so a template
-reaches nothing of the application.
+reaches nothing of the application. Every rendered file is then laid out for print by app.exports.printready
+(GB/T 9704 for Word, A4 landscape one page wide for Excel), whichever template it came from.
 """
 
 from __future__ import annotations
@@ -108,28 +109,28 @@ def render_xlsx(template: bytes, context: dict, meta: PrintMeta | None = None) -
                 for n, part in enumerate(parts)]
         for sheet, ctx in jobs:
             sheet.title = _sheet_title(str(ctx.get("sheet") or sheet.title), book, sheet)
-    for sheet, context in jobs:
+    for sheet, ctx in jobs:
         row_cells = next((r for r in sheet.iter_rows()
                           if any(isinstance(c.value, str) and ROW_TAG.search(c.value) for c in r)), None)
         done = set()
         if row_cells:
             first = row_cells[0].row
             pattern = [(c.column, c.value, copy(c._style)) for c in row_cells]
-            items = list(context.get("rows") or [])
+            items = list(ctx.get("rows") or [])
             if len(items) > 1:
                 sheet.insert_rows(first + 1, len(items) - 1)
             for i, item in enumerate(items or [None]):
                 for column, text, style in pattern:
                     cell = sheet.cell(first + i, column)
                     cell._style = copy(style)
-                    value = (_render_cell(env, text, {**context, "row": item}) if item is not None and
+                    value = (_render_cell(env, text, {**ctx, "row": item}) if item is not None and
                              isinstance(text, str) else (text if item is not None else None))
                     _set(cell, value)
                     done.add(cell.coordinate)
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.coordinate not in done and isinstance(cell.value, str) and TAG.search(cell.value):
-                    _set(cell, _render_cell(env, cell.value, context))
+                    _set(cell, _render_cell(env, cell.value, ctx))
     printready.workbook(book, meta_for(context, meta))
     out = io.BytesIO()
     book.save(out)
