@@ -305,7 +305,7 @@ def word_forms() -> dict[int, Form]:
     forms[17] = (Form().title("{{ title }}").para("学校党委：", indent=False)
                  .lines("basic_situation")
                  .para("巡察期间，共个别谈话{{ stats.talks }}人次，受理信访{{ stats.petitions }}件，"
-                       "调阅资料{{ stats.materials }}项，发现问题{{ stats.findings }}个，"
+                       "调阅资料{{ stats.materials }}份，发现问题{{ stats.findings }}个，"
                        "形成问题线索{{ stats.clues }}件。")
                  .h1("一、发现的主要问题")
                  .tag("{%p for a in aspects %}").h2("{{ a.heading }}")
@@ -432,16 +432,15 @@ def write_sheet(path: Path, title: str, spec: dict) -> None:
     plain = book.add_format({"font_name": "仿宋_GB2312"})
     columns = spec["columns"]
     sheet.merge_range(0, 0, 0, len(columns) - 1, title, big)
-    step = max(1, len(columns) // max(1, len(spec["info"])))
-    for i, text in enumerate(spec["info"]):
-        sheet.write(1, i * step, text, plain)
+    # the lines above and below the table run across it: in one narrow column they would be cut
+    sheet.merge_range(1, 0, 1, len(columns) - 1, "　　".join(spec["info"]), plain)
     for col, (name, key, width) in enumerate(columns):
         sheet.set_column(col, col, width)
         sheet.write(2, col, name, head)
         sheet.write(3, col, f"{{{{ row.{key} }}}}", cell)
     sheet.freeze_panes(3, 0)
-    for i, text in enumerate(spec.get("signature", [])):
-        sheet.write(5, i * step, text, plain)
+    if spec.get("signature"):
+        sheet.merge_range(5, 0, 5, len(columns) - 1, "　　".join(spec["signature"]), plain)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_footer("&C第 &P 页 共 &N 页")

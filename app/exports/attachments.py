@@ -364,19 +364,22 @@ def length_note(count: int) -> str:
     return f"正文约{count}字，篇幅要求3000字左右，{verdict}"
 
 
-def stats(i: Inspection) -> dict:
-    def n(model, *criteria):
-        crit = current_criterion(model)
-        stmt = sa.select(sa.func.count()).select_from(model).where(model.inspection_id == i.id, *criteria)
-        return db.session.scalar(stmt.where(crit) if crit is not None else stmt)
+# 附件17's figures are 附件23's (app.stats, counted in SQL through the caller's scope): one count of each thing
+STAT_LABELS = {"talks": "个别谈话人次", "petitions": "受理信访件数", "materials": "调阅资料份数",
+               "findings": "发现问题数", "clues": "问题线索数"}
 
-    return {"talks": n(Talk), "petitions": n(Petition), "materials": n(Material), "findings": n(Finding),
-            "clues": n(Clue), "fixes": n(ImmediateFix)}
+
+def stats(i: Inspection) -> dict:
+    counted = {r["label"]: r["value"] for r in attachment_rows(i.id)}
+    crit = current_criterion(ImmediateFix)
+    fixes = sa.select(sa.func.count()).select_from(ImmediateFix).where(ImmediateFix.inspection_id == i.id)
+    return {**{key: counted.get(label, 0) for key, label in STAT_LABELS.items()},
+            "fixes": db.session.scalar(fixes.where(crit) if crit is not None else fixes)}
 
 
 # A figure the drafter typed into the report's text (个别谈话52人次) and the one counted from the records must not
 # disagree on one page: the text says the counted figure. Patterns of app.exports.attachments.stats's keys.
-FIGURES = {"talks": r"(个别谈话)(\d+)(人次)", "petitions": r"(受理信访)(\d+)(件)", "materials": r"(调阅资料)(\d+)(项)",
+FIGURES = {"talks": r"(个别谈话)(\d+)(人次)", "petitions": r"(受理信访)(\d+)(件)", "materials": r"(调阅资料)(\d+)(项|份)",
            "findings": r"(发现问题)(\d+)(个)", "clues": r"(问题线索)(\d+)(件)"}
 
 

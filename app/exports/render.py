@@ -119,6 +119,9 @@ def render_xlsx(template: bytes, context: dict, meta: PrintMeta | None = None) -
             items = list(ctx.get("rows") or [])
             if len(items) > 1:
                 sheet.insert_rows(first + 1, len(items) - 1)
+                for merged in sheet.merged_cells.ranges:  # openpyxl moves the cells, not the merges below them
+                    if merged.min_row > first:
+                        merged.shift(0, len(items) - 1)
             for i, item in enumerate(items or [None]):
                 for column, text, style in pattern:
                     cell = sheet.cell(first + i, column)
