@@ -255,6 +255,9 @@ def _tables_setup(doc) -> None:
             for c, cell in enumerate(row.cells[:columns]):
                 longest = max((_width(line) for line in cell.text.splitlines()), default=0)
                 need[c] = max(need[c], min(longest, 60))
+        for c in range(columns):
+            if len(rows) > 1 and not any(row.cells[c].text.strip() for row in rows[1:60] if c < len(row.cells)):
+                need[c] = 16  # a column left to write in (签字): room for a signature
         if columns == 2:
             # a form: the label column holds its longest label (at most six characters a line) of 小四, the value
             # column the rest
