@@ -4,7 +4,10 @@ into seeds/templates/ (run once; the files are committed).
     python -m seeds.make_templates
 
 Word forms follow GB/T 9704 where it applies: A4, margins 37/35/28/26 mm, 方正小标宋简体 title, 仿宋_GB2312 body,
-黑体 and 楷体_GB2312 headings, fixed 28 pt lines, the page number in the footer. Fonts are set on the East Asian
+黑体 and 楷体_GB2312 headings, the page number in the footer. The page setup (22 lines × 28 characters, odd/even
+page numbers, tables, 密级) is applied again to every rendered file by app.exports.printready, so an admin's own
+template prints the same; what only a template can say is here: one record per page with lines to sign (附件14,
+16), room to sign (附件22), guidance as a Word comment (附件17), never as text. Fonts are set on the East Asian
 slot (w:eastAsia): python-docx's Font.name sets only the Latin one (FAB_NOTES "Around it"). Placeholders are
 docxtpl's Jinja tags over the plain context of app.exports.attachments; `{%p …%}` / `{%tr …%}` repeat paragraphs /
 table rows.
@@ -132,6 +135,30 @@ class Form:
         """Each line of a list of strings as its own indented paragraph."""
         return self.tag(f"{{%p for line in {expr} %}}").para("{{ line }}").tag("{%p endfor %}")
 
+    def new_page_per_item(self):
+        """Inside a {%p for%}: every item after the first starts a page (one record per page)."""
+        self.tag("{%p if not loop.first %}")
+        p = self.doc.add_paragraph()
+        br = OxmlElement("w:br")
+        br.set(qn("w:type"), "page")
+        p.add_run()._r.append(br)
+        return self.tag("{%p endif %}")
+
+    def signatures(self, *labels: str):
+        """Lines to sign on, two to a line, and the date: 谈话人（签字）：＿＿＿＿ …"""
+        blank = "＿" * 4
+        cells = [f"{label}（签字）：{blank}" for label in labels]
+        for n in range(0, len(cells), 2):
+            self._p("　　".join(cells[n:n + 2]), indent=False).paragraph_format.space_before = Pt(14)
+        return self.right("年　　月　　日")
+
+    def note(self, text: str):
+        """Guidance for whoever edits the template, as a Word comment on the title: never in the output."""
+        first = next(p for p in self.doc.paragraphs if p.runs)
+        comment = self.doc.add_comment(first.runs, text=text, author="巡察通", initials="XCT")
+        comment._comment_elm.set(qn("w:date"), "2026-01-01T00:00:00Z")  # reproducible, like the zip's times
+        return self
+
     def right(self, text: str):
         self._p(text, align=WD_ALIGN_PARAGRAPH.RIGHT)
         return self
@@ -152,14 +179,17 @@ class Form:
         self.doc.add_paragraph()
         return self
 
-    def rows(self, headers: list[str], loop: str, cells: list[str]):
-        """A table with a header row and one row per item: {%tr for …%} / values / {%tr endfor %}."""
+    def rows(self, headers: list[str], loop: str, cells: list[str], height=None):
+        """A table with a header row and one row per item: {%tr for …%} / values / {%tr endfor %}; `height`: the
+        item rows' least height (room to sign)."""
         table = self.doc.add_table(rows=0, cols=len(headers))
         table.style = "Table Grid"
         for values, font in ((headers, H1_FONT), ([f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1), BODY_FONT),
                              (cells, BODY_FONT), (["{%tr endfor %}"] + [""] * (len(headers) - 1), BODY_FONT)):
-            row = table.add_row().cells
-            for cell, text in zip(row, values):
+            row = table.add_row()
+            if height is not None and values is cells:
+                row.height = height
+            for cell, text in zip(row.cells, values):
                 east_asian(cell.paragraphs[0].add_run(text), font, SIZE_TABLE)
         self.doc.add_paragraph()
         return self
@@ -186,12 +216,12 @@ def cell_lines(expr: str) -> list[str]:
     return [f"{{%p for line in {expr} %}}", "{{ line }}", "{%p endfor %}"]
 
 
-def meeting_record(title: str, host_label: str, extra: list[tuple[str, str]]) -> Form:
+def meeting_record(title: str, people: list[tuple[str, str]], extra: list[tuple[str, str]]) -> Form:
     """附件8/9/10: one record table per meeting of the kind."""
     return (Form().title(title).para("被巡察单位：{{ unit }}", indent=False)
             .tag("{%p for m in meetings %}")
-            .fields([("会议名称", "{{ m.title }}"), ("时间", "{{ m.held_on }}"), ("地点", "{{ m.place }}"),
-                     (host_label, "{{ m.host }}"), ("参加人员", "{{ m.attendees }}")] + extra
+            .fields([("会议名称", "{{ m.title }}"), ("时间", "{{ m.held_on }}"), ("地点", "{{ m.place }}")] + people
+                    + [("参加人员", "{{ m.attendees }}")] + extra
                     + [("记录人", "{{ m.recorder }}")])
             .tag("{%p endfor %}")
             .tag("{%p if not meetings %}").para("（本次巡察暂无此类会议记录）").tag("{%p endif %}"))
@@ -234,44 +264,48 @@ def word_forms() -> dict[int, Form]:
                 .h1("会议议程").lines("meeting.agenda")
                 .h1("参会人数要求").para("{{ attendance_rule }}"))
     forms[6] = (Form().title("{{ survey.title }}").h1("填写说明").lines("survey.instructions")
-                .tag("{%p for q in survey.questions %}").h2("{{ q.seq }}. {{ q.text }}（{{ q.kind }}）")
-                .tag("{%p for o in q.options %}").para("□ {{ o }}").tag("{%p endfor %}")
-                .tag("{%p endfor %}")
-                .h1("回收与统计").para("发放 {{ survey.distributed_count }} 份，回收 {{ survey.collected_count }} 份。")
                 .tag("{%p for q in survey.questions %}").h2("{{ q.seq }}. {{ q.text }}")
-                .tag("{%p for r in q.results %}").para("{{ r.option }}：{{ r.count }} 份").tag("{%p endfor %}")
-                .tag("{%p endfor %}"))
+                .tag("{%p for o in q.options %}").para("□ {{ o }}").tag("{%p endfor %}")
+                .tag("{%p for a in q.answer_lines %}").para("{{ a }}", indent=False).tag("{%p endfor %}")
+                .tag("{%p endfor %}")
+                .right("{{ team }}"))
     forms[7] = (Form().title("巡察公告").lines("body")
                 .h1("巡察组组成人员").para("{{ members }}")
                 .para("联系电话：{{ team_phone }}；电子邮箱：{{ team_email }}")
                 .para("信访接待：{{ reception }}；意见箱：{{ mailbox }}")
                 .right("{{ team }}").right("{{ published_on }}"))
-    forms[8] = meeting_record("专题汇报记录表", "汇报人", [("汇报主题及主要内容", cell_lines("m.minutes"))])
-    forms[9] = meeting_record("列席会议记录表", "主持人", [("议题", cell_lines("m.agenda")),
+    forms[8] = meeting_record("专题汇报记录表", [("主持人", "{{ m.host }}"), ("汇报人", "{{ m.reporter }}")], [("汇报主题及主要内容", cell_lines("m.minutes"))])
+    forms[9] = meeting_record("列席会议记录表", [("主持人", "{{ m.host }}")], [("议题", cell_lines("m.agenda")),
                                                     ("讨论和决定事项", cell_lines("m.minutes"))])
-    forms[10] = meeting_record("座谈会记录表", "主持人", [("主题", cell_lines("m.agenda")),
+    forms[10] = meeting_record("座谈会记录表", [("主持人", "{{ m.host }}")], [("主题", cell_lines("m.agenda")),
                                                      ("发言摘要", cell_lines("m.minutes"))])
     forms[13] = (Form().title("个别谈话提纲").para("被巡察单位：{{ unit }}", indent=False)
                  .tag("{%p for o in outlines %}").h1("谈话对象类别：{{ o.category }}").lines("o.questions")
                  .tag("{%p endfor %}")
                  .h1("按六个方面了解").tag("{%p for a in aspects %}").para("{{ a }}").tag("{%p endfor %}")
                  .h1("对领导班子和主要负责人的评价").para("（请谈话对象评价）").h1("其他").para("（其他需要反映的问题）"))
-    forms[14] = (Form().title("个别谈话记录表").tag("{%p for t in talks %}")
+    forms[14] = (Form().tag("{%p for t in talks %}").new_page_per_item().title("个别谈话记录表")
                  .fields([("谈话时间", "{{ t.held_on }}"), ("地点", "{{ t.place }}"),
                           ("谈话人", "{{ t.interviewers }}"),
                           ("记录人", "{{ t.recorder }}"), ("谈话对象", "{{ t.interviewee }}"), ("单位", "{{ t.unit }}"),
                           ("职务", "{{ t.title }}"), ("政治面貌", "{{ t.political_status }}"),
                           ("谈话内容", cell_lines("t.record")), ("组长审阅", "{{ t.reviewed }}")])
-                 .tag("{%p endfor %}"))
-    forms[16] = (Form().title("走访调研记录表").tag("{%p for v in visits %}")
+                 .signatures("谈话人", "记录人", "谈话对象")
+                 .tag("{%p endfor %}")
+                 .tag("{%p if not talks %}").title("个别谈话记录表").para("（本次巡察暂无个别谈话记录）")
+                 .tag("{%p endif %}"))
+    forms[16] = (Form().tag("{%p for v in visits %}").new_page_per_item().title("走访调研记录表")
                  .fields([("走访对象", "{{ v.target }}"), ("时间", "{{ v.held_on }}"), ("地点", "{{ v.place }}"),
                           ("参加人员", "{{ v.participants }}"), ("调研事项", "{{ v.topic }}"),
                           ("了解的情况", cell_lines("v.findings")), ("记录人", "{{ v.recorder }}")])
-                 .tag("{%p endfor %}"))
+                 .signatures("记录人", "巡察组负责人")
+                 .tag("{%p endfor %}")
+                 .tag("{%p if not visits %}").title("走访调研记录表").para("（本次巡察暂无走访调研记录）")
+                 .tag("{%p endif %}"))
     forms[17] = (Form().title("{{ title }}").para("学校党委：", indent=False)
                  .lines("basic_situation")
                  .para("巡察期间，共个别谈话{{ stats.talks }}人次，受理信访{{ stats.petitions }}件，"
-                       "调阅资料{{ stats.materials }}项，发现问题{{ stats.findings }}个，"
+                       "调阅资料{{ stats.materials }}份，发现问题{{ stats.findings }}个，"
                        "形成问题线索{{ stats.clues }}件。")
                  .h1("一、发现的主要问题")
                  .tag("{%p for a in aspects %}").h2("{{ a.heading }}")
@@ -284,7 +318,8 @@ def word_forms() -> dict[int, Form]:
                  .tag("{%p endfor %}")
                  .h1("三、问题线索及移送建议").para("{{ clue_summary }}")
                  .right("{{ team }}").right("{{ drafted_on }}")
-                 .para("【起草说明：{{ length_note }}。定稿前删除本段。】"))
+                 .note("起草说明：四（一）要求巡察情况报告总体篇幅一般在3000字左右；系统在巡察页面给出本报告的字数。"
+                       "“巡察期间，共个别谈话……”一句的数字由系统按记录统计，请勿在基本情况中另写不同的数字。"))
     forms[18] = (Form().title("{{ party_org }}个别谈话情况报告")
                  .para("{{ team }}共个别谈话{{ talk_count }}人次，其中领导班子成员{{ leader_talk_count }}人次。")
                  .h1("一、对党组织履行全面从严治党主体责任的评价").lines("org_evaluation")
@@ -315,8 +350,8 @@ def word_forms() -> dict[int, Form]:
     forms[22] = (Form().title("巡察反馈签收单")
                  .fields([("被巡察单位", "{{ party_org }}"), ("反馈时间", "{{ feedback_date }}"),
                           ("地点", "{{ place }}"), ("反馈内容", "{{ content }}")])
-                 .rows(["签字人", "姓名", "日期"], "s in signatures",
-                       ["{{ s.role }}", "{{ s.name }}", "{{ s.signed_on }}"]))
+                 .rows(["签字人", "姓名", "签字", "日期"], "s in signatures",
+                       ["{{ s.role }}", "{{ s.name }}", "", "{{ s.signed_on }}"], height=Mm(18)))
     return forms
 
 
@@ -332,9 +367,10 @@ SHEETS: dict[int, dict] = {
     12: {"info": ["接收部门：{{ department }}", "移送日期：{{ transferred_on }}", "文号：{{ doc_no }}"],
          "columns": [("序号", "seq", 6), ("线索编号", "code", 16), ("被反映人", "persons", 16),
                      ("单位职务", "posts", 22),
-                     ("问题摘要", "summary", 50), ("来源", "source", 10), ("附件材料", "exhibits", 36),
-                     ("处置建议", "advice", 24)],
-         "signature": ["移交人（签字）：{{ handed_by }}", "接收人（签字）：{{ received_by }}"]},
+                     ("问题摘要", "summary", 50), ("来源", "source", 10), ("移送材料", "exhibits", 30),
+                     ("件数", "count", 6), ("页数", "pages", 6), ("处置建议", "advice", 24)],
+         "signature": ["共移送材料 {{ total_count }} 件", "移交人（签字）：{{ handed_by }}",
+                       "接收人（签字）：{{ received_by }}"]},
     15: {"info": ["被巡察单位：{{ unit }}", "巡察组：{{ team }}"],
          "columns": [("序号", "seq", 6), ("材料名称", "name", 30), ("提供单位/人", "provider", 20),
                      ("份数", "copies", 6),
@@ -396,19 +432,20 @@ def write_sheet(path: Path, title: str, spec: dict) -> None:
     plain = book.add_format({"font_name": "仿宋_GB2312"})
     columns = spec["columns"]
     sheet.merge_range(0, 0, 0, len(columns) - 1, title, big)
-    step = max(1, len(columns) // max(1, len(spec["info"])))
-    for i, text in enumerate(spec["info"]):
-        sheet.write(1, i * step, text, plain)
+    # the lines above and below the table run across it: in one narrow column they would be cut
+    sheet.merge_range(1, 0, 1, len(columns) - 1, "　　".join(spec["info"]), plain)
     for col, (name, key, width) in enumerate(columns):
         sheet.set_column(col, col, width)
         sheet.write(2, col, name, head)
         sheet.write(3, col, f"{{{{ row.{key} }}}}", cell)
     sheet.freeze_panes(3, 0)
-    for i, text in enumerate(spec.get("signature", [])):
-        sheet.write(5, i * step, text, plain)
+    if spec.get("signature"):
+        sheet.merge_range(5, 0, 5, len(columns) - 1, "　　".join(spec["signature"]), plain)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.set_footer("&C第 &P 页")
+    sheet.set_footer("&C第 &P 页 共 &N 页")
+    sheet.repeat_rows(0, 2)
+    sheet.fit_to_pages(1, 0)
     book.close()
 
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Twips
 
 import schema as m
 from schema.enums import ASPECTS
@@ -39,8 +39,10 @@ def _text(data: bytes) -> str:
 
 
 def _cells(data: bytes) -> list:
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    return [c for row in sheet.iter_rows(values_only=True) for c in row if c not in (None, "")]
+    """Every filled cell of every sheet (附件12 has one sheet per receiving department)."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+            if c not in (None, "")]
 
 
 def _insp(app, unit: str) -> int:
@@ -128,7 +130,14 @@ def test_notice_and_meeting_forms(app, exported, mech):
     text = _text(exported[5][1])
     assert str(mobilisation.expected_count) in text and str(mobilisation.present_count) in text
     assert "教职工总人数186人" in text
-    assert "发放 150 份，回收 138 份" in _text(exported[6][1])
+    # 附件6 is the questionnaire to answer: the kind said once, lines for an open question, no results (附件23)
+    questionnaire = _text(exported[6][1])
+    assert "（可多选）（多选）" not in questionnaire and "（可多选）" in questionnaire
+    assert "_" * 40 in questionnaire and "回收" not in questionnaire
+    results = openpyxl.load_workbook(io.BytesIO(exported[23][1]))["问卷统计"]
+    figures = {row[2]: row[3] for row in results.iter_rows(min_row=4, values_only=True) if row[2]}
+    assert figures["发放份数"] == 150 and figures["回收份数"] == 138
+    assert f"回收{figures['回收份数']}份" in figures["说明"]
     assert "010-62334101" in _text(exported[7][1])
     agenda = _text(exported[1][1])
     assert "2026年第一轮巡察动员部署会" in agenda and "陈志远" in agenda
@@ -179,8 +188,17 @@ def test_report_has_the_six_aspects_each_finding_and_its_length(app, exported, m
     for (text,) in _rows(app, sa.select(m.Recommendation.text).where(m.Recommendation.inspection_id == mech)):
         assert text in report
     assert "针对问题1、问题2" in report
-    count = int(re.search(r"正文约(\d+)字，篇幅要求3000字左右，(偏短|偏长|符合要求)", report).group(1))
-    assert 300 < count < 2400 and "偏短" in report
+    # the drafting note is the template's comment, never the document's text
+    assert "起草说明" not in report and "定稿前删除" not in report
+    from app.exports.attachments import a17
+    from app.extensions import db
+
+    with app.app_context():
+        context = a17(db.session.get(m.Inspection, mech))
+    assert 300 < context["word_count"] < 2400 and "偏短" in context["length_note"]
+    # the drafter's "个别谈话52人次" says the counted figure too: one number on the page
+    said = set(re.findall(r"个别谈话(\d+)人次", report))
+    assert len(said) == 1, said
     talks = _rows(app, sa.select(sa.func.count()).select_from(m.Talk).where(m.Talk.inspection_id == mech))[0][0]
     assert f"共个别谈话{talks}人次" in report
 
@@ -217,7 +235,9 @@ def test_statistics_and_archive_list(app, exported, mech):
         m.ArchiveVolume.inspection_id == mech))[0]
     items = [t for (t,) in _rows(app, sa.select(m.ArchiveItem.title).where(m.ArchiveItem.volume_id == volume.id))]
     cells = _cells(exported[24][1])
-    assert f"全宗/案卷号：{volume.volume_no}" in cells and items and all(t in cells for t in items)
+    assert any(f"全宗/案卷号：{volume.volume_no}" in str(c) for c in cells)  # the line above the table
+    assert items and all(t in cells for t in items)
+    assert not any("巡察巡察" in str(c) for c in cells)
 
 
 def test_word_output_is_laid_out_as_official_documents(exported):
@@ -228,7 +248,7 @@ def test_word_output_is_laid_out_as_official_documents(exported):
                                   section.right_margin)] == [37, 35, 28, 26]
     normal = document.styles["Normal"]
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert normal.paragraph_format.line_spacing == Pt(28)
+    assert normal.paragraph_format.line_spacing == Twips(579)  # 22 lines in the 225 mm 版心
     title_run = document.paragraphs[0].runs[0]
     assert title_run._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     heading = next(p for p in document.paragraphs if p.text == "一、巡察时间")

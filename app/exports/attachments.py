@@ -31,6 +31,8 @@ from schema import (
     InspectionReport,
     Material,
     Meeting,
+    MeetingAttendee,
+    Person,
     Petition,
     Recommendation,
     Survey,
@@ -51,6 +53,7 @@ ASPECT_HEADINGS = {
     "党风廉政建设和反腐败斗争": "（四）党风廉政建设和反腐败斗争方面", "重点领域风险防控": "（五）重点领域风险防控方面",
     "整改落实": "（六）落实上一轮巡视（督查）整改情况方面", "其他": "（七）其他方面",
 }
+SECRET = "秘密"  # the 密级 of a confidential 附件 (talk records, petitions, clues, materials)
 REPORT_LENGTH = 3000  # 四（一）"总体篇幅一般在3000字左右"
 LENGTH_TOLERANCE = 0.2
 
@@ -97,9 +100,25 @@ def base(inspection: Inspection) -> dict:
     }
 
 
+REPORTER_ROLES = ("党组织主要负责人", "行政主要负责人", "领导班子成员")
+
+
+def reporter(m: Meeting) -> str:
+    """Who reported at a 听取汇报 (附件8's 汇报人, not the host who chaired it): the inspected unit's leaders among
+    the meeting's attendees, else a person of the unit whom the record names just before 汇报 (…书记孙志刚汇报),
+    else blank, to be filled in by hand."""
+    named = [a.person.name for a in scoped(MeetingAttendee, MeetingAttendee.meeting_id == m.id,
+                                           MeetingAttendee.role.in_(REPORTER_ROLES))]
+    if named or m.inspection is None:
+        return "、".join(named)
+    text = f"{m.attendees or ''}；{m.minutes or ''}"
+    people = db.session.scalars(sa.select(Person.name).where(Person.unit_id == m.inspection.unit_id)).all()
+    return "、".join(p for p in dict.fromkeys(people) if re.search(re.escape(p) + r"(同志)?.{0,2}汇报", text))
+
+
 def meeting_dict(m: Meeting) -> dict:
     return {"kind": m.kind, "title": m.title or m.kind, "held_on": fmt(m.held_on), "place": m.place or "",
-            "host": name(m.host), "attendees": m.attendees or "", "agenda": lines(m.agenda),
+            "host": name(m.host), "reporter": reporter(m) if m.kind == "听取汇报" else "", "attendees": m.attendees or "", "agenda": lines(m.agenda),
             "minutes": lines(m.minutes), "recorder": name(m.recorder), "expected_count": m.expected_count or "",
             "present_count": m.present_count or ""}
 
@@ -171,31 +190,43 @@ def survey_stats(survey: Survey) -> list[dict]:
 
 
 def survey_rows(survey: Survey | None) -> list[tuple[str, str, object]]:
-    """附件23's 问卷统计 rows: per question the number of answers and, per option, its count and percentage."""
-    rows = []
-    for q in survey_stats(survey) if survey else []:
-        rows.append(("问卷统计", f"第{q['seq']}题 {q['text']}（作答份数）", q["answered"]))
-        rows += [("问卷统计", f"第{q['seq']}题 选“{o['option']}”", f"{o['count']}（{o['percent']:.1f}%）")
+    """附件23's 问卷统计 sheet: 发放, 回收 and 录入统计 counts, then per question the answers and, per option, its
+    count and percentage. The percentages are of the questionnaires entered; where fewer were entered than
+    collected the sheet says so, so no figure contradicts 回收份数."""
+    if survey is None:
+        return []
+    entered = db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)
+                                .where(SurveyResponse.survey_id == survey.id)) or 0
+    collected = survey.collected_count if survey.collected_count is not None else entered
+    rows = [("问卷", "发放份数", survey.distributed_count or 0), ("问卷", "回收份数", collected),
+            ("问卷", "录入统计份数", entered)]
+    if entered != collected:
+        rows.append(("问卷", "说明", f"以下按已录入的{entered}份统计（回收{collected}份）"))
+    for q in survey_stats(survey):
+        rows.append((f"第{q['seq']}题", f"{q['text']}（作答份数）", q["answered"]))
+        rows += [(f"第{q['seq']}题", f"选“{o['option']}”", f"{o['count']}（{o['percent']:.1f}%）")
                  for o in q["options"]]
     return rows
 
 
+KIND_MARKS = {"单选": "（单选）", "多选": "（可多选）", "文本": ""}
+ANSWER_LINES = 4  # lines left to write on under an open question
+
+
 def a06(i: Inspection) -> dict:
+    """The questionnaire as handed out, to be answered on paper: the results are 附件23's 问卷统计 sheet."""
     survey = one(Survey, i)
     if survey is None:
         return {**base(i), "survey": {"title": "调查问卷", "questions": []}}
-    stats = {q["seq"]: q for q in survey_stats(survey)}
     questions = []
     for q in survey.questions:
-        found = stats[q.seq]
-        results = [{"option": o["option"], "count": o["count"]} for o in found["options"]]
-        if q.kind == "文本":
-            results = [{"option": "填写意见建议", "count": found["answered"]}]
-        questions.append({"seq": q.seq, "text": q.text, "kind": q.kind, "options": lines(q.options),
-                          "results": results})
+        # the kind is said once: a question that already reads "（可多选）" gets no second mark
+        mark = "" if "选）" in q.text else KIND_MARKS.get(q.kind, "")
+        questions.append({"seq": q.seq, "text": f"{q.text}{mark}", "kind": q.kind,
+                          "options": lines(q.options) if q.kind != "文本" else [],
+                          "answer_lines": ["_" * 40] * (ANSWER_LINES if q.kind == "文本" else 0)})
     return {**base(i), "survey": {"title": survey.title, "instructions": lines(survey.instructions),
-                                  "distributed_count": survey.distributed_count or 0,
-                                  "collected_count": survey.collected_count or 0, "questions": questions}}
+                                  "questions": questions}}
 
 
 def a07(i: Inspection) -> dict:
@@ -229,30 +260,46 @@ def a11(i: Inspection) -> dict:
     return {**base(i), "rows": rows}
 
 
-def _exhibits(clue: Clue) -> str:
-    return "；".join(f"{e.kind}：{e.document.original_name}" if e.document else f"{e.kind}：无（{e.absent_reason}）"
-                    for e in clue.exhibits)
+def _exhibits(clue: Clue) -> tuple[str, int, int | str]:
+    """The clue's package as the receiving department counts it: each kind with its 件, the 件数, the 页数 (where
+    the stored files carry one, else blank to count by hand)."""
+    files = [e for e in clue.exhibits if e.document]
+    kinds = Counter(e.kind for e in files)
+    text = "；".join([f"{k}{n}件" for k, n in kinds.items()]
+                    + [f"{e.kind}：无（{e.absent_reason}）" for e in clue.exhibits if not e.document])
+    pages = [getattr(e.document, "pages", None) for e in files]
+    return text, len(files), sum(pages) if pages and all(pages) else ""
 
 
 def transfer_context(transfers: list[Transfer]) -> dict:
-    """附件12 of one transfer batch (filed when it is sent) or of every sent batch of an inspection."""
+    """附件12 of one transfer batch (filed when it is sent) or of every sent batch of an inspection: one sheet per
+    receiving department (`sheets`), each with its own 接收部门, dates, 文号, signatures and numbering."""
+    per_department: dict[str, list[Transfer]] = {}
+    for transfer in transfers:
+        per_department.setdefault(transfer.department.name, []).append(transfer)
+    sheets = [{"sheet": department, **_transfer_sheet(batches)} for department, batches in per_department.items()]
+    everything = _transfer_sheet(transfers)
+    return {**everything, "sheets": sheets, "secret": SECRET}  # always confidential (六（二）3)
+
+
+def _transfer_sheet(transfers: list[Transfer]) -> dict:
     rows, seq = [], 0
     for transfer in transfers:
         for clue in sorted(transfer.clues, key=lambda c: (c.code or "", c.id)):
             seq += 1
+            exhibits, count, pages = _exhibits(clue)
             rows.append({
                 "seq": seq, "code": clue.code or f"#{clue.id}", "persons": "、".join(p.name for p in clue.persons),
                 "posts": "、".join(f"{p.unit.name if p.unit else ''}{p.title or ''}" for p in clue.persons),
-                "summary": clue.summary, "source": clue.source, "exhibits": _exhibits(clue),
-                "advice": clue.decision or clue.proposal_reason or "按学校党委决定移送",
+                "summary": clue.summary, "source": clue.source, "exhibits": exhibits, "count": count,
+                "pages": pages, "advice": clue.decision or clue.proposal_reason or "按学校党委决定移送",
                 "department": transfer.department.name})
     return {"department": "、".join(dict.fromkeys(t.department.name for t in transfers)),
-            "transferred_on": "、".join(dict.fromkeys(t.transferred_on.isoformat() for t in transfers
-                                                     if t.transferred_on)),
+            "transferred_on": "、".join(dict.fromkeys(fmt(t.transferred_on) for t in transfers if t.transferred_on)),
             "doc_no": "、".join(t.doc_no for t in transfers if t.doc_no),
             "handed_by": "、".join(dict.fromkeys(t.handed_by for t in transfers if t.handed_by)),
             "received_by": "、".join(dict.fromkeys(t.received_by for t in transfers if t.received_by)),
-            "rows": rows}
+            "total_count": sum(r["count"] for r in rows), "rows": rows}
 
 
 def sent_transfers(i: Inspection) -> list[Transfer]:
@@ -317,14 +364,29 @@ def length_note(count: int) -> str:
     return f"正文约{count}字，篇幅要求3000字左右，{verdict}"
 
 
-def stats(i: Inspection) -> dict:
-    def n(model, *criteria):
-        crit = current_criterion(model)
-        stmt = sa.select(sa.func.count()).select_from(model).where(model.inspection_id == i.id, *criteria)
-        return db.session.scalar(stmt.where(crit) if crit is not None else stmt)
+# 附件17's figures are 附件23's (app.stats, counted in SQL through the caller's scope): one count of each thing
+STAT_LABELS = {"talks": "个别谈话人次", "petitions": "受理信访件数", "materials": "调阅资料份数",
+               "findings": "发现问题数", "clues": "问题线索数"}
 
-    return {"talks": n(Talk), "petitions": n(Petition), "materials": n(Material), "findings": n(Finding),
-            "clues": n(Clue), "fixes": n(ImmediateFix)}
+
+def stats(i: Inspection) -> dict:
+    counted = {r["label"]: r["value"] for r in attachment_rows(i.id)}
+    crit = current_criterion(ImmediateFix)
+    fixes = sa.select(sa.func.count()).select_from(ImmediateFix).where(ImmediateFix.inspection_id == i.id)
+    return {**{key: counted.get(label, 0) for key, label in STAT_LABELS.items()},
+            "fixes": db.session.scalar(fixes.where(crit) if crit is not None else fixes)}
+
+
+# A figure the drafter typed into the report's text (个别谈话52人次) and the one counted from the records must not
+# disagree on one page: the text says the counted figure. Patterns of app.exports.attachments.stats's keys.
+FIGURES = {"talks": r"(个别谈话)(\d+)(人次)", "petitions": r"(受理信访)(\d+)(件)", "materials": r"(调阅资料)(\d+)(项|份)",
+           "findings": r"(发现问题)(\d+)(个)", "clues": r"(问题线索)(\d+)(件)"}
+
+
+def same_figures(text: str, figures: dict) -> str:
+    for key, pattern in FIGURES.items():
+        text = re.sub(pattern, lambda m, k=key: f"{m.group(1)}{figures[k]}{m.group(3)}", text)
+    return text
 
 
 def a17(i: Inspection) -> dict:
@@ -339,8 +401,10 @@ def a17(i: Inspection) -> dict:
     by_disposal = Counter(c.disposal or "待处置" for c in clues)
     parts = "，".join(f"{k}{v}件" for k, v in sorted(by_disposal.items()))
     clue_summary = f"共形成问题线索{len(clues)}件，其中{parts}。" if clues else "巡察期间未形成问题线索。"
+    figures = stats(i)
     ctx = {**base(i), "title": report.title if report else f"关于巡察{i.unit.party_org_name or i.unit.name}情况的报告",
-           "basic_situation": lines(report.basic_situation) if report else [], "stats": stats(i),
+           "basic_situation": [same_figures(line, figures) for line in lines(report.basic_situation)] if report
+           else [], "stats": figures,
            "aspects": aspects, "recommendations": recs, "clue_summary": clue_summary,
            "drafted_on": fmt(report.drafted_on) if report else ""}
     text = "".join(ctx["basic_situation"] + [a["heading"] for a in aspects]
@@ -407,18 +471,23 @@ def a22(i: Inspection) -> dict:
 
 
 def a23(i: Inspection) -> dict:
-    # counted in SQL by app.stats through the caller's scope; the 问卷统计 per question after the 问卷调查 rows
-    rows = [(r["group"], r["label"], r["value"]) for r in attachment_rows(i.id)]
-    at = max((n for n, r in enumerate(rows) if r[0] == "问卷调查"), default=len(rows) - 1) + 1
-    rows[at:at] = survey_rows(one(Survey, i))
-    return {**base(i), "rows": [{"seq": n, "group": g, "label": label, "value": v}
-                                for n, (g, label, v) in enumerate(rows, 1)]}
+    """Counted in SQL by app.stats through the caller's scope; the questionnaire's results on a sheet of their own."""
+    def numbered(rows):
+        return [{"seq": n, "group": g, "label": label, "value": v} for n, (g, label, v) in enumerate(rows, 1)]
+
+    main = numbered((r["group"], r["label"], r["value"]) for r in attachment_rows(i.id))
+    survey = survey_rows(one(Survey, i))
+    sheets = [{"sheet": "相关数据统计", "rows": main}] + ([{"sheet": "问卷统计", "rows": numbered(survey)}]
+                                                       if survey else [])
+    return {**base(i), "rows": main, "sheets": sheets}
 
 
 def a24(i: Inspection) -> dict:
     vol = one(ArchiveVolume, i)
     items = vol.items if vol else []
-    return {**base(i), "volume_no": vol.volume_no or "" if vol else "", "volume_title": vol.title if vol else "",
+    # "2026年第一轮巡察" + "巡察…档案": the round's name already ends in 巡察
+    title = re.sub(r"(巡察)+", "巡察", vol.title) if vol else ""
+    return {**base(i), "volume_no": vol.volume_no or "" if vol else "", "volume_title": title,
             "handed_by": vol.handed_by or "" if vol else "", "received_by": vol.received_by or "" if vol else "",
             "handed_over_on": vol.handed_over_on.isoformat() if vol and vol.handed_over_on else "",
             "rows": [{"seq": x.seq, "title": x.title, "formed_on": x.formed_on.isoformat() if x.formed_on else "",
@@ -429,19 +498,33 @@ def a24(i: Inspection) -> dict:
 # ---------------------------------------------------------------- the registry
 
 
+def guidance(i: Inspection) -> dict:
+    """附件2 and 21 say the same for every inspection; rendered all the same, so that an admin's replacement gets
+    the print layout (app.exports.printready) like every other 附件."""
+    return {}
+
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """One 附件: its builder (None: a guidance document, returned as is), the records it reads (a caller must be
+    """One 附件: its builder (`guidance` for 附件2 and 21: no records), the records it reads (a caller must be
     allowed to read each of them) and whether its content is confidential (talks, petitions, clues, materials)."""
 
     build: Callable[[Inspection], dict] | None
     sources: tuple[type, ...] = ()
     confidential: bool = False
 
+    def __post_init__(self):
+        # A confidential 附件's context carries its 密级, which app.exports.render prints at the top left
+        # (GB/T 9704 7.2.2) and templates may show as {{ secret }}.
+        if self.confidential and self.build is not None:
+            build = self.build
+            object.__setattr__(self, "build", lambda i: {**build(i), "secret": SECRET})
+
 
 REGISTRY: dict[int, Attachment] = {
     1: Attachment(a01, (Meeting,)),
-    2: Attachment(None),
+    2: Attachment(guidance),
     3: Attachment(a03, (Briefing,)),
     4: Attachment(a04, (WorkPlan,)),
     5: Attachment(a05, (Meeting,)),
@@ -460,7 +543,7 @@ REGISTRY: dict[int, Attachment] = {
     18: Attachment(a18, (TalkReport, Talk), confidential=True),
     19: Attachment(a19, (Feedback, Finding)),
     20: Attachment(a20, (Feedback, Meeting)),
-    21: Attachment(None),
+    21: Attachment(guidance),
     22: Attachment(a22, (Feedback,)),
     23: Attachment(a23, (Talk, Petition, Material, Clue, Finding, Survey)),
     24: Attachment(a24, (ArchiveVolume,)),

@@ -102,13 +102,11 @@ def write_workbook(target: Path, export: ListExport, progress: Callable[[int], N
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False,
                                              "strings_to_urls": False, "strings_to_numbers": False})
     sheet = book.add_worksheet(_sheet_name(export.title))
-    head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
-    formats = {date: book.add_format({"num_format": "yyyy-mm-dd"}),
-               datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
+    head, formats = _formats(book)
     widths = [_width(label) + 2 for label in export.labels]
     for col, label in enumerate(export.labels):
         sheet.write_string(0, col, label, head)
-    sheet.freeze_panes(1, 0)
+    print_setup(sheet, export.title)
     written, ids = 0, []
     for item in export.query.yield_per(chunk):
         written += 1
@@ -133,18 +131,40 @@ def write_table(book, title: str, labels: list[str], rows: list[list]) -> None:
     """One more sheet of `book` (a workbook opened as write_workbook's): the list style, bold frozen header, values
     by type, widths from the content; for tables that are not a list screen (e.g. the statistics)."""
     sheet = book.add_worksheet(_sheet_name(title))
-    head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
-    formats = {date: book.add_format({"num_format": "yyyy-mm-dd"}),
-               datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
+    head, formats = _formats(book)
     widths = [_width(label) + 2 for label in labels]
     for col, label in enumerate(labels):
         sheet.write_string(0, col, label, head)
-    sheet.freeze_panes(1, 0)
+    print_setup(sheet, title)
     for r, values in enumerate(rows, 1):
         for col, value in enumerate(values):
             widths[col] = max(widths[col], _write(sheet, r, col, value, formats))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, min(width, MAX_WIDTH))
+
+
+def _formats(book):
+    """The header's format, and by value type the cells' (text wraps, so a printed cell shows all of it)."""
+    head = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True,
+                            "valign": "vcenter"})
+    return head, {date: book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+                  datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
+                  str: book.add_format({"text_wrap": True, "valign": "top"})}
+
+
+def print_setup(sheet, title: str) -> None:
+    """Printed as 巡察办 files a list: A4 landscape, one page wide, the header row on every page, the list's title
+    above it and 第 N 页 共 M 页 below (rows without a set height grow to their wrapped text when opened)."""
+    sheet.freeze_panes(1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.9, bottom=0.75)
+    sheet.center_horizontally()
+    safe = title.replace("&", "&&")
+    sheet.set_header(f"&C&14&\"黑体,Regular\"{safe}")
+    sheet.set_footer("&C第 &P 页 共 &N 页")
 
 
 def new_workbook(target) -> xlsxwriter.Workbook:
@@ -174,7 +194,7 @@ def _write(sheet, row: int, col: int, value, formats) -> int:
     if isinstance(value, (list, tuple, set)):
         value = "、".join(map(str, value))
     text = str(value)
-    sheet.write_string(row, col, text)
+    sheet.write_string(row, col, text, formats.get(str))
     return _width(text)
 
 

@@ -2,7 +2,8 @@
 
 Rendering is sandboxed: Jinja's SandboxedEnvironment (handed to docxtpl as `jinja_env`) refuses attribute tricks
 such as `{{ ''.__class__ }}`, and the context holds only dicts, lists, strings, numbers and dates, so a template
-reaches nothing of the application.
+reaches nothing of the application. Every rendered file is then laid out for print by app.exports.printready
+(GB/T 9704 for Word, A4 landscape one page wide for Excel), whichever template it came from.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 import re
 import zipfile
 from copy import copy
+from datetime import date
 
 import openpyxl
 from docx import Document as WordDocument
@@ -20,9 +22,12 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.commands import CommandError
+from app.exports import printready
+from app.exports.printready import PrintMeta
 
 MACRO_SUFFIXES = {".docm", ".dotm", ".xlsm", ".xltm", ".xlam"}
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a builder's date (isoformat): a real date cell in Excel
 ROW_TAG = re.compile(r"\{\{\s*row\.")  # the Excel row repeated for each item of `rows`
 # `.__class__`, `['__globals__']`, `|attr('_x')`: the sandbox renders them empty; an upload naming one is refused
 PRIVATE = re.compile(r"""\.\s*_|\[\s*['"]_|attr\s*\(\s*['"]_""")
@@ -37,7 +42,23 @@ def _cell_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)  # a cell is text, not XML
 
 
-def render_docx(template: bytes, context: dict) -> bytes:
+def meta_for(context: dict, meta: PrintMeta | None = None) -> PrintMeta:
+    """The page setup's facts: given by the caller, else from the context (its `secret`: the 密级 of a confidential
+    附件, app.exports.attachments) and the request's signed-in user."""
+    if meta is not None:
+        return meta
+    author = "巡察通"
+    try:
+        from flask import g
+
+        author = getattr(g.get("user"), "username", None) or author
+    except RuntimeError:  # outside a request (jobs, CLI, benchmarks)
+        pass
+    secret = context.get("secret") if isinstance(context.get("secret"), str) else ""
+    return PrintMeta(author=author, confidential=bool(secret), secret=secret or printready.DEFAULT_SECRET)
+
+
+def render_docx(template: bytes, context: dict, meta: PrintMeta | None = None) -> bytes:
     doc = DocxTemplate(io.BytesIO(template))
     try:
         doc.render(context, jinja_env=sandbox(), autoescape=True)
@@ -45,6 +66,7 @@ def render_docx(template: bytes, context: dict) -> bytes:
         raise CommandError(f"模板含有不允许的表达式（{exc}），已拒绝生成", "template") from exc
     except TemplateError as exc:
         raise CommandError(f"模板无法生成文书：{exc}", "template") from exc
+    printready.word(doc.docx, meta_for(context, meta))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -57,48 +79,83 @@ def _render_cell(env, text: str, context: dict):
         raise CommandError(f"模板含有不允许的表达式（{exc}），已拒绝生成", "template") from exc
     except TemplateError as exc:
         raise CommandError(f"模板无法生成文书：{exc}", "template") from exc
+    if ISO_DAY.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
     # counts and 序号 stay numbers in Excel; codes such as "007" stay text
     return int(value) if value.isdigit() and len(value) < 10 and not (value.startswith("0") and value != "0") else value
 
 
 def _set(cell, value) -> None:
     cell.value = value
-    if isinstance(value, str):
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the user typed (FAB_NOTES "Around it")
 
 
-def render_xlsx(template: bytes, context: dict) -> bytes:
+def render_xlsx(template: bytes, context: dict, meta: PrintMeta | None = None) -> bytes:
+    """Fill each sheet; a context with `sheets` (附件12: one list per receiving department) gets one copy of the
+    first sheet per entry, each filled with the context updated by its entry and named by its `sheet` key."""
     book = openpyxl.load_workbook(io.BytesIO(template))
     env = _cell_env()
-    for sheet in book.worksheets:
+    jobs = [(sheet, context) for sheet in book.worksheets]
+    parts = context.get("sheets")
+    if isinstance(parts, list) and parts and book.worksheets:
+        first = book.worksheets[0]
+        jobs = [(first if n == 0 else book.copy_worksheet(first), {**context, **part})
+                for n, part in enumerate(parts)]
+        for sheet, ctx in jobs:
+            sheet.title = _sheet_title(str(ctx.get("sheet") or sheet.title), book, sheet)
+    for sheet, ctx in jobs:
         row_cells = next((r for r in sheet.iter_rows()
                           if any(isinstance(c.value, str) and ROW_TAG.search(c.value) for c in r)), None)
         done = set()
         if row_cells:
             first = row_cells[0].row
             pattern = [(c.column, c.value, copy(c._style)) for c in row_cells]
-            items = list(context.get("rows") or [])
+            items = list(ctx.get("rows") or [])
             if len(items) > 1:
                 sheet.insert_rows(first + 1, len(items) - 1)
+                for merged in sheet.merged_cells.ranges:  # openpyxl moves the cells, not the merges below them
+                    if merged.min_row > first:
+                        merged.shift(0, len(items) - 1)
             for i, item in enumerate(items or [None]):
                 for column, text, style in pattern:
                     cell = sheet.cell(first + i, column)
                     cell._style = copy(style)
-                    value = (_render_cell(env, text, {**context, "row": item}) if item is not None and
+                    value = (_render_cell(env, text, {**ctx, "row": item}) if item is not None and
                              isinstance(text, str) else (text if item is not None else None))
                     _set(cell, value)
                     done.add(cell.coordinate)
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.coordinate not in done and isinstance(cell.value, str) and TAG.search(cell.value):
-                    _set(cell, _render_cell(env, cell.value, context))
+                    _set(cell, _render_cell(env, cell.value, ctx))
+    printready.workbook(book, meta_for(context, meta))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def render(file_format: str, template: bytes, context: dict) -> bytes:
-    return render_docx(template, context) if file_format == "docx" else render_xlsx(template, context)
+def _sheet_title(title: str, book, sheet) -> str:
+    # Excel: at most 31 characters, none of []:*?/\, unique in the book
+    clean = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "工作表"
+    taken = {s.title for s in book.worksheets if s is not sheet}
+    n, name = 1, clean
+    while name in taken:
+        n += 1
+        name = f"{clean}{n}"
+    return name
+
+
+def render(file_format: str, template: bytes, context: dict, meta: PrintMeta | None = None) -> bytes:
+    """The template filled with `context`, laid out for print (app.exports.printready)."""
+    if file_format == "docx":
+        return render_docx(template, context, meta)
+    return render_xlsx(template, context, meta)
 
 
 # ---------------------------------------------------------------- checks of an uploaded template

@@ -1,0 +1,183 @@
+"""The 24 附件 of the demo's complete inspection (机械工程学院) as printed: each rendered to PDF through LibreOffice
+by `GET /api/v1/inspection/<id>/export/<n>?format=pdf` and read back with Poppler (pdftotext, pdfinfo, pdftoppm).
+
+Per 附件: a page count within the range its records call for, each Excel 附件 one page wide (fit to width in the
+file, a landscape page in the PDF), no placeholder, "None", drafting note or English word in the printed text. The
+PNG of page 1 of each is kept under tests/artifacts/print/ for a look. Without LibreOffice the test skips, saying
+why; in CI (REQUIRE_PG set) it fails instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+import schema as m
+from tests.conftest import demo_world
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "print"
+EXCEL = {11, 12, 15, 23, 24}
+DRAFTING = ("起草说明", "定稿前删除", "【")
+# Latin words that may be printed: none. Codes (XC2026-01-001), e-mail addresses and web addresses are not words.
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|www\.\S+")
+WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
+
+
+def _tools_missing() -> str | None:
+    from app.exports.pdf import office_binary
+
+    if office_binary() is None:
+        return "未安装 LibreOffice（soffice），无法把附件转换为 PDF：运行 scripts/install_office.sh 安装"
+    missing = [t for t in ("pdftotext", "pdfinfo", "pdftoppm") if shutil.which(t) is None]
+    return f"未安装 Poppler 工具（{'、'.join(missing)}，Debian 包 poppler-utils）" if missing else None
+
+
+@pytest.fixture(scope="module")
+def world(databases, tmp_path_factory):
+    """A demo database of its own: the downloads here add documents the other modules do not expect."""
+    yield from demo_world(databases, tmp_path_factory, "print")
+
+
+@pytest.fixture(scope="module")
+def app(world):
+    return world[0]
+
+
+@pytest.fixture(scope="module")
+def tokens(world):
+    return world[2]
+
+
+def _mech(app) -> int:
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(sa.select(m.Inspection.id).join(m.Unit).where(m.Unit.name == "机械工程学院"))
+
+
+@pytest.fixture(scope="module")
+def printed(app, tokens):
+    """附件 n → (the Word/Excel file, the PDF), as 巡察办 downloads them."""
+    reason = _tools_missing()
+    if reason:
+        if os.environ.get("REQUIRE_PG"):  # CI: printing is required there
+            pytest.fail(f"打印测试无法运行：{reason}")
+        pytest.skip(reason)
+    pk = _mech(app)
+    client = app.test_client()
+    files = {}
+    for n in range(1, 25):
+        native = client.get(f"/api/v1/inspection/{pk}/export/{n}", headers=tokens("office"))
+        pdf = client.get(f"/api/v1/inspection/{pk}/export/{n}?format=pdf", headers=tokens("office"))
+        assert native.status_code == 200 and pdf.status_code == 200, (n, pdf.get_data(as_text=True)[:300])
+        assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+        assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"] and ".pdf" in pdf.headers[
+            "Content-Disposition"]
+        files[n] = (native.data, pdf.data)
+    return files
+
+
+def _poppler(tool: str, pdf: Path, *args: str, out: str = "-") -> str:
+    """pdftotext/pdfinfo/pdftoppm on `pdf`; `out`: pdftotext's output (stdout) or pdftoppm's file root."""
+    command = [tool, *args, str(pdf)] + ([out] if tool != "pdfinfo" else [])
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def _expected_pages(app, n: int) -> tuple[int, int]:
+    """The printed length each 附件's records call for; a per-record form is one record per page."""
+    from app.extensions import db
+
+    pk = _mech(app)
+    with app.app_context():
+        count = {14: m.Talk, 16: m.Visit}.get(n)
+        records = db.session.scalar(sa.select(sa.func.count()).select_from(count).where(
+            count.inspection_id == pk)) if count is not None else 0
+    if records:
+        return records, 2 * records
+    return {17: (2, 8), 19: (2, 6)}.get(n, (1, 4))
+
+
+def test_every_attachment_prints(app, printed, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    from app.exports.pdf import page_count
+
+    problems = []
+    for n, (native, pdf) in printed.items():
+        path = tmp_path / f"附件{n:02d}.pdf"
+        path.write_bytes(pdf)
+        pages = page_count(pdf)
+        info = _poppler("pdfinfo", path)
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == pages, n
+        low, high = _expected_pages(app, n)
+        if not low <= pages <= high:
+            problems.append(f"附件{n}：{pages} 页，应为 {low}～{high} 页")
+        text = _poppler("pdftotext", path, "-layout")
+        if not text.strip():
+            problems.append(f"附件{n}：PDF 中没有文字")
+        for bad in ("{{", "{%", "None", *DRAFTING):
+            if bad in text:
+                problems.append(f"附件{n}：打印内容含「{bad}」")
+        words = WORD.findall(ADDRESS.sub("", text))
+        if words:
+            problems.append(f"附件{n}：打印内容含英文词 {sorted(set(words))[:5]}")
+        if n in EXCEL:
+            book = openpyxl.load_workbook(io.BytesIO(native))
+            for sheet in book.worksheets:
+                if not (sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage):
+                    problems.append(f"附件{n}「{sheet.title}」未设置按一页宽打印")
+                if sheet.page_setup.orientation != "landscape" or not sheet.print_title_rows:
+                    problems.append(f"附件{n}「{sheet.title}」未设置横向或标题行重复")
+            width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+            if width <= height:
+                problems.append(f"附件{n}：Excel 附件的 PDF 页面不是横向（{width}×{height}）")
+        else:
+            width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+            if (round(width * 25.4 / 72), round(height * 25.4 / 72)) != (210, 297):
+                problems.append(f"附件{n}：Word 附件的 PDF 页面不是 A4 纵向（{width}×{height}）")
+        _poppler("pdftoppm", path, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                 out=str(ARTIFACTS / f"附件{n:02d}"))
+    assert not problems, "\n".join(problems)
+    assert len(list(ARTIFACTS.glob("附件*.png"))) >= 24
+
+
+def test_per_record_forms_and_confidential_marks(app, printed, tmp_path):
+    """附件14 one talk per page with lines to sign; 附件14 carries 份号 and 密级 at the top left, 附件4 does not;
+    附件12 one sheet per receiving department, its materials counted in 件."""
+    path = tmp_path / "talks.pdf"
+    path.write_bytes(printed[14][1])
+    pages = _poppler("pdftotext", path).split("\f")
+    filled = [p.replace(" ", "") for p in pages if p.strip()]
+    talks = _expected_pages(app, 14)[0]  # one page at least per talk
+    # each talk starts a page with its title, and ends with lines for the three to sign
+    assert sum(p.lstrip("0123456789\n秘密").startswith("个别谈话记录表") for p in filled) == talks
+    assert sum(p.count("谈话对象（签字）") for p in filled) == talks
+    first = [line.strip() for line in filled[0].splitlines() if line.strip()]
+    assert first[0] == "000001" and first[1] == "秘密"
+    notice = tmp_path / "notice.pdf"
+    notice.write_bytes(printed[4][1])
+    assert "秘密" not in _poppler("pdftotext", notice)
+    book = openpyxl.load_workbook(io.BytesIO(printed[12][0]))
+    assert len(book.worksheets) == 3  # 纪委监察室, 审计室, 党委组织部
+    cells = [c for s in book.worksheets for row in s.iter_rows(values_only=True) for c in row if c]
+    assert "件数" in cells and not any(isinstance(c, str) and ".txt" in c for c in cells)
+    assert all(s.oddHeader.left.text == "秘密" for s in book.worksheets)
+
+
+def test_pdf_without_libreoffice_is_a_chinese_503(app, tokens, monkeypatch):
+    from app.exports import pdf
+
+    monkeypatch.setattr(pdf, "office_binary", lambda: None)
+    monkeypatch.setattr(pdf, "_work_dir", lambda: Path(app.config["STORAGE_DIR"]) / "tmp-empty")
+    pk = _mech(app)
+    resp = app.test_client().get(f"/api/v1/inspection/{pk}/export/2?format=pdf", headers=tokens("office"))
+    assert resp.status_code == 503 and "LibreOffice" in resp.json["message"] and "PDF" in resp.json["message"]
+    bad = app.test_client().get(f"/api/v1/inspection/{pk}/export/2?format=exe", headers=tokens("office"))
+    assert bad.status_code == 400 and "format" in bad.json["message"]
