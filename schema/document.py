@@ -65,7 +65,7 @@ class Document(Timestamps, Model):
     content_key: Mapped[str | None] = mapped_column(sa.String(64))
     finalized_by: Mapped[str | None] = mapped_column(sa.String(100))
     finalized_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    # 页数 of the rendered PDF, filled by app.commands.documents.record_page_count when a PDF is made (附件24)
+    # 页数 of the rendered PDF, filled from the rendered PDF when a version is marked 定稿 (app.commands.documents.finalize) (附件24)
     page_count: Mapped[int | None] = mapped_column(sa.Integer)
 
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")

@@ -11,6 +11,8 @@ PY=${PYTHON:-python3}
 scripts/assets.sh || exit 1  # ECharts for 领导看板, into our own static files
 # Debian's Chromium for tests/test_browser.py (apt-get when /usr/bin/chromium is missing; never a browser download).
 bash scripts/install_browser.sh
+# Debian LibreOffice (headless PDF of every document) and CJK fonts for tests/test_print.py.
+bash scripts/install_office.sh
 export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 echo "== bandit =="
 # Waivers are explained in pyproject.toml [tool.bandit] and on the waived lines; bandit's own note about nosec

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 import seeds
+from app.exports.pdf import pages_of
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
 from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
@@ -358,21 +358,10 @@ def finalize(doc: Document, user) -> Document:
     if inspection is not None and doc.attachment_no and not doc.transfer_id:
         doc.formed_on = document_formed_on(doc.attachment_no, inspection, doc.created_at.date())
     _finalize(doc, user)
+    # 页数 as printed (附件24, the archive's items): from the PDF LibreOffice renders; None where it is absent
+    doc.page_count = pages_of(storage_path(doc.storage_name).read_bytes(), Path(doc.original_name).suffix.lstrip("."))
     db.session.flush()
     return doc
-
-
-def record_page_count(doc: Document, pdf: bytes) -> int | None:
-    """The hook for PDF rendering: 页数 of `doc` from its rendered PDF (附件24's 页数 column reads page_count)."""
-    doc.page_count = pdf_page_count(pdf)
-    return doc.page_count
-
-
-def pdf_page_count(pdf: bytes) -> int | None:
-    """Pages of a PDF by its page objects (LibreOffice writes one `/Type /Page` per page); None if it is not one."""
-    if not pdf.startswith(b"%PDF"):
-        return None
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf)) or None
 
 
 def version_panel(inspection: Inspection) -> dict[int, list[Document]]:
