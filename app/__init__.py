@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
-from . import sessions
+from . import sessions, uow
 from .extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(BASE_DIR) / "schema" / "migrations")
@@ -39,6 +39,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     sessions.init_app(app)
+    uow.register()
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.extensions import db
+from app.uow import transaction
 from schema import (
     ArchiveRequirement,
     CalendarDay,
@@ -250,7 +251,7 @@ def load_repeat_rules() -> int:
 
 def load_reference() -> dict[str, int]:
     """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
-    try:
+    with transaction():
         counts = {
             "calendar_day": load_calendar(),
             "unit": load_units(),
@@ -261,10 +262,6 @@ def load_reference() -> dict[str, int]:
             "archive_requirement": load_archive_requirements(),
             "repeat_rule": load_repeat_rules(),
         }
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return counts
 
 

@@ -35,6 +35,7 @@ from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition
+from app.uow import after_commit, transaction
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog, ScreenSetting
 
@@ -225,9 +226,9 @@ def export_list(view, job_answer):
         job = Job(kind="list_export", title=f"导出：{export.title}", owner=g.user.username,
                   params={"view": type(view).__name__, "path": request.path,
                           "query": request.query_string.decode()})
-        db.session.add(job)
-        db.session.commit()  # enqueue only what is committed: the worker must find the row
-        submit(job)
+        with transaction():
+            db.session.add(job)
+            after_commit(lambda: submit(job))  # enqueue only what is committed: the worker must find the row
         return job_answer(job)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / export.filename
@@ -852,8 +853,8 @@ class XctModelRestApi(ModelRestApi):
     def run_command(self, fn, code: int = 200):
         """Run one use case in one transaction: its answer (a dict) on success, its Chinese error otherwise."""
         try:
-            result = fn()
-            db.session.commit()
+            with transaction():
+                result = fn()
         except CommandError as exc:
             return self.command_error(exc)
         return self.response(code, **(result or {"message": "已完成"}))

@@ -26,6 +26,7 @@ from app.commands.status import open_moves
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.transfer import missing_items
+from app.uow import transaction
 from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
@@ -147,10 +148,9 @@ def _step(view: BaseView, form: FlaskForm, run, *, title: str, back: str, done: 
     """GET shows the form; a valid POST runs the use case in one transaction and goes back with its result."""
     if request.method == "POST" and form.validate_on_submit():
         try:
-            run(form)
-            db.session.commit()
+            with transaction():
+                run(form)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
             flash(done, "success")

@@ -29,6 +29,7 @@ from app.commands.status import role_names
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.feedback import SIGNING_CLAUSE
+from app.uow import transaction
 from schema import Feedback, FeedbackItem, Inspection, MeetingAttendee, NewsRelease, Person, ReboundCheck, Round
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
@@ -259,10 +260,9 @@ class RectificationFlowView(BaseView):
     def notice(self, pk):
         inspection = scoped(INSPECTIONS, pk)
         try:
-            doc = fb.notice_document(inspection, g.user)
-            db.session.commit()
+            with transaction():
+                doc = fb.notice_document(inspection, g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for("InspectionView.show", pk=inspection.id))
         return send_document(doc)
@@ -470,8 +470,8 @@ class RectificationFlowApi:
         if inspection is None:
             return self.response_404()
         try:
-            doc = fb.notice_document(inspection, g.user)
-            db.session.commit()
+            with transaction():
+                doc = fb.notice_document(inspection, g.user)
         except CommandError as exc:
             return self.command_error(exc)
         return send_document(doc)

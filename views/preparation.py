@@ -15,9 +15,9 @@ from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
 from app.commands.documents import attachment_menu, export_attachment
 from app.commands.rectification import ledger_items, previous_rectification
 from app.commands.supervision import checks_of
-from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
+from app.uow import transaction
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
 from .archive import DocumentView, archive_panel, send_document
@@ -139,10 +139,9 @@ class InspectionView(XctModelView):
         if inspection is None:
             abort(404)
         try:
-            doc = export_attachment(inspection, n, g.user)
-            db.session.commit()
+            with transaction():
+                doc = export_attachment(inspection, n, g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for(".show", pk=pk))
         return send_document(doc)
@@ -204,8 +203,8 @@ class InspectionApi(XctModelRestApi):
         if inspection is None:
             return self.response_404()
         try:
-            doc = export_attachment(inspection, n, g.user)
-            db.session.commit()
+            with transaction():
+                doc = export_attachment(inspection, n, g.user)
         except CommandError as exc:
             return self.command_error(exc)
         return send_document(doc)
