@@ -12,11 +12,13 @@ from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
 
+from schema.base import INT_MAX
+
 from . import sessions
 
 log = logging.getLogger(__name__)
 
-MAX_ID = 2**31 - 1
+MAX_ID = INT_MAX
 MAX_PAGE = 100_000
 _LIST_ARG = re.compile(r"^(page|psize)_")
 

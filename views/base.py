@@ -31,6 +31,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.audit import API, MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
+from app.errors import BadRequest
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
@@ -38,10 +39,10 @@ from app.storage import CONTENT_TYPES, content_disposition
 from app.uow import after_commit, transaction
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog, ScreenSetting
+from schema.base import INT_MAX, INT_MIN
 
 from .labels import LABELS, MODEL_NOUNS
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the database INTEGER range
 
 
 def integer_in_range(form, field):
@@ -146,7 +147,7 @@ class XctSQLAInterface(SQLAInterface):
     def get_related_obj(self, col_name, value):
         # A relation filter's value is an id: anything else (or an id beyond the column) names no row, where
         # PostgreSQL would refuse the comparison and FAB answer with an English error.
-        if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > 2**31 - 1:
+        if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > INT_MAX:
             return None
         return super().get_related_obj(col_name, int(value))
 
@@ -260,12 +261,8 @@ LABEL_MAX = 50
 ORDER_DIRECTIONS = {"asc": "升序", "desc": "降序"}
 
 
-class LayoutError(CommandError):
+class LayoutError(BadRequest):
     """A screen setting refused: `field` names the part (columns, labels, filters, order), message in Chinese."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message, field)
-        self.status = 400
 
 
 
@@ -792,7 +789,7 @@ class XctModelRestApi(ModelRestApi):
                     one = next(iter(one.values()), None) if len(one) == 1 else None
                 if isinstance(one, bool) or not isinstance(one, (int, str)) or not str(one).isdigit():
                     errors[name] = ["Not a valid related id."]
-                elif int(one) > 2**31 - 1 or self.datamodel.get_related_interface(name).get(int(one)) is None:
+                elif int(one) > INT_MAX or self.datamodel.get_related_interface(name).get(int(one)) is None:
                     # not found, or outside the caller's scope (a talk cannot be filed under another team's
                     # inspection)
                     errors[name] = [f"Related record {one} not found."]
@@ -845,9 +842,7 @@ class XctModelRestApi(ModelRestApi):
         """The request's JSON object, or a CommandError (400) saying it is not one."""
         body = request.get_json(silent=True) if request.is_json else None
         if not isinstance(body, dict):
-            error = CommandError("请求体必须是 JSON 对象（Content-Type: application/json）")
-            error.status = 400
-            raise error
+            raise BadRequest("请求体必须是 JSON 对象（Content-Type: application/json）")
         return body
 
     def run_command(self, fn, code: int = 200):

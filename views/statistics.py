@@ -15,12 +15,14 @@ from flask_appbuilder.security.decorators import protect
 
 from app import stats
 from app.commands import CommandError
+from app.errors import BadRequest
 from app.commands.statistics import draft_content, issue_bulletin, submit_repeat
 from app.exports.statistics import annual_docx, workbook
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.uow import transaction
 from schema import Bulletin, RepeatRule
+from schema.base import INT_MAX
 from schema.enums import REPEAT_FIELDS, REPEAT_SCOPES
 
 from .archive import file_response, send_document
@@ -32,12 +34,10 @@ YEARS = (2000, 2100)  # a year outside is a typing error
 
 
 def _bad(message: str, field: str) -> CommandError:
-    error = CommandError(message, field)
-    error.status = 400
-    return error
+    return BadRequest(message, field)
 
 
-def _int_arg(name: str, label: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+def _int_arg(name: str, label: str, low: int = 1, high: int = INT_MAX) -> int | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None

@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.errors import error
 from app.extensions import db
 from app.rules.archive import ArchiveCheck, Collected, Requirement, check_archive
 from app.scope import current_criterion
@@ -74,10 +75,7 @@ RECORD_TYPES = {
 }
 
 
-def _error(message: str, field: str | None = None, status: int = 422) -> CommandError:
-    exc = CommandError(message, field)
-    exc.status = status
-    return exc
+_error = error  # (message, field, status): the typed error of that status (app.errors)
 
 
 def requirements() -> list[ArchiveRequirement]:

@@ -11,6 +11,7 @@ from flask import current_app
 import seeds
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
 from app.exports.render import MACRO_SUFFIXES, check_template, render
+from app.errors import error
 from app.extensions import db
 from app.scope import current_scope_user, scope_criterion
 from app.storage import MAX_UPLOAD_BYTES, storage_path, store, write_file
@@ -29,9 +30,7 @@ SOURCE_NOUNS = {"Talk": "个别谈话", "Petition": "信访", "Clue": "问题线
 
 
 def _error(message: str, status: int, field: str | None = None) -> CommandError:
-    exc = CommandError(message, field)
-    exc.status = status
-    return exc
+    return error(message, field, status)
 
 
 # ---------------------------------------------------------------- templates
