@@ -23,6 +23,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 template_folder=str(Path(BASE_DIR) / "views" / "templates"))
     app.config.from_object(CONFIGS[config_name or os.environ.get("XCT_ENV", "development")])
     app.config.update(overrides)
+    from .fab_compat import check_fab
+
+    check_fab(app.config)  # before anything relies on an override of FAB internals
     from .security import password_complexity
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
