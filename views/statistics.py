@@ -19,6 +19,7 @@ from app.errors import BadRequest
 from app.commands.statistics import draft_content, issue_bulletin, submit_repeat
 from app.exports.statistics import annual_docx, workbook
 from app.extensions import db
+from app.messages import JSON_BODY_REQUIRED
 from app.permissions import READ, WRITE
 from app.uow import transaction
 from schema import Bulletin, RepeatRule
@@ -198,7 +199,7 @@ class StatisticsApi(BaseApi):
         body = request.get_json(silent=True) if request.is_json else None
         try:
             if not isinstance(body, dict):
-                raise _bad("请求体必须是 JSON 对象（Content-Type: application/json）", "body")
+                raise _bad(JSON_BODY_REQUIRED, "body")
             if not _sm().has_access("can_write", "Submission"):
                 return self.response_403()
             with transaction():

@@ -16,6 +16,7 @@ from app.commands import CommandError
 from app.errors import BadRequest
 from app.extensions import db
 from app.fab_compat import RestInfoMixin
+from app.messages import HTTP_MESSAGES, JSON_BODY_REQUIRED
 from app.permissions import API_METHOD_PERMISSIONS
 from app.uow import transaction
 from app.web import BAD_VALUE, is_bad_value
@@ -126,23 +127,23 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
     def response_400(self, message=None):
         if isinstance(message, (dict, list)):
             return self._validation_response(message)
-        return self.response(400, message=zh_api_message(message, "请求参数有误"))
+        return self.response(400, message=zh_api_message(message, HTTP_MESSAGES[400]))
 
     def response_401(self):
-        return self.response(401, message="请先登录")
+        return self.response(401, message=HTTP_MESSAGES[401])
 
     def response_403(self):
-        return self.response(403, message="没有权限执行此操作")
+        return self.response(403, message=HTTP_MESSAGES[403])
 
     def response_404(self):
-        return self.response(404, message="记录不存在或无权查看")
+        return self.response(404, message=HTTP_MESSAGES[404])
 
     def response_422(self, message=None):
         if isinstance(message, (dict, list)):  # marshmallow ValidationError.messages: bad input, not a conflict
             return self._validation_response(message)
         if isinstance(message, str) and message.startswith("Database exception occurred"):
             return self.response(422, message=integrity_message(message, self.label_columns))
-        return self.response(422, message=zh_api_message(message, "数据不符合规则"))
+        return self.response(422, message=zh_api_message(message, HTTP_MESSAGES[422]))
 
     def response_500(self, message=None):
         # FAB's @safe answers every exception here, inside its except clause: a DataError is bad input (app.web).
@@ -150,7 +151,7 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
         if is_bad_value(exc):
             db.session.rollback()
             return self.response(400, message=BAD_VALUE)
-        return self.response(500, message="系统内部错误，请联系管理员")
+        return self.response(500, message=HTTP_MESSAGES[500])
 
     def _validation_response(self, messages):
         errors = {}
@@ -241,7 +242,7 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
         """The request's JSON object, or a CommandError (400) saying it is not one."""
         body = request.get_json(silent=True) if request.is_json else None
         if not isinstance(body, dict):
-            raise BadRequest("请求体必须是 JSON 对象（Content-Type: application/json）")
+            raise BadRequest(JSON_BODY_REQUIRED)
         return body
 
     def run_command(self, fn, code: int = 200):
