@@ -101,12 +101,11 @@ def test_rollback_on_error_leaves_nothing_written(app, commits):
 
     ran = []
     with app.app_context():
-        with pytest.raises(ZeroDivisionError):
-            with transaction():
-                db.session.add(m.CalendarDay(day=_day(1), is_workday=True))
-                db.session.flush()  # in the database's transaction already
-                after_commit(lambda: ran.append("hook"))
-                1 / 0
+        with pytest.raises(ZeroDivisionError), transaction():
+            db.session.add(m.CalendarDay(day=_day(1), is_workday=True))
+            db.session.flush()  # in the database's transaction already
+            after_commit(lambda: ran.append("hook"))
+            raise ZeroDivisionError("boom")
         assert not db.session.info.get("xct_uow_depth")
     assert _days(app) == 0
     assert ran == [] and commits == []
@@ -117,11 +116,10 @@ def test_after_commit_runs_once_the_data_is_stored(app, commits):
     from app.uow import after_commit, transaction
 
     seen = []
-    with app.app_context():
-        with transaction():
-            db.session.add(m.CalendarDay(day=_day(2), is_workday=False))
-            after_commit(lambda: seen.append(_days(app)))  # another session sees the row: it is committed
-            assert seen == []
+    with app.app_context(), transaction():
+        db.session.add(m.CalendarDay(day=_day(2), is_workday=False))
+        after_commit(lambda: seen.append(_days(app)))  # another session sees the row: it is committed
+        assert seen == []
     assert seen == [1] and len(commits) == 1
 
 
@@ -151,12 +149,10 @@ def test_an_inner_failure_rolls_back_the_whole_unit(app, commits):
     from app.extensions import db
     from app.uow import transaction
 
-    with app.app_context():
-        with pytest.raises(ValueError):
-            with transaction():
-                db.session.add(m.CalendarDay(day=_day(5), is_workday=True))
-                with transaction():
-                    raise ValueError("inner")
+    with app.app_context(), pytest.raises(ValueError), transaction():
+        db.session.add(m.CalendarDay(day=_day(5), is_workday=True))
+        with transaction():
+            raise ValueError("inner")
     assert _days(app) == 0 and commits == []
 
 
@@ -165,13 +161,12 @@ def test_a_rollback_inside_the_unit_drops_its_hooks(app, commits):
     from app.uow import after_commit, transaction
 
     ran = []
-    with app.app_context():
-        with transaction():
-            db.session.add(m.CalendarDay(day=_day(7), is_workday=True))
-            db.session.flush()
-            after_commit(lambda: ran.append("dropped"))
-            db.session.rollback()  # e.g. a view refusing the record it was saving
-            after_commit(lambda: ran.append("kept"))
+    with app.app_context(), transaction():
+        db.session.add(m.CalendarDay(day=_day(7), is_workday=True))
+        db.session.flush()
+        after_commit(lambda: ran.append("dropped"))
+        db.session.rollback()  # e.g. a view refusing the record it was saving
+        after_commit(lambda: ran.append("kept"))
     assert ran == ["kept"] and _days(app) == 0
 
 
@@ -199,13 +194,12 @@ def test_a_failed_commit_does_not_delete_the_file(app):
         before = db.session.scalar(sa.select(sa.func.count()).select_from(m.DestructionRecord))
         event.listen(sa.orm.Session, "before_commit", refuse)
         try:
-            with pytest.raises(sa.exc.OperationalError):
-                with transaction():
-                    doc = store(b"guidance copy", "指导意见（副本）.txt", inspection_id=inspection.id)
-                    db.session.flush()
-                    path = storage_path(doc.storage_name)
-                    destroy(inspection, office, document_id=doc.id, material_title=None, method="删除电子版",
-                            destroyed_by="周敏", witness="孙雅琴", destroyed_on=None)
+            with pytest.raises(sa.exc.OperationalError), transaction():
+                doc = store(b"guidance copy", "指导意见（副本）.txt", inspection_id=inspection.id)
+                db.session.flush()
+                path = storage_path(doc.storage_name)
+                destroy(inspection, office, document_id=doc.id, material_title=None, method="删除电子版",
+                        destroyed_by="周敏", witness="孙雅琴", destroyed_on=None)
         finally:
             event.remove(sa.orm.Session, "before_commit", refuse)
         assert path.exists(), "the stored file was deleted although its destruction record was not stored"
