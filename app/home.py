@@ -1,4 +1,4 @@
-"""Each role's home page: what is due soon, what awaits my review, my recent records — always within app.scope.
+"""Each role's home page and 我的待办: what is due soon, what awaits my review, my recent records — always within app.scope.
 
 The review queues are data (QUEUES): per role, which rows of which model wait for that role's step. Each queue is
 one SQL count and one short SQL list, both under the same row scope as the model's list screen.
@@ -11,10 +11,27 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_appbuilder import ModelView
 
 from app.extensions import db
-from app.scope import scope_criterion
-from schema import ChangeLog, Clue, Material, Model, Petition, RectificationItem, Submission, Talk, Transfer
+from app.rules.deadlines import DUE_SOON, OVERDUE
+from app.scope import UNRESTRICTED_ROLES, scope_criterion
+from schema import (
+    ChangeLog,
+    Clue,
+    Deadline,
+    DeadlineRule,
+    Inspection,
+    Material,
+    Model,
+    Person,
+    Petition,
+    RectificationItem,
+    Submission,
+    Talk,
+    TeamMember,
+    Transfer,
+)
 
 SHOWN = 5  # rows listed per queue (the count says how many there are)
 RECENT = 10  # my recent records
@@ -75,13 +92,14 @@ QUEUES: dict[str, tuple[Queue, ...]] = {
 
 
 def _show_views(user) -> dict[str, str]:
-    """table → the show route of a screen of it the user may read (接收部门 reads transfers on their own screen)."""
-    from views.base import XctModelView
+    """table → the show route of a screen of it the user may read (接收部门 reads transfers on their own screen).
 
+    Reads the registered views from the AppBuilder instead of importing views/ (README 分层: app/ never imports views).
+    """
     appbuilder = current_app.appbuilder
     found: dict[str, str] = {}
     for view in appbuilder.baseviews:
-        if not isinstance(view, XctModelView) or "show" not in (view.include_route_methods or {"show"}):
+        if not isinstance(view, ModelView) or "show" not in (view.include_route_methods or {"show"}):
             continue
         table = view.datamodel.obj.__tablename__
         if table not in found and appbuilder.sm.has_access("can_read", view.class_permission_name):
@@ -92,6 +110,44 @@ def _show_views(user) -> dict[str, str]:
 def _in_scope(model, user, stmt: sa.Select) -> sa.Select:
     crit = scope_criterion(model, user)
     return stmt.where(crit) if crit is not None else stmt
+
+
+def _my_inspection_ids(username: str) -> sa.Select:
+    team_ids = (sa.select(TeamMember.team_id).join(Person, Person.id == TeamMember.person_id)
+                .where(Person.username == username))
+    return sa.select(Inspection.id).where(Inspection.team_id.in_(team_ids))
+
+
+def _codes_of(party: str) -> sa.Select:
+    return sa.select(DeadlineRule.code).where(DeadlineRule.responsible == party)
+
+
+def _mine(username: str, roles: set[str]) -> list:
+    """Deadlines a person answers for: their team's inspections, and whatever the rule's responsible party is."""
+    # The team answers for its inspections' own clocks; a transfer's or a submission's clock (D10, D11) belongs to
+    # the receiving department, and the team keeps nothing of a transfer (六（二）3).
+    mine = [sa.and_(Deadline.inspection_id.in_(_my_inspection_ids(username)),
+                    Deadline.transfer_id.is_(None), Deadline.submission_id.is_(None))]
+    unit_id = db.session.scalar(sa.select(Person.unit_id).where(Person.username == username))
+    if unit_id is not None:
+        mine.append(sa.and_(Deadline.unit_id == unit_id, Deadline.code.in_(_codes_of("被巡察单位"))))
+        mine.append(sa.and_(Deadline.department_id == unit_id, Deadline.code.in_(_codes_of("接收部门"))))
+    if "PartyOffice" in roles:
+        mine.append(Deadline.code.in_(_codes_of("党委办公室")))
+    return mine
+
+
+def my_deadlines(user, limit: int = 200) -> list:
+    """Due soon or overdue, within the 期限预警 list's scope, and for the roles that do not see everything only what
+    the user answers for; the soonest first (我的待办 and the home page)."""
+    roles = {r.name for r in user.roles}
+    query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(limit)
+    scope = scope_criterion(Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
+    if scope is not None:
+        query = query.where(scope)
+    if not roles & UNRESTRICTED_ROLES:
+        query = query.where(sa.or_(*_mine(user.username, roles)))
+    return db.session.scalars(query).all()
 
 
 def review_queues(user) -> list[dict]:
@@ -144,7 +200,5 @@ def recent_records(user) -> list[dict]:
 
 
 def home(user) -> dict:
-    from views.deadlines import my_deadlines
-
     return {"deadlines": my_deadlines(user, limit=10), "queues": review_queues(user), "recent": recent_records(user),
             "due_soon_days": current_app.config.get("DEADLINE_DUE_SOON_DAYS", 10)}

@@ -118,7 +118,20 @@ def release(digest: str) -> None:
     storage_path(f"{PENDING}/{digest}").unlink(missing_ok=True)
 
 
+# A unit named "党委办公室/校长办公室" must not turn into a folder: path and reserved characters become their
+# full-width forms, which read the same in Chinese and are legal in a file name on every system.
+PATH_CHARACTERS = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                                 ">": "＞", "|": "｜", **{chr(c): None for c in range(32)}, "\x7f": None})
+
+
+def safe_name(text: str) -> str:
+    """`text` usable as (part of) a file name: no path or reserved character, no control character."""
+    return (text or "").translate(PATH_CHARACTERS).strip().strip(".") or "文件"
+
+
 def content_disposition(original_name: str) -> str:
-    """RFC 6266 with the Chinese name in `filename*` and an ASCII fallback for old clients."""
-    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in original_name) or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(original_name)}"
+    """RFC 6266 with the Chinese name in `filename*` and an ASCII fallback for old clients; a path character in
+    the name is kept as its full-width form, never read as a folder (so never cutting the name)."""
+    name = safe_name(original_name)
+    fallback = "".join(c if c.isascii() and c not in '"\\;' else "_" for c in name) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk
-from .enums import TEMPLATE_FORMATS
+from .enums import DOCUMENT_STATES, TEMPLATE_FORMATS
 from .inspection import Inspection
 
 
@@ -33,9 +33,15 @@ class DocumentTemplate(Timestamps, Model):
 
 
 class Document(Timestamps, Model):
-    """A file in the storage folder, with its original Chinese name and SHA-256."""
+    """A file in the storage folder, with its original Chinese name and SHA-256.
+
+    A generated 附件 is one document per subject with versions: the rows sharing a `subject` ("inspection:5:7",
+    "transfer:3:12" — what it documents and the 附件 number) are its versions 1, 2 … each 草稿 until a step makes it
+    定稿 (who, when). Uploaded files have no subject and no version.
+    """
 
     __tablename__ = "document"
+    __table_args__ = (sa.UniqueConstraint("subject", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int | None] = fk("inspection.id", ondelete="CASCADE")
     attachment_no: Mapped[int | None] = mapped_column(sa.Integer, index=True)
@@ -52,12 +58,21 @@ class Document(Timestamps, Model):
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(100))
     # 六（二）3: the transfer's list and 呈报单 go to 巡察办's file, never the team's.
     transfer_id: Mapped[int | None] = fk("transfer.id", ondelete="SET NULL")
+    subject: Mapped[str | None] = mapped_column(sa.String(60), index=True)  # app.commands.documents.subject_key
+    version: Mapped[int | None] = mapped_column(sa.Integer)
+    state: Mapped[str | None] = mapped_column(choice("document_state", DOCUMENT_STATES))  # 草稿 / 定稿
+    # SHA-256 of the context and template it was rendered from: the same content is not stored twice
+    content_key: Mapped[str | None] = mapped_column(sa.String(64))
+    finalized_by: Mapped[str | None] = mapped_column(sa.String(100))
+    finalized_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # 页数 of the rendered PDF, filled by app.commands.documents.record_page_count when a PDF is made (附件24)
+    page_count: Mapped[int | None] = mapped_column(sa.Integer)
 
     inspection: Mapped[Inspection | None] = relationship(lazy="selectin")
     template: Mapped[DocumentTemplate | None] = relationship()
 
     def __str__(self) -> str:
-        return self.original_name
+        return f"{self.original_name}（第{self.version}版 {self.state}）" if self.version else self.original_name
 
 
 petition_document = sa.Table(  # a petition's letters, scans and notes (附件11 登记)

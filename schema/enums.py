@@ -50,6 +50,7 @@ TIME_UNITS = ("calendar_day", "working_day", "month")
 RESPONSIBLE_PARTIES = ("巡察组", "被巡察单位", "巡察办", "接收部门", "党委办公室")
 DEADLINE_STATUSES = ("pending", "due_soon", "overdue", "done", "unknown_calendar")
 TEMPLATE_FORMATS = ("docx", "xlsx")
+DOCUMENT_STATES = ("草稿", "定稿")  # a generated 附件's version: a draft, or the final one a step confirmed
 STATUS_ENTITIES = ("clue", "submission", "rectification_item")
 QUESTION_KINDS = ("单选", "多选", "文本")
 JOB_STATES = ("排队", "运行中", "完成", "失败")

@@ -570,12 +570,9 @@ class InspectionRecords:
         collected, handed over with every file verified (D12 done). 党委学生工作部 collected while in the field:
         its check lists what is still missing."""
         from app.commands import archive as flow
-        from app.commands.documents import export_attachment, file_transfer_list
+        from app.commands.documents import export_attachment, file_transfer_list, finalize
 
         i, office = self.i1, self.sm.find_user(username="office")
-        formed = {"一、启动巡察": i.notice_date, "二、了解准备": i.notice_date, "三、实施巡察": i.work_end,
-                  "四、巡察报告": i.committee_report_date, "五、结果反馈": i.feedback_date,
-                  "六、成果运用": i.feedback_done_date, "八、立卷归档": d("2026-05-27")}
         present = flow.record_types(i.id)
         for req in flow.requirements():
             if req.attachment_no is None or (req.applies_if and req.applies_if not in present):
@@ -584,7 +581,8 @@ class InspectionRecords:
                 docs = [file_transfer_list(t, office) for t in self.transfers if t.inspection is i]
             else:
                 docs = [export_attachment(i, req.attachment_no, office)]
-                docs[0].formed_on = formed[req.stage]
+                self.s.flush()
+                finalize(docs[0], office)  # 定稿: the version the archive files, formed on its record's date
             for doc in docs:
                 doc.uploaded_by = ACTOR
         self.s.flush()
@@ -594,7 +592,9 @@ class InspectionRecords:
         # 学工部: the team has begun the volume during the field work
         i5 = self.i5
         notice = export_attachment(i5, 4, office)
-        notice.formed_on, notice.uploaded_by = i5.notice_date, ACTOR
+        self.s.flush()
+        finalize(notice, office)
+        notice.uploaded_by = ACTOR
         volume, _ = flow.collect(i5)
         volume.volume_no = "XC-2026-02-01"
 

@@ -4,7 +4,8 @@ deadline rules D1–D12, routing rules, status transitions, the 24 附件 templa
 
 Rules, units and templates come from the CSV files beside this module; the calendar is derived from the
 installed ``chinesecalendar`` package. Only rows missing by their natural key are inserted; rows that exist
-(perhaps edited by an admin) are never touched, so a second run inserts nothing.
+(perhaps edited by an admin) are never touched, so a second run inserts nothing. One correction: a deadline rule
+still holding the responsible party that migration 0002 defaulted (巡察组), never edited, gets the file's party.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from app.audit import UPDATED
 from app.extensions import db
 from app.uow import transaction
 from schema import (
     ArchiveRequirement,
     CalendarDay,
+    ChangeLog,
     DeadlineRule,
     DocumentTemplate,
     RepeatRule,
@@ -150,6 +153,31 @@ def load_deadline_rules() -> int:
     return n
 
 
+DEFAULT_RESPONSIBLE = DeadlineRule.__table__.c.responsible.server_default.arg  # what 0002 gave existing rules
+
+
+def correct_deadline_responsible() -> int:
+    """Give the file's responsible party to rules that still hold 0002's default and that no one edited.
+
+    0002 added the column with a default the loader never corrected, so an older database sent every reminder
+    to the team (issue 16). An admin's edit of the field leaves a 修改 row in change_log naming it; such rules keep
+    their value. Answers how many rules changed.
+    """
+    wanted = {r["code"]: r["responsible"] for r in read_csv("deadline_rules.csv")}
+    edited = {entity_id for entity_id, changes in db.session.execute(
+        select(ChangeLog.entity_id, ChangeLog.changes).where(
+            ChangeLog.entity == DeadlineRule.__tablename__, ChangeLog.operation == UPDATED))
+        if "responsible" in (changes or {})}
+    n = 0
+    defaulted = select(DeadlineRule).where(DeadlineRule.responsible == DEFAULT_RESPONSIBLE)
+    for rule in db.session.execute(defaulted).scalars():
+        if rule.id not in edited and wanted.get(rule.code, DEFAULT_RESPONSIBLE) != DEFAULT_RESPONSIBLE:
+            rule.responsible = wanted[rule.code]
+            n += 1
+    db.session.flush()
+    return n
+
+
 def load_routing_rules() -> int:
     existing = set(db.session.execute(select(RoutingRule.priority)).scalars())
     units = {u.name: u.id for u in db.session.execute(select(Unit)).scalars()}
@@ -256,6 +284,7 @@ def load_reference() -> dict[str, int]:
             "calendar_day": load_calendar(),
             "unit": load_units(),
             "deadline_rule": load_deadline_rules(),
+            "deadline_rule.responsible": correct_deadline_responsible(),
             "routing_rule": load_routing_rules(),
             "status_transition": load_status_transitions(),
             "document_template": load_templates(),

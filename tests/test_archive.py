@@ -125,8 +125,12 @@ def test_collect_creates_the_volume_and_is_idempotent(app, tokens, library):
     again = client.post("/api/v1/archive_item/collect", json={"inspection": library}, headers=tokens("office"))
     assert again.status_code == 200 and again.json["result"]["added"] == 0
     assert _items(app, vid) == first
-    # a new document is added and numbered in its stage: 附件17 (四) among the 文书 after 附件4 (二)
-    assert client.get(f"/api/v1/inspection/{library}/export/17", headers=tokens("office")).status_code == 200
+    # a draft is not filed; once 定稿 it is added and numbered in its stage: 附件17 (四) among the 文书 after 附件4 (二)
+    resp = client.get(f"/api/v1/inspection/{library}/export/17", headers=tokens("office"))
+    assert resp.status_code == 200
+    draft = client.post("/api/v1/archive_item/collect", json={"inspection": library}, headers=tokens("office"))
+    assert draft.json["result"]["added"] == 0
+    _finalize(app, client, tokens("office"), f"inspection:{library}:17")
     third = client.post("/api/v1/archive_item/collect", json={"inspection": library}, headers=tokens("office"))
     assert third.json["result"]["added"] == 1
     from schema.enums import ARCHIVE_STAGES
@@ -212,8 +216,19 @@ def _fill_missing(app, tokens, library):
     for n in numbers:
         if n != 12:
             assert client.get(f"/api/v1/inspection/{library}/export/{n}", headers=tokens("office")).status_code == 200
+            _finalize(app, client, tokens("office"), f"inspection:{library}:{n}")
     resp = client.post("/api/v1/archive_item/collect", json={"inspection": library}, headers=tokens("office"))
     assert resp.json["result"]["added"] == len(LIBRARY_MISSING)
+
+
+def _finalize(app, client, headers, subject):
+    """定稿 of the newest version of `subject` through the REST step."""
+    with app.app_context():
+        doc_id = _db().session.scalar(sa.select(m.Document.id).where(m.Document.subject == subject)
+                                      .order_by(m.Document.version.desc()).limit(1))
+    resp = client.post(f"/api/v1/document/{doc_id}/finalize", headers=headers)
+    assert resp.status_code == 200, resp.json
+    return doc_id
 
 
 def _stored(app, vid, title):

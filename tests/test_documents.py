@@ -91,8 +91,7 @@ def test_every_attachment_has_a_chinese_file_name_and_its_format(exported):
 def test_generated_files_are_kept_as_documents(app, tokens, exported, mech):
     rows = _rows(app, sa.select(m.Document.attachment_no, m.Document.template_id, m.Document.is_generated,
                                 m.Document.is_confidential, m.Document.transfer_id)
-                 .where(m.Document.inspection_id == mech, m.Document.uploaded_by == "office",
-                        m.Document.attachment_no.is_not(None)))
+                 .where(m.Document.subject.like(f"inspection:{mech}:%"), m.Document.inspection_id == mech))
     by_no = {r.attachment_no: r for r in rows}
     assert set(by_no) == set(range(1, 25)) - {12}
     assert all(r.is_generated and r.template_id for r in rows)
@@ -100,8 +99,7 @@ def test_generated_files_are_kept_as_documents(app, tokens, exported, mech):
     # 附件12 of three batches (纪委监察室, 审计室, 党委组织部) is filed under none of them nor the inspection: the
     # team keeps no copy and no department sees the others' clues; 巡察办 lists it
     listing = _rows(app, sa.select(m.Document.id, m.Document.inspection_id, m.Document.transfer_id,
-                                   m.Document.is_confidential).where(
-        m.Document.attachment_no == 12, m.Document.uploaded_by == "office", m.Document.transfer_id.is_(None)))
+                                   m.Document.is_confidential).where(m.Document.subject == f"inspection:{mech}:12"))
     assert [(r.inspection_id, r.is_confidential) for r in listing] == [(None, True)]
     client = app.test_client()
     for user, status in (("zuyuan", 404), ("jiwei", 404), ("office", 200)):
@@ -357,7 +355,7 @@ def test_broken_placeholder_macros_and_unsafe_expressions_are_refused(app, clien
     before = _rows(app, sa.select(sa.func.count()).select_from(m.DocumentTemplate))[0][0]
     for name, data, words in cases:
         resp = _upload(client, admin, slot, name, data)
-        assert resp.status_code == 422, (name, resp.get_json())
+        assert resp.status_code == 400, (name, resp.get_json())
         assert all(w in resp.json["message"] for w in words), (words, resp.json["message"])
     assert _rows(app, sa.select(sa.func.count()).select_from(m.DocumentTemplate))[0][0] == before
 
@@ -435,3 +433,129 @@ def test_template_screen_upload(app):
             for tpl in db.session.scalars(sa.select(m.DocumentTemplate).where(m.DocumentTemplate.attachment_no == 22)):
                 tpl.is_active = tpl.version == 1
             db.session.commit()
+
+
+# ---------------------------------------------------------------- one document per 附件, with versions
+
+
+def _versions(app, subject: str) -> list:
+    return _rows(app, sa.select(m.Document.id, m.Document.version, m.Document.state, m.Document.finalized_by,
+                                m.Document.formed_on).where(m.Document.subject == subject)
+                 .order_by(m.Document.version))
+
+
+def _count(app) -> int:
+    return _rows(app, sa.select(sa.func.count()).select_from(m.Document))[0][0]
+
+
+def test_a_download_reuses_the_version_and_a_change_makes_a_new_draft(app, tokens, mech):
+    from app.extensions import db
+
+    client, office, subject = app.test_client(), tokens("office"), f"inspection:{mech}:7"
+    get = lambda: client.get(f"/api/v1/inspection/{mech}/export/7", headers=office)  # noqa: E731
+    first = get()
+    assert first.status_code == 200
+    before, history = _count(app), _versions(app, subject)
+    assert get().headers["X-Content-SHA256"] == first.headers["X-Content-SHA256"] and _count(app) == before
+    latest = history[-1]
+    if latest.state == "草稿":
+        resp = client.post(f"/api/v1/document/{latest.id}/finalize", headers=office)
+        assert resp.status_code == 200 and resp.json["result"]["state"] == "定稿"
+    # downloading the final version twice creates nothing, through the export and the document's own file
+    for _ in range(2):
+        assert get().status_code == 200
+        assert client.get(f"/api/v1/document/{latest.id}/file", headers=office).status_code == 200
+    assert _count(app) == before and _versions(app, subject)[-1].state == "定稿"
+    # 形成时间 is the 公告's publication on OA, not the day of the download
+    with app.app_context():
+        published = db.session.scalar(sa.select(m.Announcement.published_oa_on).where(
+            m.Announcement.inspection_id == mech))
+    assert published and _versions(app, subject)[-1].formed_on == published
+    # the 公告 changes: a new draft version, the final one stays in the history
+    with app.app_context():
+        notice = db.session.scalar(sa.select(m.Announcement).where(m.Announcement.inspection_id == mech))
+        original, notice_id = notice.body, notice.id
+        notice.body = original + "\n（补充）巡察期间设立意见箱。"
+        db.session.commit()
+    try:
+        changed = get()
+        assert changed.status_code == 200 and "巡察期间设立意见箱" in _text(changed.data)
+        now = _versions(app, subject)
+        assert [v.state for v in now[-2:]] == ["定稿", "草稿"] and now[-1].version == now[-2].version + 1
+        assert _count(app) == before + 1
+    finally:
+        with app.app_context():
+            db.session.get(m.Announcement, notice_id).body = original
+            db.session.commit()
+
+
+def test_finalize_is_the_team_leaders_or_the_offices(app, tokens, mech):
+    from app.extensions import db
+
+    client = app.test_client()
+    assert client.get(f"/api/v1/inspection/{mech}/export/21", headers=tokens("office")).status_code == 200
+    with app.app_context():
+        doc = db.session.scalar(sa.select(m.Document).where(m.Document.subject == f"inspection:{mech}:21")
+                                .order_by(m.Document.version.desc()).limit(1))
+        leader = db.session.scalar(sa.select(m.Person.username).join(m.TeamMember).where(
+            m.TeamMember.team_id == doc.inspection.team_id, m.TeamMember.role == "组长"))
+        leader_name = db.session.scalar(sa.select(m.Person.name).where(m.Person.username == leader))
+        uploaded = db.session.scalar(sa.select(m.Document.id).where(m.Document.subject.is_(None)).limit(1))
+        doc_id = doc.id
+        assert doc.state == "草稿"  # 附件21 (guidance) is not archived in the demo: a draft until now
+    resp = client.post(f"/api/v1/document/{doc_id}/finalize", headers=tokens("zuyuan"))
+    assert resp.status_code == 403 and resp.json["message"] == "定稿须由本巡察组组长或巡察办确认"
+    resp = client.post(f"/api/v1/document/{doc_id}/finalize", headers=tokens(leader))
+    assert resp.status_code == 200, resp.json
+    assert resp.json["result"]["finalized_by"] == leader_name and resp.json["result"]["finalized_at"]
+    again = client.post(f"/api/v1/document/{doc_id}/finalize", headers=tokens("office"))
+    assert again.status_code == 409 and "已于" in again.json["message"] and leader_name in again.json["message"]
+    resp = client.post(f"/api/v1/document/{uploaded}/finalize", headers=tokens("office"))
+    assert resp.status_code == 422 and "不是系统生成的文书" in resp.json["message"]
+    with app.app_context():
+        event = db.session.scalar(sa.select(m.StatusEvent).where(m.StatusEvent.entity == "document",
+                                                                 m.StatusEvent.entity_id == doc_id))
+        assert (event.from_value, event.to_value, event.actor) == ("草稿", "定稿", leader)
+
+
+def test_the_panel_shows_versions_and_the_finalize_button(app, tokens, mech):
+    client = _signed_in(app, "office")
+    assert client.get(f"/inspectionview/export/{mech}/20").status_code == 200
+    page = client.get(f"/inspectionview/show/{mech}").get_data(as_text=True)
+    row = page[page.index(f"/inspectionview/export/{mech}/20"):]
+    row = row[:row.index("</tr>")]
+    assert "第1版" in row or "第2版" in row
+    assert "/documentview/finalize/" in row or "定稿</span>" in row
+    listing = client.get("/documentview/list/").get_data(as_text=True)
+    assert "稿件状态" in listing and "版本" in listing
+
+
+def test_collect_files_one_final_version_per_requirement(app, mech):
+    """The demo's 机械工程学院 volume: one document per requirement (附件12: one list per sent batch), each the
+    final version of its document."""
+    items = _rows(app, sa.select(m.ArchiveRequirement.code, m.ArchiveRequirement.attachment_no, m.Document.subject,
+                                 m.Document.state).join(m.ArchiveItem.requirement).join(m.ArchiveItem.document)
+                  .join(m.ArchiveVolume).where(m.ArchiveVolume.inspection_id == mech))
+    assert items and all(i.state == "定稿" for i in items)
+    per_req: dict[str, list] = {}
+    for i in items:
+        per_req.setdefault(i.code, []).append(i.subject)
+    batches = _rows(app, sa.select(sa.func.count()).select_from(m.Transfer).where(
+        m.Transfer.inspection_id == mech, m.Transfer.transferred_on.is_not(None)))[0][0]
+    for code, subjects in per_req.items():
+        no = next(i.attachment_no for i in items if i.code == code)
+        assert len(subjects) == (batches if no == 12 else 1), (code, subjects)
+        assert len(set(subjects)) == len(subjects)
+
+
+def test_page_count_hook_and_path_characters_in_names():
+    from app.commands.documents import pdf_page_count
+    from app.storage import content_disposition, safe_name
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type /Pages /Count 2>>\n2 0 obj<</Type /Page>>\n3 0 obj<</Type/Page>>\n%%EOF"
+    assert pdf_page_count(pdf) == 2 and pdf_page_count(b"PK\x03\x04") is None
+    name = "附件4 巡察通知（党委办公室/校长办公室）.docx"
+    assert safe_name(name) == "附件4 巡察通知（党委办公室／校长办公室）.docx"
+    header = content_disposition(name)
+    assert quote("党委办公室／校长办公室）.docx", safe="") in header and "%2F" not in header and "/" not in header
+    assert content_disposition('a\\b:c*?"<>|\n.xlsx').count('"') == 2

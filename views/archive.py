@@ -22,10 +22,12 @@ from app.commands import CommandError
 from app.errors import NotFound
 from app.commands import archive as flow
 from app.commands.clues import records_in
+from app.commands.documents import finalize as finalize_document
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
+from app.uow import transaction
 from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
 from schema.base import INT_MAX
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
@@ -259,24 +261,48 @@ class DestructionFlowView(BaseView):
             done="已登记销毁", clause="对不需要归档的材料要及时销毁。（规程八（二）1）")
 
 
+DOCUMENT_LABELS = {"title": "文书标题", "template": "所用模板", "version": "版本", "state": "稿件状态",
+                   "finalized_by": "定稿人", "finalized_at": "定稿时间", "page_count": "页数（PDF）",
+                   "formed_on": "形成时间"}
+
+
 class DocumentView(XctModelView):
-    """Read-only here: documents are generated or uploaded through their own screen."""
+    """Documents are generated or uploaded through their own screens; here one is read, downloaded, or a generated
+    version made 定稿 (the version the archive files)."""
 
     datamodel = XctSQLAInterface(Document)
-    base_permissions = ["can_read"]
-    include_route_methods = {"list", "show", "file"}
-    method_permission_name = {**XctModelView.method_permission_name, "file": READ}
-    list_columns = ["title", "original_name", "inspection", "attachment_no", "is_confidential", "formed_on"]
-    show_columns = ["title", "original_name", "inspection", "attachment_no", "template", "formed_on", "size",
-                    "content_type", "sha256", "is_generated", "is_confidential", "uploaded_by", "created_at"]
-    search_columns = ["title", "original_name", "attachment_no", "is_generated", "is_confidential", "formed_on"]
-    order_columns = ["title", "original_name", "attachment_no", "formed_on", "created_at"]
-    label_columns = {"title": "文书标题", "template": "所用模板"}
+    include_route_methods = {"list", "show", "file", "finalize"}
+    method_permission_name = {**XctModelView.method_permission_name, "file": READ, "finalize": WRITE}
+    list_columns = ["title", "version", "state", "original_name", "inspection", "attachment_no", "is_confidential",
+                    "formed_on"]
+    show_columns = ["title", "version", "state", "finalized_by", "finalized_at", "original_name", "inspection",
+                    "attachment_no", "template", "formed_on", "page_count", "size", "content_type", "sha256",
+                    "is_generated", "is_confidential", "uploaded_by", "created_at"]
+    search_columns = ["title", "original_name", "attachment_no", "state", "is_generated", "is_confidential",
+                      "formed_on"]
+    order_columns = ["title", "original_name", "attachment_no", "version", "formed_on", "created_at"]
+    label_columns = DOCUMENT_LABELS
 
     @expose("/file/<int:pk>")
     @has_access
     def file(self, pk):
         return send_document(self.datamodel.get(pk))
+
+    @expose("/finalize/<int:pk>", methods=["POST"])
+    @has_access
+    def finalize(self, pk):
+        """定稿 (the team's 组长 or 巡察办): this version is the one the archive files."""
+        doc = self.datamodel.get(pk)
+        if doc is None:
+            abort(404)
+        try:
+            with transaction():
+                finalize_document(doc, g.user)
+            flash(f"「{doc.title}」第{doc.version}版已定稿", "success")
+        except CommandError as exc:
+            flash(exc.message, "danger")
+        back = request.form.get("next", "")
+        return redirect(back if back.startswith("/") and not back.startswith("//") else url_for(".show", pk=pk))
 
 
 def file_response(data: bytes, original_name: str):
@@ -450,12 +476,23 @@ class ArchiveRequirementApi(XctModelRestApi):
 class DocumentApi(XctModelRestApi):
     resource_name = "document"
     datamodel = XctSQLAInterface(Document)
-    include_route_methods = {"get", "get_list", "info", "file"}
-    method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ}
+    include_route_methods = {"get", "get_list", "info", "file", "finalize"}
+    method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ, "finalize": WRITE}
     list_columns = ["id", "inspection.id", "attachment_no", "template.id", "title", "original_name", "sha256", "size",
-                    "content_type", "is_generated", "is_confidential", "formed_on", "uploaded_by", "created_at"]
+                    "content_type", "is_generated", "is_confidential", "formed_on", "uploaded_by", "created_at",
+                    "subject", "version", "state", "finalized_by", "finalized_at", "page_count"]
     show_columns = list_columns
-    label_columns = {"title": "文书标题", "template": "所用模板"}
+    label_columns = DOCUMENT_LABELS
+
+    @expose("/<int:pk>/finalize", methods=["POST"])
+    @protect()
+    @safe
+    def finalize(self, pk):
+        """定稿 of this version (the team's 组长 or 巡察办); 409 when it is already final."""
+        doc = self.datamodel.get(pk)
+        if doc is None:
+            return self.response_404()
+        return self.run_command(lambda: _document_answer(finalize_document(doc, g.user)))
 
     @expose("/<int:pk>/file", methods=["GET"])
     @protect()
@@ -467,6 +504,13 @@ class DocumentApi(XctModelRestApi):
         if not storage_path(doc.storage_name).is_file():  # destroyed (销毁记录) or lost
             return self.response(404, message="文件已不在存储中（已销毁或缺失）")
         return send_document(doc)
+
+
+def _document_answer(doc: Document) -> dict:
+    return {"message": f"「{doc.title}」第{doc.version}版已定稿", "result": {
+        "id": doc.id, "version": doc.version, "state": doc.state, "finalized_by": doc.finalized_by,
+        "finalized_at": doc.finalized_at.isoformat(timespec="seconds") if doc.finalized_at else None,
+        "formed_on": doc.formed_on.isoformat() if doc.formed_on else None}}
 
 
 SCREENS = [

@@ -9,10 +9,10 @@ from flask import current_app, g
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.extensions import db
+from app.home import my_deadlines
 from app.permissions import READ
-from app.rules.deadlines import DUE_SOON, LEVEL_LABELS, OVERDUE, STATUS_LABELS
-from app.scope import UNRESTRICTED_ROLES, scope_criterion
-from schema import Deadline, DeadlineRule, Inspection, Notification, Person, TeamMember
+from app.rules.deadlines import LEVEL_LABELS, STATUS_LABELS
+from schema import Deadline, Notification
 
 from .base import XctModelView, XctSQLAInterface
 from .fields import choice_field
@@ -43,44 +43,6 @@ class DeadlineView(XctModelView):
     formatters_columns = {"status": status_label}
     search_form_extra_fields = {"status": choice_field("状态", list(STATUS_LABELS), STATUS_LABELS),
                                 "level": choice_field("颜色", list(LEVEL_LABELS), LEVEL_LABELS)}
-
-
-def _my_inspection_ids(username: str) -> sa.Select:
-    team_ids = (sa.select(TeamMember.team_id).join(Person, Person.id == TeamMember.person_id)
-                .where(Person.username == username))
-    return sa.select(Inspection.id).where(Inspection.team_id.in_(team_ids))
-
-
-def _codes_of(party: str) -> sa.Select:
-    return sa.select(DeadlineRule.code).where(DeadlineRule.responsible == party)
-
-
-def _mine(username: str, roles: set[str]) -> list:
-    """Deadlines a person answers for: their team's inspections, and whatever the rule's responsible party is."""
-    # The team answers for its inspections' own clocks; a transfer's or a submission's clock (D10, D11) belongs to
-    # the receiving department, and the team keeps nothing of a transfer (六（二）3).
-    mine = [sa.and_(Deadline.inspection_id.in_(_my_inspection_ids(username)),
-                    Deadline.transfer_id.is_(None), Deadline.submission_id.is_(None))]
-    unit_id = db.session.scalar(sa.select(Person.unit_id).where(Person.username == username))
-    if unit_id is not None:
-        mine.append(sa.and_(Deadline.unit_id == unit_id, Deadline.code.in_(_codes_of("被巡察单位"))))
-        mine.append(sa.and_(Deadline.department_id == unit_id, Deadline.code.in_(_codes_of("接收部门"))))
-    if "PartyOffice" in roles:
-        mine.append(Deadline.code.in_(_codes_of("党委办公室")))
-    return mine
-
-
-def my_deadlines(user, limit: int = 200) -> list:
-    """Due soon or overdue, within the 期限预警 list's scope, and for the roles that do not see everything only what
-    the user answers for; the soonest first (我的待办 and the home page)."""
-    roles = {r.name for r in user.roles}
-    query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(limit)
-    scope = scope_criterion(Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
-    if scope is not None:
-        query = query.where(scope)
-    if not roles & UNRESTRICTED_ROLES:
-        query = query.where(sa.or_(*_mine(user.username, roles)))
-    return db.session.scalars(query).all()
 
 
 class MyTodoView(BaseView):

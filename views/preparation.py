@@ -124,7 +124,7 @@ class InspectionView(XctModelView):
                 ledger={"items": len(ledger_items(inspection)), "previous": previous,
                         "previous_items": previous_items, "checks": checks_of(inspection),
                         "round_id": inspection.round_id},
-                attachments=attachment_menu(g.user),
+                attachments=attachment_menu(g.user, inspection),
                 **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
                 **archive_panel(inspection),  # 立卷归档 (views.archive)
             )

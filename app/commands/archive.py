@@ -48,6 +48,7 @@ from .status import actor_name
 # 八（二）2: taking the volume in (and so accepting it with items missing) and destroying materials are 巡察办's.
 OFFICE_ROLES = frozenset({"Admin", "Office"})
 LIST_ATTACHMENT = 24  # 附件24 is the volume's own list, generated from its items, not one of them
+TRANSFER_LIST = 12
 
 
 def _meeting(kind):
@@ -197,13 +198,25 @@ def _sent_packages() -> sa.Select:
                                                    ClueExhibit.clue_id.in_(sent))
 
 
+def _final_versions() -> sa.Select:
+    """The newest 定稿 version of each generated document: the one version the archive files (八（一）)."""
+    newest = sa.select(Document.subject, sa.func.max(Document.version).label("version")).where(
+        Document.subject.is_not(None), Document.state == "定稿").group_by(Document.subject).subquery()
+    return sa.select(Document.id).join(newest, sa.and_(Document.subject == newest.c.subject,
+                                                       Document.version == newest.c.version))
+
+
 def _inspection_documents(inspection: Inspection) -> list[Document]:
-    """The inspection's documents the caller may see (附件12 of a batch included), oldest first; never 附件24, never
-    a destroyed one, never a transferred clue's package (it went with the transfer, 六（二）3)."""
+    """The inspection's documents the caller may see (附件12 of a batch included), oldest first: uploaded files, and
+    of each generated document its final version only (drafts and superseded finals stay in its history); never
+    附件24, never a destroyed one, never a transferred clue's package (it went with the transfer, 六（二）3)."""
     transfers = sa.select(Transfer.id).where(Transfer.inspection_id == inspection.id)
     stmt = sa.select(Document).where(
         sa.or_(Document.inspection_id == inspection.id, Document.transfer_id.in_(transfers)),
         sa.or_(Document.attachment_no.is_(None), Document.attachment_no != LIST_ATTACHMENT),
+        sa.or_(Document.subject.is_(None), Document.id.in_(_final_versions())),
+        # 附件12 is filed as each batch's list, final as sent; a list regenerated for the whole inspection is a copy
+        sa.or_(Document.subject.is_(None), Document.subject.not_like(f"inspection:%:{TRANSFER_LIST}")),
         Document.id.not_in(destroyed_document_ids()), Document.id.not_in(_sent_packages()))
     scope = current_criterion(Document)
     if scope is not None:
@@ -211,9 +224,17 @@ def _inspection_documents(inspection: Inspection) -> list[Document]:
     return list(db.session.scalars(stmt.order_by(Document.id)))
 
 
+def _item_fields(doc: Document) -> dict:
+    """What an archive item takes from its document: title, 形成时间 (the record's date, app.rules.documents), 页数
+    (from the rendered PDF, when one was made), 密级."""
+    return {"title": doc.title, "formed_on": doc.formed_on or doc.created_at.date(), "pages": doc.page_count,
+            "classification": "秘密" if doc.is_confidential else "非密"}
+
+
 def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:
     """收集归档材料: add the inspection's documents and required records not in its volume yet, then number every
-    item in stage order, 文书 before 业务. Running it again adds only what is new. Answers (volume, items added)."""
+    item in stage order, 文书 before 业务. Running it again adds only what is new; an item holding an earlier final
+    version of a document now holds its newest one (one item per document). Answers (volume, items added)."""
     volume = ensure_volume(inspection)
     message = locked_message(volume)
     if message:
@@ -224,18 +245,24 @@ def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:
         if r.attachment_no is not None:
             by_attachment.setdefault(r.attachment_no, r)
     have_docs = {i.document_id for i in volume.items if i.document_id is not None}
+    by_subject = {i.document.subject: i for i in volume.items if i.document is not None and i.document.subject}
     have_reqs = {i.requirement_id for i in volume.items if i.requirement_id is not None and i.document_id is None}
     added = 0
     provisional = 1_000_000  # a new item's 序号 until renumber: (volume_id, seq) is unique at every flush
     for doc in _inspection_documents(inspection):
         if doc.id in have_docs:
             continue
+        if doc.subject in by_subject:  # a newer final version replaces the one filed before
+            item = by_subject[doc.subject]
+            item.document = doc
+            for name, value in _item_fields(doc).items():
+                setattr(item, name, value)
+            continue
         req = by_attachment.get(doc.attachment_no)
         kind = req.kind if req else "业务"
         volume.items.append(ArchiveItem(
-            seq=provisional + added, title=doc.title, formed_on=doc.formed_on or doc.created_at.date(), copies=1,
-            classification="秘密" if doc.is_confidential else "非密", retention="永久" if kind == "文书" else "30年",
-            kind=kind, document=doc, requirement=req))
+            seq=provisional + added, copies=1, retention="永久" if kind == "文书" else "30年", kind=kind, document=doc,
+            requirement=req, **_item_fields(doc)))
         added += 1
     for req in reqs:  # requirements met by records (组内工作方案, 动员会签到表 …), one item each
         if req.record_type is None or req.id in have_reqs:

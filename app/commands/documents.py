@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,16 +11,42 @@ from flask import current_app
 
 import seeds
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
-from app.exports.render import MACRO_SUFFIXES, check_template, render
 from app.errors import error
+from app.exports.render import MACRO_SUFFIXES, render
+from app.exports.samples import sample_context
+from app.exports.template_check import check_upload
 from app.extensions import db
-from app.scope import current_scope_user, scope_criterion
-from app.storage import MAX_UPLOAD_BYTES, storage_path, store, write_file
-from schema import Document, DocumentTemplate, Inspection, Transfer
+from app.rules.documents import content_key, formed_on
+from app.scope import current_criterion, current_scope_user, scope_criterion
+from app.storage import MAX_UPLOAD_BYTES, safe_name, storage_path, store, write_file
+from schema import (
+    Announcement,
+    ArchiveVolume,
+    Briefing,
+    Document,
+    DocumentTemplate,
+    Feedback,
+    FeedbackSignature,
+    Inspection,
+    InspectionReport,
+    Material,
+    Meeting,
+    Person,
+    Petition,
+    Survey,
+    Talk,
+    TalkReport,
+    TeamMember,
+    Transfer,
+    Visit,
+)
+from schema.base import utcnow
 from schema.history import StatusEvent
 
 from . import CommandError
-from .status import actor_name
+from .status import actor_name, role_names
+
+FINALIZE_ROLES = frozenset({"Admin", "Office"})  # and the team's 组长 (may_finalize)
 
 SEED_DIR = Path(seeds.__file__).parent / "templates"  # the defaults, written by seeds/make_templates.py
 SOURCE_NOUNS = {"Talk": "个别谈话", "Petition": "信访", "Clue": "问题线索", "Material": "调阅资料",
@@ -60,15 +87,17 @@ def template_bytes(tpl: DocumentTemplate) -> bytes:
 
 def upload_template(slot: DocumentTemplate, filename: str, data: bytes, user) -> DocumentTemplate:
     """A new version of `slot`'s 附件, checked first (macros, placeholders, sandbox), then active; older ones kept."""
+    # every refusal of an upload is a 400 naming the problem (issue 15): the file is bad, not the request's state
     name = Path((filename or "").replace("\\", "/")).name.strip()
     if not name or not data:
-        raise CommandError("请选择要上传的模板文件", "file")
+        raise _error("请选择要上传的模板文件", 400, "file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise CommandError(f"模板文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", "file")
+        raise _error(f"模板文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", 400, "file")
     suffix = Path(name).suffix.lower()
     if suffix not in MACRO_SUFFIXES and suffix != f".{slot.file_format}":
-        raise CommandError(f"附件{slot.attachment_no}的模板须为 .{slot.file_format} 文件，收到「{name}」", "file")
-    check_template(slot.file_format, name, data)
+        raise _error(f"附件{slot.attachment_no}的模板须为 .{slot.file_format} 文件，收到「{name}」", 400, "file")
+    sample = sample_context(slot.attachment_no) if REGISTRY[slot.attachment_no].build is not None else {}
+    check_upload(slot.attachment_no, slot.file_format, name, data, sample)
     versions = db.session.scalars(sa.select(DocumentTemplate).where(
         DocumentTemplate.attachment_no == slot.attachment_no)).all()
     storage_name, sha256 = write_file(data, suffix)
@@ -114,17 +143,109 @@ def may_export(no: int, user) -> str | None:
     return None
 
 
-def attachment_menu(user) -> list[dict]:
-    """The 24 附件 for an inspection page: number, title, format, and why the user may not have it (or None)."""
+def attachment_menu(user, inspection: Inspection | None = None) -> list[dict]:
+    """The 24 附件 for an inspection page: number, title, format, why the user may not have it (or None), and the
+    versions of the inspection's document the user may see (newest first)."""
     active = {t.attachment_no: t for t in db.session.scalars(
         sa.select(DocumentTemplate).where(DocumentTemplate.is_active.is_(True)))}
+    panel = version_panel(inspection) if inspection is not None else {}
     return [{"no": no, "title": active[no].title.removesuffix("模板") if no in active else f"附件{no}",
              "file_format": active[no].file_format if no in active else "",
-             "reason": may_export(no, user) if no in active else f"附件{no}没有启用的模板"} for no in REGISTRY]
+             "reason": may_export(no, user) if no in active else f"附件{no}没有启用的模板",
+             "versions": panel.get(no, [])} for no in REGISTRY]
+
+
+def subject_key(no: int, *, inspection_id: int | None = None, transfer_id: int | None = None) -> str:
+    """What a generated 附件 documents: one document per subject, its versions the rows sharing this key."""
+    return f"transfer:{transfer_id}:{no}" if transfer_id is not None else f"inspection:{inspection_id}:{no}"
+
+
+def versions(subject: str) -> list[Document]:
+    """Every version of one document, newest first."""
+    return list(db.session.scalars(sa.select(Document).where(Document.subject == subject)
+                                   .order_by(Document.version.desc())))
+
+
+def _facts(inspection: Inspection) -> dict[str, sa.ScalarSelect | object]:
+    """app.rules.documents' facts for one inspection: the dates of its records (whoever asks: they are facts)."""
+    iid = inspection.id
+
+    def first(column, *criteria, agg=sa.func.min):
+        return sa.select(agg(column)).where(*criteria).scalar_subquery()
+
+    def last(column, *criteria):
+        return first(column, *criteria, agg=sa.func.max)
+
+    def held(*kinds, agg=sa.func.max):
+        return first(Meeting.held_on, Meeting.inspection_id == iid, Meeting.kind.in_(kinds), agg=agg)
+
+    return {
+        "动员部署会": first(Meeting.held_on, Meeting.round_id == inspection.round_id, Meeting.kind == "动员部署会"),
+        "巡察通知": inspection.notice_date, "巡察结束": inspection.work_end,
+        "向党委汇报": inspection.committee_report_date, "反馈": inspection.feedback_date,
+        "反馈工作结束": inspection.feedback_done_date,
+        "情况准备": last(Briefing.held_on, Briefing.inspection_id == iid),
+        "动员会": held("动员会"), "听取汇报": held("听取汇报"), "列席会议": held("列席会议"), "座谈会": held("座谈会"),
+        "反馈会议": held("个别反馈", "班子反馈", "大会反馈", agg=sa.func.min),
+        "问卷发放": first(Survey.distributed_on, Survey.inspection_id == iid),
+        "公告发布": first(Announcement.published_oa_on, Announcement.inspection_id == iid),
+        "受理信访": last(Petition.received_on, Petition.inspection_id == iid),
+        "移送": last(Transfer.transferred_on, Transfer.inspection_id == iid),
+        "首次个别谈话": first(Talk.held_on, Talk.inspection_id == iid),
+        "个别谈话": last(Talk.held_on, Talk.inspection_id == iid),
+        "调阅资料": last(Material.received_on, Material.inspection_id == iid),
+        "走访调研": last(Visit.held_on, Visit.inspection_id == iid),
+        "巡察报告": last(InspectionReport.drafted_on, InspectionReport.inspection_id == iid),
+        "谈话情况报告": last(TalkReport.drafted_on, TalkReport.inspection_id == iid),
+        "签收": last(FeedbackSignature.signed_on, FeedbackSignature.feedback_id.in_(
+            sa.select(Feedback.id).where(Feedback.inspection_id == iid))),
+        "案卷移交": last(ArchiveVolume.handed_over_on, ArchiveVolume.inspection_id == iid),
+    }
+
+
+def record_dates(inspection: Inspection) -> dict:
+    """The facts' dates, read in one statement."""
+    facts = _facts(inspection)
+    queried = {k: v for k, v in facts.items() if isinstance(v, sa.ScalarSelect)}
+    row = db.session.execute(sa.select(*(v.label(f"f{n}") for n, v in enumerate(queried.values())))).one()
+    values = {k: v for k, v in facts.items() if k not in queried}
+    values.update(zip(queried, row, strict=True))
+    return values
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite answers MIN(date) as text
+
+
+def document_formed_on(no: int, inspection: Inspection, generated_on: date) -> date:
+    return _as_date(formed_on(no, {k: _as_date(v) for k, v in record_dates(inspection).items()}, generated_on))
+
+
+def _version(subject: str, key: str, make, **fields) -> tuple[Document, bool]:
+    """The version of `subject` rendered from `key` (its content): the newest version when it has that content and
+    its file (so downloading a final version twice creates nothing), otherwise a new 草稿 version made by `make`
+    (the bytes); older versions stay as the history. Answers (document, created)."""
+    history = versions(subject)
+    latest = history[0] if history else None
+    if latest is not None and latest.content_key == key and storage_path(latest.storage_name).is_file():
+        return latest, False
+    data, name = make()
+    for _attempt in range(3):  # two requests may number the same version: the loser takes the next number
+        number = (db.session.scalar(sa.select(sa.func.max(Document.version)).where(Document.subject == subject))
+                  or 0) + 1
+        try:
+            with db.session.begin_nested():
+                doc = store(data, name, subject=subject, version=number, state="草稿", content_key=key, **fields)
+                db.session.flush()
+            return doc, True
+        except sa.exc.IntegrityError:
+            continue
+    raise _error("同一文书正被他人同时生成，请稍后重试", 409, "n")
 
 
 def export_attachment(inspection: Inspection, no, user) -> Document:
-    """附件`no` of `inspection`, filled from its records as the caller may see them, stored as a Document."""
+    """附件`no` of `inspection`, filled from its records as the caller may see them: the document's newest version
+    when its content has not changed, else a new 草稿 version (app.rules.documents.content_key)."""
     if not isinstance(no, int) or no not in REGISTRY:
         raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
@@ -133,9 +254,7 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
         if reason:
             raise _error(reason, 403, "n")
     attachment, tpl = REGISTRY[no], active_template(no)
-    data = template_bytes(tpl)
-    if attachment.build is not None:
-        data = render(tpl.file_format, data, attachment.build(inspection))
+    context = attachment.build(inspection) if attachment.build is not None else {}
     fields = {"inspection_id": inspection.id}
     if no == 12:
         # The list names transferred clues: the team keeps no copy (六（二）3) and a department sees only its own
@@ -146,19 +265,122 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
             fields["transfer_id"] = sent[0].id
         elif sent:
             fields["inspection_id"] = None
-    party_org = inspection.unit.party_org_name or inspection.unit.name
-    return store(data, f"附件{no} {tpl.title.removesuffix('模板')}（{party_org}）.{tpl.file_format}",
-                 title=f"附件{no} {tpl.title.removesuffix('模板')}", attachment_no=no, template_id=tpl.id,
-                 is_generated=True, is_confidential=attachment.confidential,
-                 formed_on=date.today(), uploaded_by=actor_name(user), **fields)
+    title = tpl.title.removesuffix("模板")
+    party_org = safe_name(inspection.unit.party_org_name or inspection.unit.name)
+
+    def make():
+        data = template_bytes(tpl)
+        if attachment.build is not None:
+            data = render(tpl.file_format, data, context)
+        return data, f"附件{no} {title}（{party_org}）.{tpl.file_format}"
+
+    doc, _ = _version(subject_key(no, inspection_id=inspection.id), content_key(tpl.id, tpl.sha256, context), make,
+                      title=f"附件{no} {title}", attachment_no=no, template_id=tpl.id, is_generated=True,
+                      is_confidential=attachment.confidential, uploaded_by=actor_name(user),
+                      formed_on=document_formed_on(no, inspection, date.today()), **fields)
+    return doc
 
 
 def file_transfer_list(transfer: Transfer, user) -> Document:
-    """附件12 of one batch as it is sent, filed for 巡察办 and the receiving department (六（二）3)."""
+    """附件12 of one batch as it is sent, filed for 巡察办 and the receiving department (六（二）3): final as sent."""
     tpl = active_template(12)
-    data = render(tpl.file_format, template_bytes(tpl), transfer_context([transfer]))
+    context = transfer_context([transfer])
     on = transfer.transferred_on
-    return store(data, f"移送问题线索清单（{transfer.department.name}，{on.isoformat()}）.{tpl.file_format}",
-                 title=f"附件12 移送问题线索清单（{transfer.department.name}）", attachment_no=12, template_id=tpl.id,
-                 inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True,
-                 is_confidential=True, formed_on=on, uploaded_by=actor_name(user))
+
+    def make():
+        return (render(tpl.file_format, template_bytes(tpl), context),
+                f"移送问题线索清单（{safe_name(transfer.department.name)}，{on.isoformat()}）.{tpl.file_format}")
+
+    doc, created = _version(
+        subject_key(12, transfer_id=transfer.id), content_key(tpl.id, tpl.sha256, context), make,
+        title=f"附件12 移送问题线索清单（{transfer.department.name}）", attachment_no=12, template_id=tpl.id,
+        inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True, is_confidential=True,
+        formed_on=on, uploaded_by=actor_name(user))
+    if created:
+        _finalize(doc, user)
+    return doc
+
+
+# ---------------------------------------------------------------- 定稿
+
+
+def display_name(user) -> str:
+    """Who took a step, as people read it: the person linked to the login, else the account's name."""
+    username = getattr(user, "username", None)
+    if not username:
+        return "系统"
+    person = db.session.scalar(sa.select(Person.name).where(Person.username == username).limit(1))
+    full = f"{getattr(user, 'last_name', '') or ''}{getattr(user, 'first_name', '') or ''}".strip()
+    return person or full or username
+
+
+def _inspection_of(doc: Document) -> Inspection | None:
+    if doc.inspection is not None:
+        return doc.inspection
+    kind, _, rest = (doc.subject or "").partition(":")
+    if kind == "inspection":
+        return db.session.get(Inspection, int(rest.split(":")[0]))
+    transfer = db.session.get(Transfer, doc.transfer_id) if doc.transfer_id else None
+    return transfer.inspection if transfer else None
+
+
+def may_finalize(doc: Document, user) -> bool:
+    """定稿 is the team's 组长's or 巡察办's (Admin too); a system actor (seed, CLI, job) may."""
+    roles = role_names(user)
+    if roles is None or roles & FINALIZE_ROLES:
+        return True
+    inspection = _inspection_of(doc)
+    return inspection is not None and db.session.scalar(
+        sa.select(sa.literal(1)).select_from(TeamMember).join(Person, Person.id == TeamMember.person_id).where(
+            TeamMember.team_id == inspection.team_id, TeamMember.role == "组长",
+            Person.username == user.username).limit(1)) is not None
+
+
+def _finalize(doc: Document, user) -> None:
+    doc.state, doc.finalized_by, doc.finalized_at = "定稿", display_name(user), utcnow()
+    db.session.add(StatusEvent(entity="document", entity_id=doc.id, field="state", from_value="草稿", to_value="定稿",
+                               actor=actor_name(user), note=f"第{doc.version}版定稿"))
+
+
+def finalize(doc: Document, user) -> Document:
+    """定稿: this version becomes the one the archive files (八（一）); 形成时间 taken again from the records."""
+    if doc.subject is None:
+        raise _error(f"「{doc.original_name}」不是系统生成的文书，没有版本，无需定稿", 422, "state")
+    if doc.state == "定稿":
+        raise _error(f"「{doc.title}」第{doc.version}版已于{doc.finalized_at:%Y-%m-%d}由{doc.finalized_by}定稿", 409,
+                     "state")
+    if not may_finalize(doc, user):
+        raise _error("定稿须由本巡察组组长或巡察办确认", 403, "state")
+    if not storage_path(doc.storage_name).is_file():
+        raise _error(f"「{doc.title}」第{doc.version}版的文件已不在存储中（已销毁或缺失），不能定稿", 422, "state")
+    inspection = _inspection_of(doc)
+    if inspection is not None and doc.attachment_no and not doc.transfer_id:
+        doc.formed_on = document_formed_on(doc.attachment_no, inspection, doc.created_at.date())
+    _finalize(doc, user)
+    db.session.flush()
+    return doc
+
+
+def record_page_count(doc: Document, pdf: bytes) -> int | None:
+    """The hook for PDF rendering: 页数 of `doc` from its rendered PDF (附件24's 页数 column reads page_count)."""
+    doc.page_count = pdf_page_count(pdf)
+    return doc.page_count
+
+
+def pdf_page_count(pdf: bytes) -> int | None:
+    """Pages of a PDF by its page objects (LibreOffice writes one `/Type /Page` per page); None if it is not one."""
+    if not pdf.startswith(b"%PDF"):
+        return None
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf)) or None
+
+
+def version_panel(inspection: Inspection) -> dict[int, list[Document]]:
+    """附件 number → the versions of the inspection's documents the caller may see, newest first (its 附件 panel)."""
+    stmt = sa.select(Document).where(Document.subject.like(f"inspection:{inspection.id}:%"))
+    crit = current_criterion(Document)
+    if crit is not None:
+        stmt = stmt.where(crit)
+    panel: dict[int, list[Document]] = {}
+    for doc in db.session.scalars(stmt.order_by(Document.version.desc())):
+        panel.setdefault(doc.attachment_no, []).append(doc)
+    return panel

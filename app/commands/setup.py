@@ -17,11 +17,30 @@ def sync_permissions() -> None:
     current_app.appbuilder.add_permissions(update_perms=True)
 
 
+def resource_of(view) -> str:
+    """The permission resource of a screen: its class_permission_name, or the model's name."""
+    return getattr(view, "class_permission_name", None) or view.datamodel.obj.__name__
+
+
+def menu_resources(appbuilder) -> dict[str, tuple[str, str]]:
+    """menu item name → (resource, category) of every screen of ours in the registered menu (FAB's own skipped).
+
+    Read from the menu views/__init__.py built rather than by importing views/ (README 分层: commands never
+    import views).
+    """
+    out = {}
+    for item in appbuilder.menu.get_list():
+        entries = [(child, item.name) for child in item.childs] if item.childs else [(item, "")]
+        for entry, category in entries:
+            view = entry.baseview
+            if view is not None and type(view).__module__.split(".")[0] == "views":
+                out[entry.name] = (resource_of(view), category)
+    return out
+
+
 @transaction
 def sync_roles() -> dict[str, int]:
     """Make each built-in role hold exactly its permissions (replacing, never appending). Returns counts."""
-    from views import menu_resources
-
     sm = current_app.appbuilder.sm
     pvm_model = sm.permissionview_model
     all_pvms = db.session.query(pvm_model).all()

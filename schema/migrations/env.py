@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from schema.migrations.renamed import translate_renamed_revisions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -91,6 +93,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        translate_renamed_revisions(connection)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -1,7 +1,7 @@
 """feedback items (反馈事项), meeting attendees, 回头看 rebound checks, items a 督办 concerns
 
 Revision ID: 0004a
-Revises: 0003e
+Revises: 0003d
 Create Date: 2026-12-02 00:52:56.744872
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004a'
-down_revision = '0003e'
+down_revision = '0003d'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 verification, and the document a destruction record deleted
 
 Revision ID: 0004b
-Revises: 0003e
+Revises: 0004a
 Create Date: 2026-12-02 00:53:29.390992
 
 """

@@ -1,7 +1,7 @@
 """九、成果共享: bulletins (巡察情况通报) with their recipients, repeat rules, submissions made from a repeat flag
 
 Revision ID: 0004c
-Revises: 0003e
+Revises: 0004b
 Create Date: 2026-12-02 00:50:02.709388
 
 """

@@ -1,7 +1,7 @@
 """dashboard indexes: clues and rectification items counted per inspection and status from the index alone
 
 Revision ID: 0004d
-Revises: 0003e
+Revises: 0004c
 Create Date: 2026-12-02 01:20:00
 
 benchmarks/dashboard.py (PostgreSQL, 1,000,000 clues and 1,000,000 rectification items) measured the charts that

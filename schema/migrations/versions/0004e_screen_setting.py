@@ -1,7 +1,7 @@
 """screen settings (界面配置)
 
 Revision ID: 0004e
-Revises: 0003e
+Revises: 0004d
 Create Date: 2026-12-02 01:00:00
 
 """

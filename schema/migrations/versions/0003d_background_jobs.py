@@ -1,7 +1,7 @@
 """background jobs
 
-Revision ID: 0003e
-Revises: 0003a
+Revision ID: 0003d
+Revises: 0003c
 Create Date: 2026-12-01 21:34:47.305560
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0003e'
-down_revision = '0003a'
+revision = '0003d'
+down_revision = '0003c'
 branch_labels = None
 depends_on = None
 

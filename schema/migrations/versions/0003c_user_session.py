@@ -1,6 +1,6 @@
 """user_session: the server side of login sessions (idle and absolute expiry, revocation)
 
-Revision ID: 0003a
+Revision ID: 0003c
 Revises: 0003b
 Create Date: 2026-12-01 21:10:00
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0003a'
+revision = '0003c'
 down_revision = '0003b'
 branch_labels = None
 depends_on = None
