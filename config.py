@@ -64,6 +64,8 @@ class Config:
     # HTML list pages: FAB lets ?psize_<View>= ask for any size; views cap it at this.
     LIST_PAGE_SIZE = 25
     LIST_PAGE_SIZE_MAX = 100
+    # Start on a Flask-AppBuilder version app/fab_compat.py was not checked against (an upgrade trial only).
+    FAB_ALLOW_UNTESTED_VERSION = False
     # Excel exports of lists: up to this many rows answer at once, more run as a background job (后台任务).
     EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", 5000))
     EXPORT_CHUNK_ROWS = 1000  # rows read per chunk by an export job, and per progress report

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
-from . import sessions
+from . import sessions, uow
 from .extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(BASE_DIR) / "schema" / "migrations")
@@ -23,6 +23,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 template_folder=str(Path(BASE_DIR) / "views" / "templates"))
     app.config.from_object(CONFIGS[config_name or os.environ.get("XCT_ENV", "development")])
     app.config.update(overrides)
+    from .fab_compat import check_fab
+
+    check_fab(app.config)  # before anything relies on an override of FAB internals
     from .security import password_complexity
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
@@ -39,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     sessions.init_app(app)
+    uow.register()
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)

@@ -257,8 +257,10 @@ def _write(rows: list[dict] | None) -> None:
         return
     from app.extensions import db
 
-    db.session.execute(ReadLog.__table__.insert(), rows)
-    db.session.commit()
+    # Its own connection and transaction: committing the request's session here would store whatever else that
+    # session holds (a view's flushed but unfinished work) as a side effect of logging a read.
+    with db.engine.begin() as connection:
+        connection.execute(ReadLog.__table__.insert(), rows)
 
 
 def _after_request(response):

@@ -12,25 +12,18 @@ from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
 
+from schema.base import INT_MAX
+
 from . import sessions
+from .messages import HTTP_MESSAGES
 
 log = logging.getLogger(__name__)
 
-MAX_ID = 2**31 - 1
+MAX_ID = INT_MAX
 MAX_PAGE = 100_000
 _LIST_ARG = re.compile(r"^(page|psize)_")
 
-MESSAGES = {
-    400: "请求参数有误",
-    401: "请先登录",
-    403: "没有权限执行此操作",
-    404: "记录不存在或无权查看",
-    405: "不支持的请求方式",
-    413: "上传的文件过大",
-    422: "数据不符合规则",
-    429: "尝试过于频繁，请稍后再试",
-    500: "系统内部错误，请联系管理员",
-}
+MESSAGES = HTTP_MESSAGES
 
 _ERROR_PAGE = """{% extends "appbuilder/base.html" %}{% block content %}
 <div class="alert alert-danger"><h4>{{ code }} {{ message }}</h4></div>{% endblock %}"""

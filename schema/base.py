@@ -18,6 +18,11 @@ Model.metadata.naming_convention = {
 }
 
 
+# The range of a database INTEGER column (ids and foreign keys included) on SQLite and PostgreSQL alike: a value
+# beyond it is refused by the database (or its driver), so input is checked against it first.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app.audit import acting_as
 from app.extensions import db
+from app.uow import transaction
 from app.permissions import ROLES
 from schema import AnnualPlan, Model
 from seeds.loader import load_reference, reference_missing
@@ -71,14 +72,9 @@ def load_demo() -> dict[str, int]:
     if exists:
         return {}
     before = _table_counts()
-    try:
-        from seeds.demo_builder import DemoBuilder
+    from seeds.demo_builder import DemoBuilder
 
-        with acting_as(ACTOR):
-            DemoBuilder(sm).build()
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with acting_as(ACTOR), transaction():
+        DemoBuilder(sm).build()
     after = _table_counts()
     return {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 
 from app.audit import UPDATED
 from app.extensions import db
+from app.uow import transaction
 from schema import (
     ArchiveRequirement,
     CalendarDay,
@@ -278,7 +279,7 @@ def load_repeat_rules() -> int:
 
 def load_reference() -> dict[str, int]:
     """Insert whatever reference rows are missing; answer how many rows of each kind were inserted."""
-    try:
+    with transaction():
         counts = {
             "calendar_day": load_calendar(),
             "unit": load_units(),
@@ -290,10 +291,6 @@ def load_reference() -> dict[str, int]:
             "archive_requirement": load_archive_requirements(),
             "repeat_rule": load_repeat_rules(),
         }
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return counts
 
 

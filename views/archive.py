@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
+from app.errors import NotFound
 from app.commands import archive as flow
 from app.commands.clues import records_in
 from app.commands.documents import finalize as finalize_document
@@ -26,7 +27,9 @@ from app.extensions import db
 from app.permissions import READ, WRITE
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
+from app.uow import transaction
 from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
+from schema.base import INT_MAX
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
@@ -293,11 +296,10 @@ class DocumentView(XctModelView):
         if doc is None:
             abort(404)
         try:
-            finalize_document(doc, g.user)
-            db.session.commit()
+            with transaction():
+                finalize_document(doc, g.user)
             flash(f"「{doc.title}」第{doc.version}版已定稿", "success")
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         back = request.form.get("next", "")
         return redirect(back if back.startswith("/") and not back.startswith("//") else url_for(".show", pk=pk))
@@ -340,7 +342,7 @@ def _id(body: dict, name: str, label: str) -> int | None:
     value = body.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 2**31 - 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= INT_MAX:
         raise CommandError(f"{label}须为记录编号（正整数）", name)
     return value
 
@@ -422,9 +424,7 @@ class ArchiveItemApi(XctModelRestApi):
             inspection_id = _id(self.json_body(), "inspection", "巡察")
             inspection = INSPECTIONS.get(inspection_id) if inspection_id else None
             if inspection is None:
-                error = CommandError("巡察不存在或无权查看", "inspection")
-                error.status = 404
-                raise error
+                raise NotFound("巡察不存在或无权查看", "inspection")
             volume, added = flow.collect(inspection)
             return {"result": {"volume": volume.id, "added": added, "items": len(volume.items)}}
         return self.run_command(run)
@@ -452,9 +452,7 @@ class DestructionRecordApi(XctModelRestApi):
             volume_id = _id(body, "volume", "案卷")
             volume = VOLUMES.get(volume_id) if volume_id else None
             if volume is None:
-                error = CommandError("案卷不存在或无权查看", "volume")
-                error.status = 404
-                raise error
+                raise NotFound("案卷不存在或无权查看", "volume")
             record = flow.destroy(
                 volume.inspection, g.user, document_id=_id(body, "document", "文件"),
                 material_title=_text(body, "material_title"), method=_text(body, "method"),

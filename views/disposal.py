@@ -20,13 +20,16 @@ from wtforms import DateField, FileField, RadioField, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.commands import CommandError
+from app.errors import NotFound
 from app.commands import clues as flow
 from app.commands.routing import route_clue
 from app.commands.status import open_moves
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.transfer import missing_items
+from app.uow import transaction
 from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
+from schema.base import INT_MAX
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
 from .base import XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
@@ -39,7 +42,7 @@ TRANSFERS = XctSQLAInterface(Transfer)
 
 def scoped(interface: XctSQLAInterface, pk):
     """The row through the caller's scope, or a 404 (API.md: outside the scope is not found)."""
-    row = interface.get(pk) if str(pk).isdigit() and int(pk) <= 2**31 - 1 else None
+    row = interface.get(pk) if str(pk).isdigit() and int(pk) <= INT_MAX else None
     if row is None:
         abort(404)
     return row
@@ -49,7 +52,7 @@ def _ids(raw) -> list[int]:
     values = raw if isinstance(raw, list) else str(raw or "").split(",")
     out = []
     for v in values:
-        if isinstance(v, bool) or not str(v).strip().isdigit() or int(v) > 2**31 - 1:
+        if isinstance(v, bool) or not str(v).strip().isdigit() or int(v) > INT_MAX:
             raise CommandError(f"线索编号「{v}」无效", "clues")
         out.append(int(v))
     return out
@@ -60,9 +63,7 @@ def scoped_clues(raw) -> list[Clue]:
     found = {c.id: c for c in (CLUES.get(i) for i in ids) if c is not None}
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        error = CommandError(f"问题线索（id {'、'.join(missing)}）不存在或无权查看", "clues")
-        error.status = 404
-        raise error
+        raise NotFound(f"问题线索（id {'、'.join(missing)}）不存在或无权查看", "clues")
     return [found[i] for i in ids]
 
 
@@ -147,10 +148,9 @@ def _step(view: BaseView, form: FlaskForm, run, *, title: str, back: str, done: 
     """GET shows the form; a valid POST runs the use case in one transaction and goes back with its result."""
     if request.method == "POST" and form.validate_on_submit():
         try:
-            run(form)
-            db.session.commit()
+            with transaction():
+                run(form)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
             flash(done, "success")

@@ -23,13 +23,16 @@ from wtforms.validators import DataRequired, Length, Optional
 import sqlalchemy as sa
 
 from app.commands import CommandError
+from app.errors import Forbidden
 from app.commands import feedback as fb
 from app.commands import supervision as sup
 from app.commands.status import role_names
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.feedback import SIGNING_CLAUSE
+from app.uow import transaction
 from schema import Feedback, FeedbackItem, Inspection, MeetingAttendee, NewsRelease, Person, ReboundCheck, Round
+from schema.base import INT_MAX
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
 from .archive import send_document
@@ -81,15 +84,13 @@ def _people(inspection: Inspection) -> list[tuple[int, str]]:
 
 def _person(pk) -> Person | None:
     """A signer, through the caller's scope (as every dropdown of the house), or None."""
-    return PEOPLE.get(int(pk)) if str(pk or "").isdigit() and int(pk) <= 2**31 - 1 else None
+    return PEOPLE.get(int(pk)) if str(pk or "").isdigit() and int(pk) <= INT_MAX else None
 
 
 def _only(user, allowed: set[str], message: str, field: str) -> None:
     """A step the procedure gives to certain people (审定 by the 组长 or 巡察办, 批准 recorded by 巡察办): 403 otherwise."""
     if not (role_names(user) or set()) & allowed:
-        error = CommandError(message, field)
-        error.status = 403
-        raise error
+        raise Forbidden(message, field)
 
 
 def _may_approve(who: str, user) -> None:
@@ -259,10 +260,9 @@ class RectificationFlowView(BaseView):
     def notice(self, pk):
         inspection = scoped(INSPECTIONS, pk)
         try:
-            doc = fb.notice_document(inspection, g.user)
-            db.session.commit()
+            with transaction():
+                doc = fb.notice_document(inspection, g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for("InspectionView.show", pk=inspection.id))
         return send_document(doc)
@@ -470,8 +470,8 @@ class RectificationFlowApi:
         if inspection is None:
             return self.response_404()
         try:
-            doc = fb.notice_document(inspection, g.user)
-            db.session.commit()
+            with transaction():
+                doc = fb.notice_document(inspection, g.user)
         except CommandError as exc:
             return self.command_error(exc)
         return send_document(doc)

@@ -16,9 +16,9 @@ from app.commands import CommandError
 from app.commands.clues import build_transfers, clue_from_petition, clue_write_problem
 from app.commands.identity import REASON_MAX, may_reveal, reveal_identity
 from app.commands.routing import route_clue
-from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.petitions import triage_problem
+from app.uow import transaction
 from schema import (
     Clue,
     CustodyEvent,
@@ -187,10 +187,9 @@ class PetitionView(XctModelView):
     @action("to_clue", "登记为问题线索", None, "fa-flag", multiple=False)
     def to_clue(self, item):
         try:
-            clue = clue_from_petition(item, g.user)
-            db.session.commit()
+            with transaction():
+                clue = clue_from_petition(item, g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for("PetitionView.show", pk=item.id))
         flash("已登记问题线索，请补充类别、被反映人等", "success")
@@ -464,10 +463,9 @@ class ClueView(XctModelView):
     @action("build_transfers", "编入移送批次", "将所选线索按接收部门编入移送批次？", "fa-share-square-o", single=False)
     def build_transfers(self, items):
         try:
-            batches = build_transfers(items if isinstance(items, list) else [items], g.user)
-            db.session.commit()
+            with transaction():
+                batches = build_transfers(items if isinstance(items, list) else [items], g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(self.get_redirect())
         flash("已编入移送批次：" + "；".join(f"{t.department.name}（{len(t.clues)} 条）" for t in batches), "success")

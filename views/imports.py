@@ -21,6 +21,7 @@ from app.extensions import db
 from app.permissions import WRITE
 from app.rules.surveys import question_statistics
 from app.storage import held, hold, release
+from app.uow import after_commit, transaction
 from schema import Survey, SurveyAnswer, SurveyResponse, Unit
 
 from .base import XctSQLAInterface, uploaded
@@ -40,9 +41,9 @@ def import_flow(view: BaseView, *, plan: Callable[[bytes], ImportPlan], apply: C
         try:
             if request.form.get("confirm"):
                 digest = request.form["confirm"]
-                counts = apply(held(digest))
-                db.session.commit()
-                release(digest)
+                with transaction():
+                    counts = apply(held(digest))
+                    after_commit(lambda: release(digest))  # the held file goes only once its rows are stored
                 flash(done(counts), "success")
                 return redirect(back)
             data, _ = uploaded()

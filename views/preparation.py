@@ -18,11 +18,12 @@ from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
 from app.commands.documents import attachment_menu, export_attachment
 from app.commands.rectification import ledger_items, previous_rectification
 from app.commands.supervision import checks_of
+from app.errors import BadRequest
 from app.exports.pdf import document_pdf
-from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
 from app.storage import content_disposition
+from app.uow import transaction
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
 from .archive import DocumentView, archive_panel, send_document
@@ -145,11 +146,10 @@ class InspectionView(XctModelView):
             abort(404)
         try:
             pdf = wants_pdf()
-            doc = export_attachment(inspection, n, g.user)
-            db.session.commit()
+            with transaction():
+                doc = export_attachment(inspection, n, g.user)
             return send_pdf(doc) if pdf else send_document(doc)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for(".show", pk=pk))
 
@@ -166,9 +166,7 @@ def wants_pdf() -> bool:
     """?format=pdf asks for the PDF; no format (or the file's own, docx/xlsx) for the Word/Excel file."""
     fmt = request.args.get("format", "")
     if fmt not in ("", "pdf", "docx", "xlsx"):
-        error = CommandError(f"参数 format 只能是 pdf、docx 或 xlsx，收到「{fmt[:20]}」", "format")
-        error.status = 400
-        raise error
+        raise BadRequest(f"参数 format 只能是 pdf、docx 或 xlsx，收到「{fmt[:20]}」", "format")
     return fmt == "pdf"
 
 
@@ -232,8 +230,8 @@ class InspectionApi(XctModelRestApi):
             return self.response_404()
         try:
             pdf = wants_pdf()
-            doc = export_attachment(inspection, n, g.user)
-            db.session.commit()
+            with transaction():
+                doc = export_attachment(inspection, n, g.user)
             return send_pdf(doc) if pdf else send_document(doc)
         except CommandError as exc:
             return self.command_error(exc)

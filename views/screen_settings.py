@@ -14,6 +14,7 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from app.extensions import db
 from app.permissions import WRITE
+from app.uow import transaction
 from schema import ScreenSetting
 
 from .base import ORDER_DIRECTIONS, LayoutError, ScreenLayout, XctModelView, XctSQLAInterface
@@ -144,14 +145,14 @@ class ScreenSettingsView(BaseView):
             what = request.form.get("do")
             try:
                 if what == "reset":
-                    save_setting(view, None, g.user.username)
-                    db.session.commit()
+                    with transaction():
+                        save_setting(view, None, g.user.username)
                     flash(f"「{view.list_title}」已恢复默认", "success")
                     return redirect(url_for("ScreenSettingsView.edit", name=name))
                 posted = view.check_layout(form_setting(view, request.form))
                 if what == "save":
-                    save_setting(view, posted, g.user.username)
-                    db.session.commit()
+                    with transaction():
+                        save_setting(view, posted, g.user.username)
                     flash(f"「{view.list_title}」的界面配置已保存，下次打开列表即生效", "success")
                     return redirect(url_for("ScreenSettingsView.edit", name=name))
                 preview = preview_rows(view, posted)

@@ -12,9 +12,9 @@ from marshmallow import validate
 import schema
 from app.commands import CommandError
 from app.commands.documents import activate_template, template_bytes, template_file_name, upload_template
-from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.deadlines import DONE_FIELDS
+from app.uow import transaction
 from schema import (
     CalendarDay,
     DeadlineRule,
@@ -242,10 +242,9 @@ class DocumentTemplateView(XctModelView):
         if request.method == "POST":
             data, filename = uploaded()
             try:
-                tpl = upload_template(slot, filename, data, g.user)
-                db.session.commit()
+                with transaction():
+                    tpl = upload_template(slot, filename, data, g.user)
             except CommandError as exc:
-                db.session.rollback()
                 flash(exc.message, "danger")
             else:
                 flash(f"已上传附件{tpl.attachment_no}模板第{tpl.version}版并启用；原有版本保留，可随时重新启用。",
@@ -256,8 +255,8 @@ class DocumentTemplateView(XctModelView):
     @action("activate", "启用此版本", "启用所选版本？该附件的其他版本将停用。", "fa-check", multiple=False)
     def activate(self, item):
         item = item[0] if isinstance(item, list) else item
-        activate_template(item, g.user)
-        db.session.commit()
+        with transaction():
+            activate_template(item, g.user)
         flash(f"已启用附件{item.attachment_no}模板第{item.version}版", "success")
         return redirect(url_for(".show", pk=item.id))
 

@@ -15,11 +15,15 @@ from flask_appbuilder.security.decorators import protect
 
 from app import stats
 from app.commands import CommandError
+from app.errors import BadRequest
 from app.commands.statistics import draft_content, issue_bulletin, submit_repeat
 from app.exports.statistics import annual_docx, workbook
 from app.extensions import db
+from app.messages import JSON_BODY_REQUIRED
 from app.permissions import READ, WRITE
+from app.uow import transaction
 from schema import Bulletin, RepeatRule
+from schema.base import INT_MAX
 from schema.enums import REPEAT_FIELDS, REPEAT_SCOPES
 
 from .archive import file_response, send_document
@@ -31,12 +35,10 @@ YEARS = (2000, 2100)  # a year outside is a typing error
 
 
 def _bad(message: str, field: str) -> CommandError:
-    error = CommandError(message, field)
-    error.status = 400
-    return error
+    return BadRequest(message, field)
 
 
-def _int_arg(name: str, label: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+def _int_arg(name: str, label: str, low: int = 1, high: int = INT_MAX) -> int | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
@@ -143,10 +145,9 @@ class StatisticsView(BaseView):
             flash("轮次须为轮次编号（整数）", "danger")
             return redirect(back)
         try:
-            sub, created = submit_repeat(round_id, request.form.get("field"), request.form.get("value"), g.user)
-            db.session.commit()
+            with transaction():
+                sub, created = submit_repeat(round_id, request.form.get("field"), request.form.get("value"), g.user)
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             return redirect(back)
         flash("已作为提交类事项报学校党委" if created else "该问题此前已作为提交类事项报送，未重复创建", "success")
@@ -198,11 +199,11 @@ class StatisticsApi(BaseApi):
         body = request.get_json(silent=True) if request.is_json else None
         try:
             if not isinstance(body, dict):
-                raise _bad("请求体必须是 JSON 对象（Content-Type: application/json）", "body")
+                raise _bad(JSON_BODY_REQUIRED, "body")
             if not _sm().has_access("can_write", "Submission"):
                 return self.response_403()
-            sub, created = submit_repeat(body.get("round_id"), body.get("field"), body.get("value"), g.user)
-            db.session.commit()
+            with transaction():
+                sub, created = submit_repeat(body.get("round_id"), body.get("field"), body.get("value"), g.user)
         except CommandError as exc:
             return self._error(exc)
         return self.response(201 if created else 200, id=sub.id, created=created,
@@ -249,12 +250,11 @@ class BulletinView(BulletinMixin, XctModelView):
     def issue(self, items):
         items = items if isinstance(items, list) else [items]
         try:
-            for item in items:
-                issue_bulletin(item, g.user)
-            db.session.commit()
+            with transaction():
+                for item in items:
+                    issue_bulletin(item, g.user)
             flash(f"已印发 {len(items)} 份通报，已通知接收单位并存入文书", "success")
         except CommandError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         return redirect(url_for("BulletinView.list"))
 

@@ -8,14 +8,17 @@ volume over to 巡察办 with every stored file verified, and record the destruc
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
 
+from app.errors import error
 from app.extensions import db
 from app.rules.archive import ArchiveCheck, Collected, Requirement, check_archive
 from app.scope import current_criterion
 from app.storage import file_problem, storage_path
+from app.uow import after_commit
 from schema import (
     ArchiveItem,
     ArchiveRequirement,
@@ -73,10 +76,7 @@ RECORD_TYPES = {
 }
 
 
-def _error(message: str, field: str | None = None, status: int = 422) -> CommandError:
-    exc = CommandError(message, field)
-    exc.status = status
-    return exc
+_error = error  # (message, field, status): the typed error of that status (app.errors)
 
 
 def requirements() -> list[ArchiveRequirement]:
@@ -396,5 +396,6 @@ def destroy(inspection: Inspection, user, *, document_id: int | None, material_t
     db.session.add(record)
     db.session.flush()
     if doc is not None:
-        storage_path(doc.storage_name).unlink(missing_ok=True)
+        # only once the record naming it is stored: a failed commit must not lose the file with no trace
+        after_commit(functools.partial(storage_path(doc.storage_name).unlink, missing_ok=True))
     return record

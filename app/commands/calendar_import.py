@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.commands import CommandError
 from app.extensions import db
+from app.uow import transaction
 from schema import CalendarDay
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -417,26 +418,27 @@ def apply_import(rows: Sequence[Row], fill_weekdays: bool = False) -> dict:
     if errors:
         raise CalendarFileError(errors)
     try:
-        plan = _plan(rows, fill_weekdays)
-        inserted = updated = 0
-        for row, status, old in plan["items"]:
-            if status == "new":
-                db.session.add(CalendarDay(day=row.day, is_workday=row.is_workday, note=row.note))
-                inserted += 1
-            elif status == "changed":
-                old.is_workday, old.note = row.is_workday, row.note
-                updated += 1
-        for row in plan["fill"]:
-            db.session.add(CalendarDay(day=row.day, is_workday=row.is_workday, note=None))
-        db.session.flush()
-        db.session.commit()
+        with transaction():
+            inserted, updated, plan = _apply(rows, fill_weekdays)
     except SQLAlchemyError:
-        db.session.rollback()
         raise CommandError("保存工作日历时数据库出错（可能有人同时在导入），未保存任何数据，请重试") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return {
         "inserted": inserted, "updated": updated, "unchanged": plan["unchanged"], "filled": len(plan["fill"]),
         "years": plan["years"], "incomplete": {} if fill_weekdays else plan["incomplete"],
     }
+
+
+def _apply(rows: Sequence[Row], fill_weekdays: bool) -> tuple[int, int, dict]:
+    plan = _plan(rows, fill_weekdays)
+    inserted = updated = 0
+    for row, status, old in plan["items"]:
+        if status == "new":
+            db.session.add(CalendarDay(day=row.day, is_workday=row.is_workday, note=row.note))
+            inserted += 1
+        elif status == "changed":
+            old.is_workday, old.note = row.is_workday, row.note
+            updated += 1
+    for row in plan["fill"]:
+        db.session.add(CalendarDay(day=row.day, is_workday=row.is_workday, note=None))
+    db.session.flush()
+    return inserted, updated, plan

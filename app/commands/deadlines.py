@@ -6,6 +6,7 @@ only gathers the dates in set-based SQL and stores what the scan found.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.mail import send_notifications
+from app.uow import after_commit, transaction
 from app.rules.calendar import WorkCalendar
 from app.rules.checks import Check, attendance, from_deadline, talk_interviewers
 from app.rules.deadlines import DONE_FIELDS, DUE_SOON, OVERDUE, STATUS_LABELS, Deadline, Rule, Thresholds, compute
@@ -170,6 +172,7 @@ def _row(d: Deadline, subject: str, today: date, **refs) -> dict:
             "computed_on": today}
 
 
+@transaction
 def scan(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Recompute the stored deadlines (all, or those of some inspections) and notify whoever must act.
 
@@ -199,7 +202,6 @@ def scan(today: date | None = None, inspection_ids: Iterable[int] | None = None)
 
     _merge(counted(), in_scope)
     counts["notifications"] = _notify(ids)
-    db.session.commit()
     return dict(counts)
 
 
@@ -311,7 +313,8 @@ def _notify(ids: list[int] | None) -> int:
 
     def flush(batch):
         rows = db.session.execute(insert, batch).all()
-        send_notifications([r._asdict() for r in rows])
+        # mail only what is stored: a scan that fails later must not have sent its notifications
+        after_commit(functools.partial(send_notifications, [r._asdict() for r in rows]))
         return len(rows)
 
     batch: list[dict] = []

@@ -11,6 +11,7 @@ from flask import current_app
 import seeds
 from app.exports.pdf import pages_of
 from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
+from app.errors import error
 from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
 from app.exports.template_check import check_upload
@@ -56,9 +57,7 @@ SOURCE_NOUNS = {"Talk": "个别谈话", "Petition": "信访", "Clue": "问题线
 
 
 def _error(message: str, status: int, field: str | None = None) -> CommandError:
-    exc = CommandError(message, field)
-    exc.status = status
-    return exc
+    return error(message, field, status)
 
 
 # ---------------------------------------------------------------- templates

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.audit import READ_LOGGED, record_read, write_reads
-from app.commands import CommandError
+from app.errors import BadRequest, Forbidden
 from app.extensions import db
 from schema import Inspection, Person, Petition, TeamMember
 
@@ -22,12 +22,12 @@ REASON_MAX = 500
 assert Petition in READ_LOGGED
 
 
-class RevealRefused(CommandError):
-    status = 403
+class RevealRefused(Forbidden):
+    pass
 
 
-class ReasonInvalid(CommandError):
-    status = 400
+class ReasonInvalid(BadRequest):
+    pass
 
 
 def may_reveal(user, petition: Petition) -> bool:

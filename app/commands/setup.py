@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 
 from app.extensions import db
 from app.permissions import ROLE_GRANTS, ROLES, role_permissions
+from app.uow import transaction
 
 SETUP_ACTOR = "系统初始化：基础数据"  # who the change history names for the reference rows setup inserts
 
@@ -37,6 +38,7 @@ def menu_resources(appbuilder) -> dict[str, tuple[str, str]]:
     return out
 
 
+@transaction
 def sync_roles() -> dict[str, int]:
     """Make each built-in role hold exactly its permissions (replacing, never appending). Returns counts."""
     sm = current_app.appbuilder.sm
@@ -54,7 +56,6 @@ def sync_roles() -> dict[str, int]:
         if set(role.permissions) != wanted:
             role.permissions = sorted(wanted, key=lambda p: p.id)
         counts[role_name] = len(wanted)
-    db.session.commit()
     return counts
 
 

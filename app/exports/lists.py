@@ -24,6 +24,7 @@ from sqlalchemy.orm import Query
 
 from app.audit import EXPORT, identity_columns, record_read, write_reads
 from app.commands import CommandError
+from app.errors import BadRequest
 
 MAX_WIDTH = 50  # a column never gets wider than this (characters); longer text wraps in Excel
 SAMPLE_ROWS = 200  # column widths follow the header and the first rows
@@ -79,9 +80,7 @@ def list_export(view) -> ListExport:
 
 
 def _bad(message: str) -> CommandError:
-    error = CommandError(message, "q")
-    error.status = 400
-    return error
+    return BadRequest(message, "q")
 
 
 def value_of(item, column: str):

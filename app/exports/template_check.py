@@ -23,6 +23,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.commands import CommandError
+from app.errors import BadRequest
 
 MAX_EXPANDED_BYTES = 20 * 1024 * 1024  # a real 附件 template is well under 2 MB unpacked
 MAX_MEMBERS = 2000
@@ -40,9 +41,7 @@ ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
 
 
 def _refuse(message: str):
-    error = CommandError(message, "file")
-    error.status = 400
-    raise error
+    raise BadRequest(message, "file")
 
 
 def check_package(name: str, data: bytes) -> None:
