@@ -33,7 +33,7 @@ from app.audit import API, MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
-from app.scope import current_criterion
+from app.scope import current_criterion, readable_formatter
 from app.storage import CONTENT_TYPES, content_disposition
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog, ScreenSetting
@@ -307,6 +307,10 @@ class XctModelView(ModelView):
             )
         for col in self.identity_columns:
             self.formatters_columns[col] = masked
+        for col in self.list_columns + self.show_columns:  # links show only the records the reader may read
+            shown = readable_formatter(self.datamodel, col, blank_none)
+            if shown is not None:
+                self.formatters_columns.setdefault(col, shown)
         for col in self.list_columns + self.show_columns:
             if col in self.datamodel.list_columns and self.datamodel.is_boolean(col):
                 self.formatters_columns.setdefault(col, yes_no)
