@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
 from app.commands import archive as flow
-from app.commands.clues import records_in
+from app.commands.documents import records_of
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.scope import current_criterion
@@ -264,9 +264,11 @@ class DocumentView(XctModelView):
     base_permissions = ["can_read"]
     include_route_methods = {"list", "show", "file"}
     method_permission_name = {**XctModelView.method_permission_name, "file": READ}
-    list_columns = ["title", "original_name", "inspection", "attachment_no", "is_confidential", "formed_on"]
+    list_columns = ["title", "original_name", "inspection", "attachment_no", "is_confidential", "classification",
+                    "formed_on"]
     show_columns = ["title", "original_name", "inspection", "attachment_no", "template", "formed_on", "size",
-                    "content_type", "sha256", "is_generated", "is_confidential", "uploaded_by", "created_at"]
+                    "content_type", "sha256", "is_generated", "is_confidential", "classification", "uploaded_by",
+                    "created_at"]
     search_columns = ["title", "original_name", "attachment_no", "is_generated", "is_confidential", "formed_on"]
     order_columns = ["title", "original_name", "attachment_no", "formed_on", "created_at"]
     label_columns = {"title": "文书标题", "template": "所用模板"}
@@ -290,7 +292,7 @@ def send_document(doc: Document | None):
     path = storage_path(doc.storage_name) if doc is not None else None
     if path is None or not path.is_file():
         abort(404)
-    for model, ids in records_in(doc).items():
+    for model, ids in records_of(doc).items():
         record_read(model, ids, DOWNLOAD)
     response = send_file(path, mimetype=doc.content_type or "application/octet-stream", max_age=0)
     response.headers["Content-Disposition"] = content_disposition(doc.original_name)
@@ -455,7 +457,8 @@ class DocumentApi(XctModelRestApi):
     include_route_methods = {"get", "get_list", "info", "file"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ}
     list_columns = ["id", "inspection.id", "attachment_no", "template.id", "title", "original_name", "sha256", "size",
-                    "content_type", "is_generated", "is_confidential", "formed_on", "uploaded_by", "created_at"]
+                    "content_type", "is_generated", "is_confidential", "classification", "formed_on", "uploaded_by",
+                    "created_at"]
     show_columns = list_columns
     label_columns = {"title": "文书标题", "template": "所用模板"}
 

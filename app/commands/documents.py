@@ -9,12 +9,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 import seeds
-from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
+from app.audit import EXPORT, READ_LOGGED, record_read
+from app.exports.attachments import REGISTRY, contents, sent_transfers, transfer_context
 from app.exports.render import MACRO_SUFFIXES, check_template, render
 from app.extensions import db
 from app.scope import current_scope_user, scope_criterion
 from app.storage import MAX_UPLOAD_BYTES, storage_path, store, write_file
-from schema import Document, DocumentTemplate, Inspection, Transfer
+from schema import Clue, Document, DocumentTemplate, Inspection, Material, Transfer
+from schema.enums import CLASSIFICATIONS
 from schema.history import StatusEvent
 
 from . import CommandError
@@ -135,23 +137,55 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
             raise _error(reason, 403, "n")
     attachment, tpl = REGISTRY[no], active_template(no)
     data = template_bytes(tpl)
-    if attachment.build is not None:
-        data = render(tpl.file_format, data, attachment.build(inspection))
+    with contents() as found:  # the talks, petitions, clues and materials the builder fills it with
+        if attachment.build is not None:
+            data = render(tpl.file_format, data, attachment.build(inspection))
     fields = {"inspection_id": inspection.id}
     if no == 12:
         # The list names transferred clues: the team keeps no copy (六（二）3) and a department sees only its own
         # batches. Filed under its one batch, a list is 巡察办's and that department's; a list of several batches
         # is filed under none of them, nor under the inspection, so only 巡察办 and the leading group list it.
         sent = sent_transfers(inspection)
+        found.setdefault(Clue, set()).update(c.id for t in sent for c in t.clues)
         if len(sent) == 1:
             fields["transfer_id"] = sent[0].id
         elif sent:
             fields["inspection_id"] = None
     party_org = inspection.unit.party_org_name or inspection.unit.name
+    if applies:  # a person reads what the document holds (DOMAIN.md §6); a seed or the CLI filing it does not
+        for model, ids in found.items():
+            record_read(model, sorted(ids), EXPORT)
     return store(data, f"附件{no} {tpl.title.removesuffix('模板')}（{party_org}）.{tpl.file_format}",
                  title=f"附件{no} {tpl.title.removesuffix('模板')}", attachment_no=no, template_id=tpl.id,
-                 is_generated=True, is_confidential=attachment.confidential,
-                 formed_on=date.today(), uploaded_by=actor_name(user), **fields)
+                 is_generated=True, formed_on=date.today(), uploaded_by=actor_name(user),
+                 **carried(attachment.confidential, found), **fields)
+
+
+def carried(confidential: bool, found: dict[type, set[int]]) -> dict:
+    """What a generated document carries of the records it was made from: whether it is confidential (a
+    confidential 附件, or any talk, petition, clue or material in it), its 密级 — 内部 at least, raised to the highest
+    密级 of the materials in it (三（三）6 "如有涉密材料，按相关保密规定处理") — and the records themselves, so that each
+    download of it is a recorded read of each (send_document)."""
+    found = {model: ids for model, ids in found.items() if ids}
+    if not (confidential or found):
+        return {"is_confidential": False, "classification": None, "contents": None}
+    levels = [CLASSIFICATIONS.index("内部")] + [CLASSIFICATIONS.index(c) for c in db.session.scalars(
+        sa.select(Material.classification).where(Material.id.in_(found.get(Material, ()))))]
+    return {"is_confidential": True, "classification": CLASSIFICATIONS[max(levels)],
+            "contents": {model.__tablename__: sorted(ids) for model, ids in found.items()} or None}
+
+
+def records_of(doc: Document) -> dict[type, list[int]]:
+    """The confidential records a file carries: a generated document's contents, a clue's package, a transfer's
+    list, a petition's letters (app.commands.clues.records_in); downloading it is a read of each."""
+    from .clues import records_in  # clues files its transfer lists through this module
+
+    found = {model: set(ids) for model, ids in records_in(doc).items()}
+    models = {model.__tablename__: model for model in READ_LOGGED}
+    for table, ids in (doc.contents or {}).items():
+        if table in models:
+            found.setdefault(models[table], set()).update(ids)
+    return {model: sorted(ids) for model, ids in found.items()}
 
 
 def file_transfer_list(transfer: Transfer, user) -> Document:
@@ -162,4 +196,4 @@ def file_transfer_list(transfer: Transfer, user) -> Document:
     return store(data, f"移送问题线索清单（{transfer.department.name}，{on.isoformat()}）.{tpl.file_format}",
                  title=f"附件12 移送问题线索清单（{transfer.department.name}）", attachment_no=12, template_id=tpl.id,
                  inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True,
-                 is_confidential=True, formed_on=on, uploaded_by=actor_name(user))
+                 formed_on=on, uploaded_by=actor_name(user), **carried(True, {Clue: {c.id for c in transfer.clues}}))
