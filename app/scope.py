@@ -288,6 +288,18 @@ LIAISON_ATTACHMENTS: dict[int, str] = {2: GIVEN, 4: GIVEN, 5: GIVEN, 7: GIVEN, 2
                                        22: DELIVERED}
 
 
+def liaison_attachment(no: int, user) -> ColumnElement | None:
+    """For a user who sees an inspection only as its unit's liaison: the criterion over Inspection under which
+    附件`no` has been given to the unit (sa.false(): never); None for everyone else (their row scope decides)."""
+    roles = {role.name for role in getattr(user, "roles", None) or []} if _authenticated(user) else set()
+    if "UnitLiaison" not in roles or roles & (UNRESTRICTED_ROLES | {"TeamLeader", "TeamMember"}):
+        return None
+    if no not in LIAISON_ATTACHMENTS:
+        return sa.false()
+    when = PHASE_EVENTS[LIAISON_ATTACHMENTS[no]]
+    return when() if when is not None else sa.true()
+
+
 def _attachment_given(event: str) -> ColumnElement:
     numbers = [n for n, e in LIAISON_ATTACHMENTS.items() if e == event]
     when = PHASE_EVENTS[event]
@@ -426,19 +438,25 @@ def current_criterion(model: type) -> ColumnElement | None:
     return scope_criterion(model, user) if applies else None
 
 
+
+def readable_ids(model: type, ids) -> set[int]:
+    """Those of `ids` (records of `model`) the current reader may see."""
+    ids = set(ids)
+    crit = current_criterion(model) if ids else None
+    if crit is None:
+        return ids
+    from app.extensions import db
+
+    return set(db.session.scalars(sa.select(model.id).where(model.id.in_(ids), crit)))
+
+
 def readable(records):
     """The records among `records` (a list of one model, or one record) the current reader may see: a link to a
     talk, clue, petition or material is shown only to whom may open it (None for a single record they may not)."""
     many = isinstance(records, (list, tuple, set))
     items = [r for r in (records if many else [records]) if r is not None]
-    if not items or not is_scoped(type(items[0])):
-        return records
-    model = type(items[0])
-    crit = current_criterion(model)
-    if crit is not None:
-        from app.extensions import db
-
-        allowed = set(db.session.scalars(sa.select(model.id).where(model.id.in_({r.id for r in items}), crit)))
+    if items and is_scoped(type(items[0])):
+        allowed = readable_ids(type(items[0]), (r.id for r in items))
         items = [r for r in items if r.id in allowed]
     return items if many else (items[0] if items else None)
 
@@ -451,3 +469,30 @@ def readable_formatter(datamodel, column: str, fallback: Callable):
     if "." in column or not datamodel.is_relation(column) or datamodel.get_related_model(column) not in READ_LOGGED:
         return None
     return lambda value: fallback(readable(value))
+
+
+def readable_changes(model: type, logs: list[dict | None]) -> list[dict]:
+    """Change-history rows of a `model` record ({field: [old, new]} each) whose references to talks, petitions,
+    clues and materials (app.audit stores them as {"id", "text"}) are kept only where the reader may read them: a
+    finding's history names its evidence to the team, never to the unit's liaison."""
+    from app.audit import READ_LOGGED
+
+    related = {r.key: r.mapper.class_ for r in sa.inspect(model).relationships if r.mapper.class_ in READ_LOGGED}
+
+    def refs(side) -> list:
+        return [v for v in (side if isinstance(side, list) else [side]) if isinstance(v, dict)]
+
+    wanted: dict[type, set[int]] = {}
+    for changes in logs:
+        for key in related.keys() & (changes or {}).keys():
+            for side in changes[key]:
+                wanted.setdefault(related[key], set()).update(v.get("id") for v in refs(side))
+    allowed = {target: readable_ids(target, ids - {None}) for target, ids in wanted.items()}
+
+    def keep(side, target):
+        if isinstance(side, list):
+            return [v for v in side if not isinstance(v, dict) or v.get("id") in allowed[target]]
+        return side if not isinstance(side, dict) or side.get("id") in allowed[target] else "（无权查看）"
+
+    return [{k: [keep(side, related[k]) for side in v] if k in related else v for k, v in (changes or {}).items()}
+            for changes in logs]

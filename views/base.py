@@ -33,7 +33,7 @@ from app.audit import API, MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
-from app.scope import current_criterion, readable_formatter
+from app.scope import current_criterion, readable_changes, readable_formatter
 from app.storage import CONTENT_TYPES, content_disposition
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog, ScreenSetting
@@ -343,8 +343,10 @@ class XctModelView(ModelView):
             sa.select(ChangeLog).where(ChangeLog.entity == self.datamodel.obj.__tablename__,
                                        ChangeLog.entity_id == int(pk))
             .order_by(ChangeLog.id.desc()).limit(self.history_limit))
+        rows = list(rows)
+        shown = readable_changes(self.datamodel.obj, [r.changes for r in rows])  # references the reader may read
         return [{"at": r.at, "actor": r.actor, "remote_addr": r.remote_addr or "", "operation": r.operation,
-                 "changes": describe_changes(r.changes, self.label_columns)} for r in rows]
+                 "changes": describe_changes(changes, self.label_columns)} for r, changes in zip(rows, shown)]
 
     # ---- a petitioner's identity: masked on the page, blank in the edit form, kept when left blank ----
 

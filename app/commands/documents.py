@@ -13,7 +13,7 @@ from app.audit import EXPORT, READ_LOGGED, record_read
 from app.exports.attachments import REGISTRY, contents, sent_transfers, transfer_context
 from app.exports.render import MACRO_SUFFIXES, check_template, render
 from app.extensions import db
-from app.scope import current_scope_user, scope_criterion
+from app.scope import current_scope_user, liaison_attachment, scope_criterion
 from app.storage import MAX_UPLOAD_BYTES, storage_path, store, write_file
 from schema import Clue, Document, DocumentTemplate, Inspection, Material, Transfer
 from schema.enums import CLASSIFICATIONS
@@ -133,6 +133,10 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
     if applies:
         reason = may_export(no, request_user)
+        given = liaison_attachment(no, request_user)  # the unit has a 附件 once it is given to it
+        if not reason and given is not None and db.session.scalar(
+                sa.select(Inspection.id).where(Inspection.id == inspection.id, given)) is None:
+            reason = f"无权查看附件{no}：该文书尚未（或不）交给被巡察单位"
         if reason:
             raise _error(reason, 403, "n")
     attachment, tpl = REGISTRY[no], active_template(no)
