@@ -20,7 +20,8 @@ DOMAIN.md §6, the clause each rule below implements:
 
 A user's scope comes from the ``person`` whose ``username`` is theirs (API.md): team memberships, the unit of a
 liaison, the department (unit) of a receiving user. A user holding several roles sees the union of what they allow.
-Everything here builds SQL (subqueries), never reads the database itself.
+Everything here builds SQL (subqueries), never reads the database itself, except ``readable``: the one read that
+keeps a link on a page (a finding's 依据：个别谈话) to the records its reader may open.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ from schema import (
     Deadline,
     Document,
     Feedback,
+    FeedbackItem,
     FeedbackSignature,
+    Finding,
     Inspection,
     Job,
     Material,
@@ -51,6 +54,7 @@ from schema import (
     MeetingAttendee,
     Person,
     ReadLog,
+    Recommendation,
     Round,
     Speech,
     StatusEvent,
@@ -62,6 +66,7 @@ from schema import (
     TeamMember,
     Transfer,
 )
+from schema.feedback import feedback_item_recommendation
 from schema.rectification import rectification_evidence
 from schema.transfer import transfer_clue
 
@@ -239,6 +244,87 @@ def _transfer_inspections(who: Who) -> sa.Select:
     return sa.select(Transfer.inspection_id).where(Transfer.id.in_(who.transfer_ids))
 
 
+# ---------------------------------------------------------------- what the inspected unit is given, and when
+
+# The events of one inspection from which its unit's liaison may see a record, as SQL over Inspection.
+GIVEN = "起始"  # addressed to the unit from the start: its notices, its meetings, its own rectification
+# 五（三）1 "反馈后由巡察组组长、被巡察单位党组织主要负责人、巡察办负责人在《巡察反馈签收单》上签字": the day the 签收单 is
+# signed in full is the inspection's feedback_date; from then the unit holds the 反馈意见. Until then what the team
+# found is the team's and the 党委's (四（二） the report goes to the 常委会, 五（一） the feedback is drafted from it).
+DELIVERED = "反馈意见送达"
+PHASE_EVENTS: dict[str, Callable[[], ColumnElement] | None] = {
+    GIVEN: None,
+    DELIVERED: lambda: Inspection.feedback_date.is_not(None),
+}
+
+# model → the event from which the liaison sees the rows of it of the unit's inspections. A model not named here the
+# liaison never sees (default NONE): the 巡察情况报告 and 个别谈话情况报告, talks, petitions, clues, materials, visits,
+# plans, briefings, surveys, immediate fixes …
+LIAISON_VISIBLE_FROM: dict[str, str] = {
+    "Inspection": GIVEN, "Announcement": GIVEN, "NewsRelease": GIVEN, "Meeting": GIVEN, "Deadline": GIVEN,
+    "Rectification": GIVEN, "RectificationItem": GIVEN, "Document": GIVEN,
+    "Feedback": DELIVERED, "FeedbackSignature": DELIVERED, "FeedbackItem": DELIVERED, "Finding": DELIVERED,
+    "Recommendation": DELIVERED, "ReboundCheck": DELIVERED,
+}
+
+# "then only what the feedback contains": the findings and recommendations the 反馈意见's items carry.
+LIAISON_CONTENT: dict[str, Callable[[], ColumnElement]] = {
+    "Finding": lambda: Finding.id.in_(_sub(sa.select(FeedbackItem.finding_id).where(
+        FeedbackItem.finding_id.is_not(None)))),
+    "Recommendation": lambda: Recommendation.id.in_(_sub(sa.select(
+        feedback_item_recommendation.c.recommendation_id))),
+    "Meeting": lambda: Meeting.kind.in_(LIAISON_MEETING_KINDS),
+    "Document": lambda: sa.and_(Document.is_confidential.is_(False), sa.or_(
+        # the unit's own uploads: the evidence of its ledger rows (六（一）)
+        Document.id.in_(_sub(sa.select(rectification_evidence.c.document_id))),
+        *(_attachment_given(event) for event in PHASE_EVENTS))),
+}
+
+# The 附件 handed to the unit (a generated document carries the visibility of what it was made from), and from when:
+# 2 and 21 are the procedure's own guidance, 4 巡察通知 and 7 巡察公告 are addressed to the unit, 5 is its 动员会's
+# agenda; 19 反馈意见 and 22 签收单 once delivered. Every other 附件 (the report 17, talk records 14, the petition
+# register 11, the statistics 23 …) is never the unit's.
+LIAISON_ATTACHMENTS: dict[int, str] = {2: GIVEN, 4: GIVEN, 5: GIVEN, 7: GIVEN, 21: GIVEN, 19: DELIVERED,
+                                       22: DELIVERED}
+
+
+def liaison_attachment(no: int, user) -> ColumnElement | None:
+    """For a user who sees an inspection only as its unit's liaison: the criterion over Inspection under which
+    附件`no` has been given to the unit (sa.false(): never); None for everyone else (their row scope decides)."""
+    roles = {role.name for role in getattr(user, "roles", None) or []} if _authenticated(user) else set()
+    if "UnitLiaison" not in roles or roles & (UNRESTRICTED_ROLES | {"TeamLeader", "TeamMember"}):
+        return None
+    if no not in LIAISON_ATTACHMENTS:
+        return sa.false()
+    when = PHASE_EVENTS[LIAISON_ATTACHMENTS[no]]
+    return when() if when is not None else sa.true()
+
+
+def _attachment_given(event: str) -> ColumnElement:
+    numbers = [n for n, e in LIAISON_ATTACHMENTS.items() if e == event]
+    when = PHASE_EVENTS[event]
+    if when is None:
+        return Document.attachment_no.in_(numbers)
+    return sa.and_(Document.attachment_no.in_(numbers),
+                   Document.inspection_id.in_(_sub(sa.select(Inspection.id).where(when()))))
+
+
+def _liaison_rule(name: str, event: str) -> Rule:
+    """The liaison's rule for model `name`: its rows of the unit's inspections past `event`, narrowed to
+    LIAISON_CONTENT where declared."""
+
+    def rule(who: Who, ids: sa.Select) -> ColumnElement:
+        import schema
+
+        model = getattr(schema, name)
+        when = PHASE_EVENTS[event]
+        crit = reach(model, ids.where(when()) if when is not None else ids)
+        content = LIAISON_CONTENT.get(name)
+        return sa.and_(crit, content()) if content is not None else crit
+
+    return rule
+
+
 ROLE_SCOPES: dict[str, RoleScope] = {
     "TeamLeader": _TEAM,
     "TeamMember": _TEAM,
@@ -261,18 +347,14 @@ ROLE_SCOPES: dict[str, RoleScope] = {
                                               Deadline.transfer_id.in_(who.transfer_ids)),
         },
     ),
-    # "only their own unit's notices, feedback and rectification": never talks, petitions, clues or materials.
+    # "only their own unit's notices, feedback and rectification", each from the moment it is given to the unit
+    # (LIAISON_VISIBLE_FROM): never talks, petitions, clues, materials or the 巡察情况报告.
     "UnitLiaison": RoleScope(
         inspections=_unit_inspections,
         default=NONE,
         models={
-            **dict.fromkeys(
-                ("Inspection", "Announcement", "NewsRelease", "Feedback", "FeedbackSignature", "Finding",
-                 "Recommendation", "Rectification", "RectificationItem", "Deadline", "FeedbackItem",
-                 "ReboundCheck"), OWN),
+            **{name: _liaison_rule(name, event) for name, event in LIAISON_VISIBLE_FROM.items()},
             Round: lambda who, ids: Round.id.in_(_sub(sa.select(Inspection.round_id).where(Inspection.id.in_(ids)))),
-            Meeting: lambda who, ids: sa.and_(reach(Meeting, ids), Meeting.kind.in_(LIAISON_MEETING_KINDS)),
-            Document: lambda who, ids: sa.and_(reach(Document, ids), Document.is_confidential.is_(False)),
         },
     ),
     # "submissions and rectification supervision": every submission, supervision and rectification, and (read)
@@ -354,3 +436,63 @@ def current_criterion(model: type) -> ColumnElement | None:
     """scope_criterion for whoever the current request is for (None outside a request)."""
     applies, user = current_scope_user()
     return scope_criterion(model, user) if applies else None
+
+
+
+def readable_ids(model: type, ids) -> set[int]:
+    """Those of `ids` (records of `model`) the current reader may see."""
+    ids = set(ids)
+    crit = current_criterion(model) if ids else None
+    if crit is None:
+        return ids
+    from app.extensions import db
+
+    return set(db.session.scalars(sa.select(model.id).where(model.id.in_(ids), crit)))
+
+
+def readable(records):
+    """The records among `records` (a list of one model, or one record) the current reader may see: a link to a
+    talk, clue, petition or material is shown only to whom may open it (None for a single record they may not)."""
+    many = isinstance(records, (list, tuple, set))
+    items = [r for r in (records if many else [records]) if r is not None]
+    if items and is_scoped(type(items[0])):
+        allowed = readable_ids(type(items[0]), (r.id for r in items))
+        items = [r for r in items if r.id in allowed]
+    return items if many else (items[0] if items else None)
+
+
+def readable_formatter(datamodel, column: str, fallback: Callable):
+    """A screen's formatter for `column` when it links to confidential records (talks, petitions, clues, materials:
+    app.audit.READ_LOGGED), `fallback` applied to those the reader may read; None for any other column."""
+    from app.audit import READ_LOGGED
+
+    if "." in column or not datamodel.is_relation(column) or datamodel.get_related_model(column) not in READ_LOGGED:
+        return None
+    return lambda value: fallback(readable(value))
+
+
+def readable_changes(model: type, logs: list[dict | None]) -> list[dict]:
+    """Change-history rows of a `model` record ({field: [old, new]} each) whose references to talks, petitions,
+    clues and materials (app.audit stores them as {"id", "text"}) are kept only where the reader may read them: a
+    finding's history names its evidence to the team, never to the unit's liaison."""
+    from app.audit import READ_LOGGED
+
+    related = {r.key: r.mapper.class_ for r in sa.inspect(model).relationships if r.mapper.class_ in READ_LOGGED}
+
+    def refs(side) -> list:
+        return [v for v in (side if isinstance(side, list) else [side]) if isinstance(v, dict)]
+
+    wanted: dict[type, set[int]] = {}
+    for changes in logs:
+        for key in related.keys() & (changes or {}).keys():
+            for side in changes[key]:
+                wanted.setdefault(related[key], set()).update(v.get("id") for v in refs(side))
+    allowed = {target: readable_ids(target, ids - {None}) for target, ids in wanted.items()}
+
+    def keep(side, target):
+        if isinstance(side, list):
+            return [v for v in side if not isinstance(v, dict) or v.get("id") in allowed[target]]
+        return side if not isinstance(side, dict) or side.get("id") in allowed[target] else "（无权查看）"
+
+    return [{k: [keep(side, related[k]) for side in v] if k in related else v for k, v in (changes or {}).items()}
+            for changes in logs]

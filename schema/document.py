@@ -54,6 +54,10 @@ class Document(Timestamps, Model):
     content_type: Mapped[str | None] = mapped_column(sa.String(100))
     is_generated: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     is_confidential: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    # 密级 of a confidential document (enums.CLASSIFICATIONS: 内部 at least, raised by the records it was made from)
+    classification: Mapped[str | None] = mapped_column(sa.String(10))
+    # The confidential records a generated document was made from, {table: [ids]}: downloading it reads each of them.
+    contents: Mapped[dict | None] = mapped_column(sa.JSON)
     formed_on: Mapped[date | None] = mapped_column(sa.Date)
     uploaded_by: Mapped[str | None] = mapped_column(sa.String(100))
     # 六（二）3: the transfer's list and 呈报单 go to 巡察办's file, never the team's.

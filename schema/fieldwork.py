@@ -96,8 +96,8 @@ class Talk(Timestamps, Model):
     reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
 
     def __str__(self) -> str:
-        who = self.interviewee.name if self.interviewee else ""
-        return f"个别谈话（{who}，{self.held_on}）"
+        # A displayed name (dropdowns, links, history) carries no confidential content: not the interviewee.
+        return f"个别谈话 #{self.id}（{self.held_on}）"
 
 
 class Material(Timestamps, Model):
@@ -130,7 +130,8 @@ class Material(Timestamps, Model):
     custody_events: Mapped[list[CustodyEvent]] = relationship(back_populates="material", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
-        return self.name
+        # not the material's name: a displayed name carries no confidential content (the page shows it to readers)
+        return f"调阅资料 #{self.id}（{self.received_on or '未登记接收日期'}）"
 
 
 class CustodyEvent(Timestamps, Model):

@@ -48,7 +48,8 @@ class ClueExhibit(Timestamps, Model):
     document: Mapped[Document | None] = relationship(lazy="selectin")
 
     def __str__(self) -> str:
-        return f"{self.kind}：{self.document or ('缺（' + (self.absent_reason or '') + '）')}"
+        # not the file's name, which may name a person: a displayed name carries no confidential content
+        return f"{self.kind}：{'已附文件' if self.document_id else '缺（' + (self.absent_reason or '') + '）'}"
 
 
 class RoutingRule(Timestamps, Model):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import click
 from sqlalchemy import select
 
 from app.commands.feedback import generate_feedback_items
+from app.commands.rectification import add_evidence
 from app.extensions import db
 from schema import (
     Announcement,
@@ -543,14 +545,21 @@ class DemoBuilder(ImportedRecords, InspectionRecords):
             notice_published_on=d(notice) if notice else None,
         ))
         out = []
+        uploader = SimpleNamespace(username=insp.liaison.username or insp.liaison.name if insp.liaison else "被巡察单位")
         for seq, (finding, task, measures, who, lead, phase, due, status, progress, completed) in enumerate(items, 1):
             item = self.add(RectificationItem(
                 inspection=insp, finding=finding, seq=seq, problem=finding.summary if finding else None, task=task,
-                measures=measures, responsible=p(who), leader=p(lead), phase=phase, due_date=d(due), status=status,
+                measures=measures, responsible=p(who), leader=p(lead), phase=phase, due_date=d(due), status="未启动",
                 progress=progress, completed_on=d(completed) if completed else None,
-                reviewed_by=p("孙雅琴") if status == "已销号" else None,
-                reviewed_on=self.shift(d(completed), 5) if status == "已销号" and completed else None,
             ))
+            if status in ("待审核", "已销号"):
+                # 六（一）: applying for and granting 销号 rest on evidence, added by the ledger's own step
+                add_evidence(item, uploader, data=f"{task}：{progress or '整改佐证'}（演示）".encode(),
+                             filename=f"{task}佐证材料.txt")
+            item.status = status
+            if status == "已销号":
+                item.reviewed_by = p("孙雅琴")
+                item.reviewed_on = self.shift(d(completed), 5) if completed else None
             out.append(item)
         return r, out
 

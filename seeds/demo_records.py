@@ -424,9 +424,6 @@ class InspectionRecords:
             (f2, "规范学生党支部组织生活", "建立组织生活纪实台账，每季度检查", "丁一凡", "袁伟", "长期坚持",
              "2026-06-30", "已销号", "已建立纪实台账", "2026-03-15"),
         ])
-        for item in items:
-            item.evidence = [store(f"{item.task}：佐证材料（演示）".encode(), f"{item.task}佐证材料.txt",
-                                   title=f"整改佐证：{item.task}", inspection_id=i.id, uploaded_by="liaison")]
         self.i0_items = items
 
     def i5_student_affairs(self):

@@ -331,7 +331,9 @@ def test_team_leader_home_is_own_team(dash_app, clients):
     html = home(clients, "zuzhang")
     review = section(html, "review")
     assert re.search(r"待组长审阅的谈话记录</strong> <span class=\"badge\">2</span>", review)
-    assert "个别谈话（丁一凡，2026-11-18）" in review and "个别谈话（蒋红，2026-11-24）" in review
+    # a displayed name carries no interviewee (issue 13 item 3): the date identifies the talk on the page
+    assert "个别谈话 #" in review and "（2026-11-18）" in review and "（2026-11-24）" in review
+    assert "丁一凡" not in review and "蒋红" not in review
     assert "待审核销号" not in review and "XC2026-05-002" not in review  # 巡察办's queues
     due = section(html, "due")
     assert "D2 巡察通知下发" in due and "图书馆" not in due  # 图书馆 is the other team's inspection

@@ -45,10 +45,14 @@ SENT_CLUES = ("SELECT tc.clue_id FROM transfer_clue tc JOIN transfer t ON t.id =
               "WHERE t.transferred_on IS NOT NULL")
 # Tables that belong to the team structure or name every kind of record, though they reach no inspection.
 STRUCTURE = {"round", "team", "team_member", "status_event"}
-# "their own unit's notices, feedback and rectification"
-LIAISON_TABLES = {"inspection", "announcement", "news_release", "feedback", "feedback_signature", "finding",
-                  "recommendation", "rectification", "rectification_item", "deadline", "feedback_item",
-                  "rebound_check"}
+# "their own unit's notices, feedback and rectification"; what the team found only once the 反馈意见 is delivered
+# (五（三）1: the 签收单 signed, the inspection's feedback_date), and of findings and recommendations only those the
+# feedback's items carry (issue 13 item 3)
+LIAISON_TABLES = {"inspection", "announcement", "news_release", "rectification", "rectification_item", "deadline"}
+LIAISON_DELIVERED = {"feedback", "feedback_signature", "feedback_item", "rebound_check", "finding", "recommendation"}
+DELIVERED_INSPECTIONS = f"SELECT id FROM inspection WHERE unit_id = {MY_UNIT} AND feedback_date IS NOT NULL"
+IN_FEEDBACK = {"finding": "r.id IN (SELECT finding_id FROM feedback_item)",
+               "recommendation": "r.id IN (SELECT recommendation_id FROM feedback_item_recommendation)"}
 LIAISON_MEETINGS = "('动员会', '个别反馈', '班子反馈', '大会反馈')"  # the unit's 动员会 and the three layers of 反馈
 # "submissions and rectification supervision", and the records they rest on
 PARTY_OFFICE_TABLES = {"submission", "supervision", "rectification", "rectification_item", "inspection", "finding",
@@ -118,12 +122,16 @@ def scope_condition(role: str, table: sa.Table) -> str:
     if role == "UnitLiaison":  # "only their own unit's notices, feedback and rectification"
         if name in LIAISON_TABLES:
             return f"{ins} IN ({UNIT_INSPECTIONS})"
+        if name in LIAISON_DELIVERED:
+            return f"({ins} IN ({DELIVERED_INSPECTIONS}) AND {IN_FEEDBACK.get(name, '1=1')})"
         if name == "round":
             return f"r.id IN (SELECT round_id FROM inspection WHERE unit_id = {MY_UNIT})"
         if name == "meeting":
             return f"({ins} IN ({UNIT_INSPECTIONS}) AND r.kind IN {LIAISON_MEETINGS})"
-        if name == "document":
-            return f"({ins} IN ({UNIT_INSPECTIONS}) AND NOT r.is_confidential)"
+        if name == "document":  # its ledger's evidence, and the 附件 given to the unit (always, or once delivered)
+            return (f"({ins} IN ({UNIT_INSPECTIONS}) AND NOT r.is_confidential AND ("
+                    f"r.id IN (SELECT document_id FROM rectification_evidence) OR r.attachment_no IN (2, 4, 5, 7, 21)"
+                    f" OR (r.attachment_no IN (19, 22) AND {ins} IN ({DELIVERED_INSPECTIONS}))))")
         return "1=0"
     if role == "PartyOffice":
         if name in PARTY_OFFICE_TABLES:

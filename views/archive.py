@@ -21,8 +21,8 @@ from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
 from app.errors import NotFound
 from app.commands import archive as flow
-from app.commands.clues import records_in
 from app.commands.documents import finalize as finalize_document
+from app.commands.documents import records_of
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.scope import current_criterion
@@ -274,10 +274,10 @@ class DocumentView(XctModelView):
     include_route_methods = {"list", "show", "file", "finalize"}
     method_permission_name = {**XctModelView.method_permission_name, "file": READ, "finalize": WRITE}
     list_columns = ["title", "version", "state", "original_name", "inspection", "attachment_no", "is_confidential",
-                    "formed_on"]
+                    "classification", "formed_on"]
     show_columns = ["title", "version", "state", "finalized_by", "finalized_at", "original_name", "inspection",
                     "attachment_no", "template", "formed_on", "page_count", "size", "content_type", "sha256",
-                    "is_generated", "is_confidential", "uploaded_by", "created_at"]
+                    "is_generated", "is_confidential", "classification", "uploaded_by", "created_at"]
     search_columns = ["title", "original_name", "attachment_no", "state", "is_generated", "is_confidential",
                       "formed_on"]
     order_columns = ["title", "original_name", "attachment_no", "version", "formed_on", "created_at"]
@@ -318,7 +318,7 @@ def send_document(doc: Document | None):
     path = storage_path(doc.storage_name) if doc is not None else None
     if path is None or not path.is_file():
         abort(404)
-    for model, ids in records_in(doc).items():
+    for model, ids in records_of(doc).items():
         record_read(model, ids, DOWNLOAD)
     response = send_file(path, mimetype=doc.content_type or "application/octet-stream", max_age=0)
     response.headers["Content-Disposition"] = content_disposition(doc.original_name)
@@ -479,8 +479,8 @@ class DocumentApi(XctModelRestApi):
     include_route_methods = {"get", "get_list", "info", "file", "finalize"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ, "finalize": WRITE}
     list_columns = ["id", "inspection.id", "attachment_no", "template.id", "title", "original_name", "sha256", "size",
-                    "content_type", "is_generated", "is_confidential", "formed_on", "uploaded_by", "created_at",
-                    "subject", "version", "state", "finalized_by", "finalized_at", "page_count"]
+                    "content_type", "is_generated", "is_confidential", "classification", "formed_on", "uploaded_by",
+                    "created_at", "subject", "version", "state", "finalized_by", "finalized_at", "page_count"]
     show_columns = list_columns
     label_columns = DOCUMENT_LABELS
 

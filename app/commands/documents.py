@@ -9,20 +9,22 @@ import sqlalchemy as sa
 from flask import current_app
 
 import seeds
-from app.exports.pdf import pages_of
-from app.exports.attachments import REGISTRY, sent_transfers, transfer_context
+from app.audit import EXPORT, READ_LOGGED, record_read
 from app.errors import error
+from app.exports.attachments import REGISTRY, contents, sent_transfers, transfer_context
+from app.exports.pdf import pages_of
 from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
 from app.exports.template_check import check_upload
 from app.extensions import db
 from app.rules.documents import content_key, formed_on
-from app.scope import current_criterion, current_scope_user, scope_criterion
+from app.scope import current_criterion, current_scope_user, liaison_attachment, scope_criterion
 from app.storage import MAX_UPLOAD_BYTES, safe_name, storage_path, store, write_file
 from schema import (
     Announcement,
     ArchiveVolume,
     Briefing,
+    Clue,
     Document,
     DocumentTemplate,
     Feedback,
@@ -41,6 +43,7 @@ from schema import (
     Visit,
 )
 from schema.base import utcnow
+from schema.enums import CLASSIFICATIONS
 from schema.history import StatusEvent
 
 from . import CommandError
@@ -251,16 +254,22 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
     if applies:
         reason = may_export(no, request_user)
+        given = liaison_attachment(no, request_user)  # the unit has a 附件 once it is given to it
+        if not reason and given is not None and db.session.scalar(
+                sa.select(Inspection.id).where(Inspection.id == inspection.id, given)) is None:
+            reason = f"无权查看附件{no}：该文书尚未（或不）交给被巡察单位"
         if reason:
             raise _error(reason, 403, "n")
     attachment, tpl = REGISTRY[no], active_template(no)
-    context = attachment.build(inspection) if attachment.build is not None else {}
+    with contents() as found:  # the talks, petitions, clues and materials the builder fills it with
+        context = attachment.build(inspection) if attachment.build is not None else {}
     fields = {"inspection_id": inspection.id}
     if no == 12:
         # The list names transferred clues: the team keeps no copy (六（二）3) and a department sees only its own
         # batches. Filed under its one batch, a list is 巡察办's and that department's; a list of several batches
         # is filed under none of them, nor under the inspection, so only 巡察办 and the leading group list it.
         sent = sent_transfers(inspection)
+        found.setdefault(Clue, set()).update(c.id for t in sent for c in t.clues)
         if len(sent) == 1:
             fields["transfer_id"] = sent[0].id
         elif sent:
@@ -274,11 +283,41 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
             data = render(tpl.file_format, data, context)
         return data, f"附件{no} {title}（{party_org}）.{tpl.file_format}"
 
+    if applies:  # a person reads what the document holds (DOMAIN.md §6); a seed or the CLI filing it does not
+        for model, ids in found.items():
+            record_read(model, sorted(ids), EXPORT)
     doc, _ = _version(subject_key(no, inspection_id=inspection.id), content_key(tpl.id, tpl.sha256, context), make,
                       title=f"附件{no} {title}", attachment_no=no, template_id=tpl.id, is_generated=True,
-                      is_confidential=attachment.confidential, uploaded_by=actor_name(user),
-                      formed_on=document_formed_on(no, inspection, date.today()), **fields)
+                      uploaded_by=actor_name(user), formed_on=document_formed_on(no, inspection, date.today()),
+                      **carried(attachment.confidential, found), **fields)
     return doc
+
+
+def carried(confidential: bool, found: dict[type, set[int]]) -> dict:
+    """What a generated document carries of the records it was made from: whether it is confidential (a
+    confidential 附件, or any talk, petition, clue or material in it), its 密级 — 内部 at least, raised to the highest
+    密级 of the materials in it (三（三）6 "如有涉密材料，按相关保密规定处理") — and the records themselves, so that each
+    download of it is a recorded read of each (send_document)."""
+    found = {model: ids for model, ids in found.items() if ids}
+    if not (confidential or found):
+        return {"is_confidential": False, "classification": None, "contents": None}
+    levels = [CLASSIFICATIONS.index("内部")] + [CLASSIFICATIONS.index(c) for c in db.session.scalars(
+        sa.select(Material.classification).where(Material.id.in_(found.get(Material, ()))))]
+    return {"is_confidential": True, "classification": CLASSIFICATIONS[max(levels)],
+            "contents": {model.__tablename__: sorted(ids) for model, ids in found.items()} or None}
+
+
+def records_of(doc: Document) -> dict[type, list[int]]:
+    """The confidential records a file carries: a generated document's contents, a clue's package, a transfer's
+    list, a petition's letters (app.commands.clues.records_in); downloading it is a read of each."""
+    from .clues import records_in  # clues files its transfer lists through this module
+
+    found = {model: set(ids) for model, ids in records_in(doc).items()}
+    models = {model.__tablename__: model for model in READ_LOGGED}
+    for table, ids in (doc.contents or {}).items():
+        if table in models:
+            found.setdefault(models[table], set()).update(ids)
+    return {model: sorted(ids) for model, ids in found.items()}
 
 
 def file_transfer_list(transfer: Transfer, user) -> Document:
@@ -294,8 +333,8 @@ def file_transfer_list(transfer: Transfer, user) -> Document:
     doc, created = _version(
         subject_key(12, transfer_id=transfer.id), content_key(tpl.id, tpl.sha256, context), make,
         title=f"附件12 移送问题线索清单（{transfer.department.name}）", attachment_no=12, template_id=tpl.id,
-        inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True, is_confidential=True,
-        formed_on=on, uploaded_by=actor_name(user))
+        inspection_id=transfer.inspection_id, transfer_id=transfer.id, is_generated=True, formed_on=on,
+        uploaded_by=actor_name(user), **carried(True, {Clue: {c.id for c in transfer.clues}}))
     if created:
         _finalize(doc, user)
     return doc

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.audit import MASK, READ_LOGGED
 from app.extensions import db
 from app.rules.surveys import question_statistics
 from app.scope import current_criterion
@@ -71,12 +74,31 @@ def name(person) -> str:
 
 
 def scoped(model, *criteria, order=None) -> list:
-    """Rows of `model` matching `criteria` that the current caller may see."""
+    """Rows of `model` matching `criteria` that the current caller may see (noted in `contents()` when
+    confidential)."""
     stmt = sa.select(model).where(*criteria)
     scope = current_criterion(model)
     if scope is not None:
         stmt = stmt.where(scope)
-    return list(db.session.scalars(stmt.order_by(*(order or (model.id,)))))
+    rows = list(db.session.scalars(stmt.order_by(*(order or (model.id,)))))
+    found = _contents.get()
+    if found is not None and model in READ_LOGGED:
+        found.setdefault(model, set()).update(r.id for r in rows)
+    return rows
+
+
+_contents: ContextVar[dict | None] = ContextVar("xct_attachment_contents", default=None)
+
+
+@contextmanager
+def contents() -> Iterator[dict[type, set[int]]]:
+    """The confidential records (talks, petitions, clues, materials) the builders read inside the block, by model:
+    a document made from them carries them (its read log, its 密级)."""
+    token = _contents.set({})
+    try:
+        yield _contents.get()
+    finally:
+        _contents.reset(token)
 
 
 def one(model, inspection: Inspection):
@@ -251,7 +273,8 @@ def a11(i: Inspection) -> dict:
         persons = clue.persons if clue else []
         rows.append({
             "seq": seq, "code": p.code or "", "received_on": p.received_on.isoformat(), "channel": p.channel,
-            "petitioner": "匿名" if p.is_anonymous else (p.petitioner_name or ""),
+            # masked as on every screen (app.audit.identity_columns): revealed only on the petition's page, with a reason
+            "petitioner": "匿名" if p.is_anonymous else (MASK if p.petitioner_name else ""),
             "subject": p.subject_name or "、".join(x.name for x in persons),
             "subject_post": "、".join(f"{x.unit.name if x.unit else ''}{x.title or ''}" for x in persons),
             "summary": p.summary, "category": clue.category if clue else "",

@@ -22,7 +22,7 @@ from flask_appbuilder import ModelRestApi
 from flask_appbuilder.exceptions import FABException
 from sqlalchemy.orm import Query
 
-from app.audit import EXPORT, identity_columns, record_read, write_reads
+from app.audit import EXPORT, MASK, identity_columns, record_read, write_reads
 from app.commands import CommandError
 from app.errors import BadRequest
 
@@ -69,9 +69,9 @@ def list_export(view) -> ListExport:
         filters = view.request_filters().get_joined_filters(view._base_filters)
         order_column, order_direction = view.request_order()
         listed, label_of = view.layout().columns, view.layout_labels()
-    # A petitioner's identity is never exported (app.audit: hidden on every path until revealed with a reason).
-    hidden = identity_columns(dm.obj)
-    columns = [c for c in listed if c.split(".")[0] not in hidden]
+    # A petitioner's identity is exported as the list shows it, 已隐藏 (app.audit: hidden on every path until
+    # revealed with a reason on the petition's page).
+    columns = list(listed)
     labels = [str(label_of.get(c) or c) for c in columns]
     query = dm.session.query(dm.obj)
     count = dm.query_count(query, filters)
@@ -83,8 +83,11 @@ def _bad(message: str) -> CommandError:
     return BadRequest(message, "q")
 
 
-def value_of(item, column: str):
-    """The value a list shows in `column` of `item`: dotted columns follow relations, methods are called."""
+def value_of(item, column: str, hidden: frozenset[str] = frozenset()):
+    """The value a list shows in `column` of `item`: dotted columns follow relations, methods are called; a
+    petitioner's identity (`hidden`: app.audit.identity_columns) is masked."""
+    if column in hidden:
+        return MASK if getattr(item, column, None) else None
     value = item
     for part in column.split("."):
         if value is None:
@@ -106,12 +109,12 @@ def write_workbook(target: Path, export: ListExport, progress: Callable[[int], N
     for col, label in enumerate(export.labels):
         sheet.write_string(0, col, label, head)
     print_setup(sheet, export.title)
-    written, ids = 0, []
+    written, ids, hidden = 0, [], identity_columns(export.model)
     for item in export.query.yield_per(chunk):
         written += 1
         ids.append(item.id)
         for col, column in enumerate(export.columns):
-            shown = _write(sheet, written, col, value_of(item, column), formats)
+            shown = _write(sheet, written, col, value_of(item, column, hidden), formats)
             if written <= SAMPLE_ROWS:
                 widths[col] = max(widths[col], shown)
         if progress and written % chunk == 0:

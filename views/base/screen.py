@@ -11,6 +11,7 @@ from app.audit import MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
 from app.fab_compat import LayoutListMixin
 from app.permissions import VIEW_METHOD_PERMISSIONS
+from app.scope import readable_changes, readable_formatter
 from app.web import MAX_ID
 from schema import ChangeLog
 
@@ -59,6 +60,10 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
             )
         for col in self.identity_columns:
             self.formatters_columns[col] = masked
+        for col in self.list_columns + self.show_columns:  # links show only the records the reader may read
+            shown = readable_formatter(self.datamodel, col, blank_none)
+            if shown is not None:
+                self.formatters_columns.setdefault(col, shown)
         for col in self.list_columns + self.show_columns:
             if col in self.datamodel.list_columns and self.datamodel.is_boolean(col):
                 self.formatters_columns.setdefault(col, yes_no)
@@ -91,8 +96,10 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
             sa.select(ChangeLog).where(ChangeLog.entity == self.datamodel.obj.__tablename__,
                                        ChangeLog.entity_id == int(pk))
             .order_by(ChangeLog.id.desc()).limit(self.history_limit))
+        rows = list(rows)
+        shown = readable_changes(self.datamodel.obj, [r.changes for r in rows])  # references the reader may read
         return [{"at": r.at, "actor": r.actor, "remote_addr": r.remote_addr or "", "operation": r.operation,
-                 "changes": describe_changes(r.changes, self.label_columns)} for r in rows]
+                 "changes": describe_changes(changes, self.label_columns)} for r, changes in zip(rows, shown)]
 
     # ---- a petitioner's identity: masked on the page, blank in the edit form, kept when left blank ----
 
