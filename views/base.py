@@ -31,6 +31,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.audit import API, MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
+from app.commands.holds import guard_write
 from app.extensions import db
 from app.permissions import API_METHOD_PERMISSIONS, VIEW_METHOD_PERMISSIONS
 from app.scope import current_criterion
@@ -38,6 +39,7 @@ from app.storage import CONTENT_TYPES, content_disposition
 from app.web import BAD_VALUE, MAX_ID, is_bad_value
 from schema import ChangeLog, ScreenSetting
 
+from . import ownership
 from .labels import LABELS, MODEL_NOUNS
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the database INTEGER range
@@ -318,10 +320,33 @@ class XctModelView(ModelView):
     item_rule = None
 
     def pre_add(self, item):
+        guard_write(item, self.label_columns)  # issue 13: step-owned fields, the archive lock, date orders
         check_item_rule(self, item)
 
     def pre_update(self, item):
+        guard_write(item, self.label_columns)
         check_item_rule(self, item)
+
+    def pre_delete(self, item):
+        guard_write(item, self.label_columns, deleting=True)
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        return ownership.posted_refusal(self) or super().add()
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        return ownership.posted_refusal(self) or super().edit(pk)
+
+    def _get_add_widget(self, form, *args, **kwargs):
+        ownership.readonly_owned(self, form)
+        return super()._get_add_widget(form, *args, **kwargs)
+
+    def _get_edit_widget(self, form, *args, **kwargs):
+        ownership.readonly_owned(self, form)
+        return super()._get_edit_widget(form, *args, **kwargs)
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -331,7 +356,8 @@ class XctModelView(ModelView):
         widgets = self._show(pk)
         record_read(self.datamodel.obj, [pk], PAGE)
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, history=self.history(pk))
+                                    related_views=self._related_views, history=self.history(pk),
+                                    steps=ownership.step_links(self, pk))
 
     def history(self, pk) -> list[dict]:
         """The record's change history for its page; whoever may open the page may read it."""
@@ -353,6 +379,7 @@ class XctModelView(ModelView):
         super().prefill_form(form, pk)
 
     def process_form(self, form, is_created):
+        ownership.drop_owned(self, form)
         if not is_created:
             for name in self.identity_columns:
                 if name in form and (form[name].data or "").strip() in ("", MASK):
@@ -799,6 +826,7 @@ class XctModelRestApi(ModelRestApi):
 
     item_rule = None
     pre_add = pre_update = XctModelView.pre_add
+    pre_delete = XctModelView.pre_delete
 
     def post_headless(self):
         if request.is_json:
@@ -819,6 +847,12 @@ class XctModelRestApi(ModelRestApi):
         try:
             return self._masked_write(super().put_headless(pk))
         except CommandError as exc:
+            return self.command_error(exc)
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except CommandError as exc:  # pre_delete: the archive lock (issue 13, item 4)
             return self.command_error(exc)
 
     @expose("/export", methods=["GET"])

@@ -19,6 +19,7 @@ from schema.history import StatusEvent
 
 from . import CommandError
 from .status import actor_name
+from .holds import take_out_refusal
 
 SEED_DIR = Path(seeds.__file__).parent / "templates"  # the defaults, written by seeds/make_templates.py
 SOURCE_NOUNS = {"Talk": "个别谈话", "Petition": "信访", "Clue": "问题线索", "Material": "调阅资料",
@@ -129,6 +130,9 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     if not isinstance(no, int) or no not in REGISTRY:
         raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
+    kept = take_out_refusal(inspection.id)  # 八（二）: the team exports nothing after the handover
+    if kept:
+        raise _error(kept, 403, "n")
     if applies:
         reason = may_export(no, request_user)
         if reason:
