@@ -43,8 +43,11 @@ class Person(Timestamps, Model):
     phone: Mapped[str | None] = mapped_column(sa.String(30))
     is_leadership: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)  # 领导班子成员
     username: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    # 回避: a unit this person has declared a conflict of interest with (not to be on a team inspecting it)
+    conflict_unit_id: Mapped[int | None] = fk("unit.id", ondelete="SET NULL")
 
-    unit: Mapped[Unit | None] = relationship(lazy="selectin")
+    unit: Mapped[Unit | None] = relationship(lazy="selectin", foreign_keys=[unit_id])
+    conflict_unit: Mapped[Unit | None] = relationship(foreign_keys=[conflict_unit_id])
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit.name}）" if self.unit else self.name

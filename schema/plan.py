@@ -114,6 +114,8 @@ class TeamMember(Timestamps, Model):
     seconded_from_id: Mapped[int | None] = fk("unit.id", ondelete="SET NULL")  # 抽调单位
     duties: Mapped[str | None] = mapped_column(sa.String(200))  # 分工
     commitment_signed_on: Mapped[date | None] = mapped_column(sa.Date)  # 工作纪律承诺书
+    # 回避豁免: 巡察办's reason for keeping on the team a person of (or in conflict with) an inspected unit
+    exemption_reason: Mapped[str | None] = mapped_column(sa.String(500))
 
     team: Mapped[Team] = relationship(back_populates="members")
     person: Mapped[Person] = relationship(lazy="selectin")

@@ -308,6 +308,9 @@ def test_one_inspection_through_the_procedure(walk, served, tmp_path):
           stage="巡察组", expect=TEAM)
     w.add(office, "teammemberview", {"team": TEAM, "person": "王建国", "role": "组长", "duties": "主持巡察组工作"},
           stage="巡察组组长", expect="王建国")
+    # 一（一）2 每个巡察组设组长、副组长: without a 副组长 the 进驻 below is refused (issue 13, item 6)
+    w.add(office, "teammemberview", {"team": TEAM, "person": "李红梅", "role": "副组长", "duties": "协助组长"},
+          stage="巡察组副组长", expect="李红梅")
     w.add(office, "teammemberview", {"team": TEAM, "person": "张伟", "role": "成员", "duties": "谈话、信访"},
           stage="巡察组成员", expect="张伟")
     w.add(office, "inspectionview", {

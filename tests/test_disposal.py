@@ -243,7 +243,8 @@ def test_a_transfer_record_with_a_date_needs_complete_packages(world):
     incomplete = clue_id(app, "XS2026-05-005")  # the demo's 专题报告 is missing
     resp = client.post("/api/v1/transfer/", headers=h("office"), json={
         "department": unit_id(app, "审计室"), "transferred_on": "2026-12-01", "clues": [incomplete]})
-    assert resp.status_code == 422 and "专题报告" in resp.json["message"]
+    # issue 13: the 移送日期 is the 移送 step's (which checks the packages): a generic write names the step
+    assert resp.status_code == 422 and "请通过「移送」办理" in resp.json["message"]
 
 
 def test_the_screens_show_the_steps_and_refuse_an_incomplete_batch(world):

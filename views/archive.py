@@ -23,11 +23,13 @@ from app.errors import NotFound
 from app.commands import archive as flow
 from app.commands.documents import finalize as finalize_document
 from app.commands.documents import records_of
+from app.commands.holds import take_out_refusal
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.scope import current_criterion
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from app.uow import transaction
+from app.web import _bad
 from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord, Document, Inspection
 from schema.base import INT_MAX
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
@@ -318,6 +320,9 @@ def send_document(doc: Document | None):
     path = storage_path(doc.storage_name) if doc is not None else None
     if path is None or not path.is_file():
         abort(404)
+    kept = take_out_refusal(doc.inspection_id)  # 八（二）: the team keeps nothing after the handover
+    if kept:
+        return _bad(kept, 403)
     for model, ids in records_of(doc).items():
         record_read(model, ids, DOWNLOAD)
     response = send_file(path, mimetype=doc.content_type or "application/octet-stream", max_age=0)

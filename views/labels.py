@@ -7,6 +7,7 @@ LABELS = {
     "briefer": "通报人", "category": "问题类别", "channel": "来源方式", "classification": "密级",
     "clause": "规程依据", "closed_on": "办结日期", "clue": "问题线索", "clues": "问题线索", "code": "编号",
     "collected_count": "回收份数", "commitment_signed_on": "承诺书签订日期", "committee_report_date": "向常委会汇报日期",
+    "conflict_unit": "申报回避单位", "exemption_reason": "回避豁免理由",
     "completed_on": "完成日期", "contact": "联系方式", "content": "内容", "content_type": "文件类型",
     "copies": "份数", "created_at": "创建时间", "custodian": "保管人", "custody_events": "保管记录",
     "day": "日期", "decision": "党委决定", "decision_meeting": "决定会议", "decision_on": "决定日期",

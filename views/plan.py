@@ -36,9 +36,10 @@ class LeaderNominationView(XctModelView):
 class TeamMemberView(XctModelView):
     datamodel = XctSQLAInterface(TeamMember)
     list_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on"]
-    show_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on", "created_at",
-                    "updated_at"]
-    add_columns = edit_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on"]
+    show_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on", "exemption_reason",
+                    "created_at", "updated_at"]
+    add_columns = edit_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on",
+                                  "exemption_reason"]  # 回避豁免: written by 巡察办 only (app.rules.ownership)
     search_columns = ["team", "role", "seconded_from", "duties", "commitment_signed_on"]
     order_columns = ["role", "commitment_signed_on"]
     label_columns = {"role": "组内职务", "person": "姓名"}
@@ -135,8 +136,9 @@ class TeamMemberApi(XctModelRestApi):
     datamodel = XctSQLAInterface(TeamMember)
     list_columns = ["id", "team.id", "team.name", "person.id", "person.name", "role", "seconded_from.id",
                     "seconded_from.name", "duties", "commitment_signed_on"]
-    show_columns = list_columns + ["created_at", "updated_at"]
-    add_columns = edit_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on"]
+    show_columns = list_columns + ["exemption_reason", "created_at", "updated_at"]
+    add_columns = edit_columns = ["team", "person", "role", "seconded_from", "duties", "commitment_signed_on",
+                                  "exemption_reason"]
     label_columns = {"role": "组内职务", "person": "姓名"}
 
 

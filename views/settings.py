@@ -50,9 +50,9 @@ class PersonView(XctModelView):
     order_columns = ["name", "title", "username"]
     label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
     show_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership", "username",
-                    "created_at", "updated_at"]
+                    "conflict_unit", "created_at", "updated_at"]
     add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
-                                  "username"]
+                                  "username", "conflict_unit"]  # 回避: a declared conflict (app.rules.team)
 
 
 class UnitView(XctModelView):
@@ -79,9 +79,9 @@ class PersonApi(XctModelRestApi):
     datamodel = XctSQLAInterface(Person)
     list_columns = ["id", "name", "unit.id", "unit.name", "title", "username", "is_leadership"]
     show_columns = ["id", "name", "unit.id", "unit.name", "title", "rank", "political_status", "phone",
-                    "is_leadership", "username"]
+                    "is_leadership", "username", "conflict_unit.id", "conflict_unit.name"]
     add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
-                                  "username"]
+                                  "username", "conflict_unit"]
     label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
 
 

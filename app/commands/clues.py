@@ -128,7 +128,8 @@ def _follow_up(clue: Clue, on: date) -> list:
     insp = clue.inspection
     if clue.disposal == "提交类":  # 六（三）: a special report to the 学校党委 or a functional department
         sub = Submission(round_id=insp.round_id, inspection_id=insp.id, title=f"专题报告：{clue.summary[:60]}",
-                         summary=clue.summary, department_id=clue.department_id, status="已提交")
+                         summary=clue.summary, department_id=clue.department_id, status="已提交",
+                         received_on=on)  # D11 starts with the decision that creates it (issue 13, item 5)
         sub.clues = [clue]
         db.session.add(sub)
         return [sub]

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.mail import send_notifications
 from app.uow import after_commit, transaction
 from app.rules.calendar import WorkCalendar
-from app.rules.checks import Check, attendance, from_deadline, talk_interviewers
+from app.rules.checks import Check, attendance, from_deadline, talk_interviewers, team_composition
 from app.rules.deadlines import DONE_FIELDS, DUE_SOON, OVERDUE, STATUS_LABELS, Deadline, Rule, Thresholds, compute
 from schema import (
     ArchiveVolume,
@@ -44,6 +44,8 @@ from schema import (
 )
 from schema.base import utcnow
 from schema.fieldwork import talk_interviewer
+
+from .holds import team_roles
 
 INSPECTION_ANCHORS = ("entry_date", "work_start", "work_end", "committee_report_date", "feedback_date",
                       "feedback_done_date")
@@ -141,6 +143,8 @@ def inspection_checks(inspection_id: int, today: date | None = None,
         .where(Talk.inspection_id == inspection_id).group_by(Talk.id, Talk.single_approved_on).order_by(Talk.id)
     )
     checks.append(talk_interviewers([(tid, n, bool(ok)) for tid, n, ok in db.session.execute(counts)]))
+    team_id = db.session.scalar(sa.select(Inspection.team_id).where(Inspection.id == inspection_id))
+    checks.append(team_composition(team_roles(team_id)))
     return checks
 
 

@@ -47,6 +47,7 @@ from schema.enums import CLASSIFICATIONS
 from schema.history import StatusEvent
 
 from . import CommandError
+from .holds import take_out_refusal
 from .status import actor_name, role_names
 
 FINALIZE_ROLES = frozenset({"Admin", "Office"})  # and the team's 组长 (may_finalize)
@@ -252,6 +253,9 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
     if not isinstance(no, int) or no not in REGISTRY:
         raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
+    kept = take_out_refusal(inspection.id)  # 八（二）: the team exports nothing after the handover
+    if kept:
+        raise _error(kept, 403, "n")
     if applies:
         reason = may_export(no, request_user)
         given = liaison_attachment(no, request_user)  # the unit has a 附件 once it is given to it

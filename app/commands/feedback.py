@@ -35,6 +35,7 @@ from schema import (
 from schema.enums import ASPECTS, ATTENDEE_ROLES, SIGNER_ROLES
 
 from . import CommandError
+from .approvals import news_approver_refusal, office_refusal, signer_check
 from .deadlines import DEMOCRATIC_MEETING
 from .status import actor_name
 
@@ -151,6 +152,9 @@ def sign(feedback: Feedback, role: str, person: Person | None, on: date | None) 
     if on < individual:
         raise CommandError(f"签字日期不能早于个别反馈日期（{individual.isoformat()}）——“反馈后……在《巡察反馈签收单》上签字”",
                            "signed_on")
+    refusal = signer_check(inspection, role, person)  # 五（三）1: each party signs for itself (issue 13, item 2)
+    if refusal:
+        raise CommandError(refusal, "person")
     row = next((s for s in feedback.signatures if s.signer_role == role), None)
     if row is None:
         row = FeedbackSignature(signer_role=role)
@@ -171,6 +175,9 @@ def approve_news(news: NewsRelease, who: str, on: date | None) -> None:
         raise CommandError("请填写审定日期", "approved_on")
     if news.published_on:
         raise CommandError("新闻稿已发布，不能再审定", "published_on")
+    refusal = news_approver_refusal(news, who)  # 五（四）: the team's 组长, and 巡察办 (issue 13, item 2)
+    if refusal:
+        raise CommandError(refusal, "who")
     if who == "leader":
         news.leader_approved_on = on
     elif who == "office" and news.stage == "反馈":
@@ -256,6 +263,9 @@ def approve_report(inspection: Inspection, on: date | None) -> Rectification:
         raise CommandError("整改情况报告尚未报送，不能批准", "report_approved_on")
     if on is None or on < rect.report_submitted_on:
         raise CommandError("请填写不早于报送日期的批准日期", "report_approved_on")
+    refusal = office_refusal("领导小组批准整改情况报告", "六（一）5 整改情况报告由巡察办报领导小组批准后记录")
+    if refusal:
+        raise CommandError(refusal, "report_approved_on")
     rect.report_approved_on = on
     return rect
 

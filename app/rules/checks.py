@@ -71,6 +71,18 @@ def talk_interviewers(talks: list[tuple[int, int, bool]]) -> Check:
     return Check("talk_interviewers", True, f"共 {len(talks)} 次谈话，均为两人以上谈话{note}")
 
 
+def team_composition(roles: list[str]) -> Check:
+    """一（一）2 组长负责制 (issue 13, item 6): before 进驻 a warning; the 进驻 step itself refuses
+    (app.commands.holds)."""
+    from .team import composition_problem
+
+    problem = composition_problem(roles)
+    if problem:
+        return Check("team_composition", False, f"{problem}；进驻前须配齐")
+    return Check("team_composition", True,
+                 f"巡察组组长 1 名、副组长 {roles.count('副组长')} 名、成员 {roles.count('成员')} 名，符合组长负责制")
+
+
 def from_deadline(d: Deadline) -> Check:
     """A clock as a check: broken when overdue, or met late or before its window; open ones are fine so far."""
     if d.due is None or d.status == UNKNOWN_CALENDAR:

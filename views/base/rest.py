@@ -197,6 +197,7 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
 
     item_rule = None
     pre_add = pre_update = XctModelView.pre_add
+    pre_delete = XctModelView.pre_delete
 
     def post_headless(self):
         if request.is_json:
@@ -217,6 +218,12 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
         try:
             return self._masked_write(super().put_headless(pk))
         except CommandError as exc:
+            return self.command_error(exc)
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except CommandError as exc:  # pre_delete: the archive lock (issue 13, item 4)
             return self.command_error(exc)
 
     @expose("/export", methods=["GET"])

@@ -9,12 +9,14 @@ from wtforms import BooleanField
 
 from app.audit import MASK, PAGE, identity_columns, record_read
 from app.commands import CommandError
+from app.commands.holds import guard_write
 from app.fab_compat import LayoutListMixin
 from app.permissions import VIEW_METHOD_PERMISSIONS
 from app.scope import readable_changes, readable_formatter
 from app.web import MAX_ID
 from schema import ChangeLog
 
+from .. import ownership
 from ..labels import LABELS, MODEL_NOUNS
 from .helpers import blank_none, check_item_rule, describe_changes, export_list, integer_in_range, masked, yes_no
 from .interface import XctSQLAInterface
@@ -75,10 +77,33 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
     item_rule = None
 
     def pre_add(self, item):
+        guard_write(item, self.label_columns)  # issue 13: step-owned fields, the archive lock, date orders
         check_item_rule(self, item)
 
     def pre_update(self, item):
+        guard_write(item, self.label_columns)
         check_item_rule(self, item)
+
+    def pre_delete(self, item):
+        guard_write(item, self.label_columns, deleting=True)
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        return ownership.posted_refusal(self) or super().add()
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        return ownership.posted_refusal(self) or super().edit(pk)
+
+    def _get_add_widget(self, form, *args, **kwargs):  # app.fab_compat OVERRIDES
+        ownership.readonly_owned(self, form)
+        return super()._get_add_widget(form, *args, **kwargs)
+
+    def _get_edit_widget(self, form, *args, **kwargs):  # app.fab_compat OVERRIDES
+        ownership.readonly_owned(self, form)
+        return super()._get_edit_widget(form, *args, **kwargs)
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -88,7 +113,8 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         widgets = self._show(pk)
         record_read(self.datamodel.obj, [pk], PAGE)
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, history=self.history(pk))
+                                    related_views=self._related_views, history=self.history(pk),
+                                    steps=ownership.step_links(self, pk))
 
     def history(self, pk) -> list[dict]:
         """The record's change history for its page; whoever may open the page may read it."""
@@ -112,6 +138,7 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         super().prefill_form(form, pk)
 
     def process_form(self, form, is_created):
+        ownership.drop_owned(self, form)
         if not is_created:
             for name in self.identity_columns:
                 if name in form and (form[name].data or "").strip() in ("", MASK):

@@ -1,7 +1,7 @@
 """a document's 密级 and the confidential records it contains
 
 Revision ID: 0005d
-Revises: 0005b
+Revises: 0005c
 Create Date: 2026-12-03 11:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005d'
-down_revision = '0005b'
+down_revision = '0005c'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,80 @@
+"""Who takes a step (issue 13, item 2): approvals and sign-offs as data, one pure function deciding.
+
+A step records the person of the logged-in user (never a typed name) and checks who that is: the team's 组长 for
+the team's approvals, 巡察办 for its own; nobody approves a record he is on himself (four-eyes). A refusal says in
+Chinese who may take the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEAM_LEADER = "team_leader"  # the 组长 of the team inspecting the record's unit
+OFFICE = "office"  # a user with the Office (巡察办) role
+
+WHO_TEXT = {TEAM_LEADER: "本巡察组组长", OFFICE: "巡察办"}
+
+
+@dataclass(frozen=True)
+class Approval:
+    key: str
+    model: str
+    step: str  # the Chinese name, as app.rules.ownership names the fields' owner
+    date_field: str
+    person_field: str | None  # the approver, recorded from the logged-in user
+    by: str  # TEAM_LEADER or OFFICE
+    own: tuple[str, ...] = ()  # the record's own people (relations): none of them may approve it
+    clause: str = ""
+
+
+APPROVALS: dict[str, Approval] = {a.key: a for a in (
+    Approval("talk_single", "Talk", "组长批准单独谈话", "single_approved_on", "single_approved_by", TEAM_LEADER,
+             ("interviewers", "recorder"), "三（三）5（3）“经巡察组组长同意，可进行单独谈话”"),
+    Approval("talk_review", "Talk", "组长审阅谈话记录", "reviewed_on", "reviewed_by", TEAM_LEADER,
+             ("interviewers", "recorder"), "三（三）5 谈话记录由巡察组组长审阅"),
+    Approval("material", "Material", "组长批准调阅重要资料", "approved_on", "approved_by", TEAM_LEADER,
+             ("received_by",), "三（三）6“调阅重要资料须经巡察组组长批准”"),
+    Approval("deep_dive_plan", "DeepDive", "组长审批深入了解方案", "plan_approved_on", "plan_approved_by",
+             TEAM_LEADER, ("owner",), "三（三）8 深入了解的工作方案经巡察组组长审批"),
+    # 三（四）2 the 领导小组's consent is recorded by 巡察办, the 领导小组's office
+    Approval("fix_consent", "ImmediateFix", "记录领导小组同意", "leading_group_approved_on", None, OFFICE, (),
+             "三（四）2“对重大、敏感问题的处理意见，需报领导小组同意后，再向被巡察党组织提出”"),
+    Approval("committee_report", "Inspection", "记录向常委会汇报", "committee_report_date", None, OFFICE, (),
+             "四（二）“巡察结束后两周内……向学校党委常委会汇报”"),
+)}
+
+
+def approver_refusal(approval: Approval, *, roles, person_id: int | None, leader_ids, own_ids) -> str | None:
+    """None when the caller may take the step, else the Chinese refusal naming who may.
+
+    :param roles: the caller's role names; person_id: the caller's person (None: no person linked to the login);
+    leader_ids: the persons who are 组长 of the record's team; own_ids: the record's own people (four-eyes).
+    """
+    who = WHO_TEXT[approval.by]
+    if approval.by == OFFICE:
+        if "Office" not in set(roles or ()):
+            return f"「{approval.step}」只能由{who}办理（{approval.clause}）"
+        return None
+    if person_id is None:
+        return f"您的账号未关联人员，无法记录审批人：「{approval.step}」只能由{who}本人办理"
+    if person_id not in set(leader_ids):
+        return f"「{approval.step}」只能由{who}办理（{approval.clause}）"
+    if person_id in set(own_ids):
+        return f"不能审批本人参与的记录（四眼原则）：「{approval.step}」须由未参与该记录的{who}办理"
+    return None
+
+
+# 五（三）1《巡察反馈签收单》: who may sign for each party.
+SIGNERS = {
+    "巡察组组长": "本巡察组组长",
+    "被巡察党组织主要负责人": "被巡察单位的人员（党组织主要负责人）",
+    "巡察办负责人": "巡察办的人员（不是本巡察组成员，也不是被巡察单位的人员）",
+}
+
+
+def signer_refusal(signer_role: str, *, is_team_leader: bool, of_unit: bool, on_team: bool) -> str | None:
+    """五（三）1 “巡察组组长、被巡察党组织主要负责人、巡察办负责人……在《巡察反馈签收单》上签字”: the person
+    signing for a party must be of that party."""
+    ok = {"巡察组组长": is_team_leader, "被巡察党组织主要负责人": of_unit and not on_team,
+          "巡察办负责人": not of_unit and not on_team}.get(signer_role, False)
+    return None if ok else f"「{signer_role}」一栏只能由{SIGNERS.get(signer_role, '规定的人员')}签字"
