@@ -1,0 +1,95 @@
+"""What the page layout (views/templates/appbuilder/baselayout.html) needs to know: the menu entry of this page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+from flask_babel import gettext
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Here:
+    """The side-menu entry a page belongs to ('' when none does, e.g. the home page)."""
+
+    label: str = ""
+    category: str = ""
+    url: str = ""
+
+
+def _segment(url: str) -> str:
+    return (url or "").split("?")[0].strip("/").split("/")[0]
+
+
+def current_entry(menu_items, path: str) -> Here:
+    """The menu entry owning the path's first segment: /talkview/show/3 belongs to 谈话 (/talkview/list/)."""
+    segment = _segment(path)
+    if not segment:
+        return Here()
+    for top in menu_items:
+        for item, category in ([(c, top.label) for c in top.childs if c and c.name != "-"] if top.childs
+                               else [(top, "")]):
+            url = item.get_url()
+            if _segment(url) == segment:
+                return Here(gettext(item.label), gettext(category) if category else "", url)
+    return Here()
+
+
+def here() -> Here:
+    appbuilder = getattr(current_app, "appbuilder", None)
+    if appbuilder is None:
+        return Here()
+    if (request.endpoint or "").endswith(".userinfo"):  # one's own page, not the user list it is routed under
+        return Here("个人信息")
+    return current_entry(appbuilder.menu.get_list(), request.path)
+
+
+def layout_context() -> dict:
+    return {"xct_here": here}
+
+
+# ---- one meaning per colour: a status is shown as a tag of the colour of what it asks of the reader ----
+# danger: late or sent back (act now); warning: waiting on someone's review or decision; processing: under way;
+# success: finished; default: not started or nothing to do yet. Data, read by lists, show pages and the home page.
+STATUS_COLOURS = {
+    "danger": ("已逾期", "退回", "反弹", "overdue"),
+    "warning": ("即将到期", "待审核", "巡察办审核", "党委决定", "拟处置", "due_soon"),
+    "processing": ("整改中", "办理中", "已提出", "登记", "已移送", "已提交"),
+    "success": ("已完成", "已销号", "已办结", "已报告", "done"),
+    "default": ("未到期", "未启动", "日历未知", "pending", "unknown_calendar"),
+}
+COLOUR_OF = {status: colour for colour, statuses in STATUS_COLOURS.items() for status in statuses}
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def status_tag(text) -> Markup:
+    """A status as a coloured tag; an unknown one grey (its text unchanged)."""
+    text = "" if text is None else str(text)
+    if not text:
+        return Markup("")
+    return Markup('<span class="xct-tag xct-tag-{}">{}</span>').format(COLOUR_OF.get(text, "default"), text)
+
+
+def local_time(value: datetime) -> str:
+    """A stored (naive UTC) time in Asia/Shanghai to the minute: what a clerk reads, no microseconds."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def cell(raw, shown, column: str = ""):
+    """What a list or show cell displays: times local, statuses as tags, anything else as formatted."""
+    if isinstance(raw, datetime):
+        return local_time(raw)
+    if column == "status" or column.endswith(".status"):
+        return status_tag(shown)
+    return shown
+
+
+def register_layout(app) -> None:
+    app.context_processor(layout_context)
+    app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time)
+    app.jinja_env.globals["xct_cell"] = cell
