@@ -65,8 +65,8 @@ def _talks(app, inspection_id: int) -> int:
 
 def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(app, login):
     client = login("office")
-    show = client.get("/inspectionview/show/1").get_data(as_text=True)
-    assert "/talkview/add?_flt_0_inspection=1" in show, "巡察页的个别谈话标签页没有新增按钮"
+    tab = client.get("/inspectionview/related/1/TalkView").get_data(as_text=True)
+    assert "/talkview/add?_flt_0_inspection=1" in tab, "巡察页的个别谈话标签页没有新增按钮"
     url = "/talkview/add?_flt_0_inspection=1"
     form = client.get(url).get_data(as_text=True)
     assert_layout(url, form)
@@ -92,6 +92,21 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     assert talk[1] == 1 and str(talk[2]) == str(date(2026, 2, 27))
     assert client.post(f"/talkview/delete/{talk[0]}").status_code == 302  # the shared demo stays as it was
     assert _talks(app, 1) == before
+
+
+def test_every_related_tab_add_form_shows_its_fixed_parent(app, login):
+    client = login("office")
+    page = client.get("/inspectionview/show/1").get_data(as_text=True)
+    adds = []
+    for url in re.findall(r'class="xct-lazy" data-url="([^"]+)"', page):
+        tab = client.get(url).get_data(as_text=True)
+        adds += [a.replace("&amp;", "&") for a in re.findall(r'href="(/\w+/add\?_flt_0_inspection=1)"', tab)]
+    assert len(adds) >= 10, adds
+    for url in adds:
+        form = client.get(url).get_data(as_text=True)
+        assert_layout(url, form)
+        fixed = re.search(r'class="xct-fixed-parent">.*?<strong>(.*?)</strong>', form, re.S)
+        assert fixed and "巡察" in fixed.group(1), f"{url}：没有显示带入的巡察"
 
 
 def test_too_long_text_is_refused_with_a_message_not_cut(app, login):
@@ -135,3 +150,29 @@ def test_times_are_local_without_microseconds_and_statuses_are_tags(app):
     assert local_time(datetime(2026, 3, 1, 16, 5, 7, 123456)) == "2026-03-02 00:05"
     assert 'class="xct-tag xct-tag-danger"' in str(status_tag("已逾期"))
     assert 'xct-tag-success' in str(cell("已销号", "已销号", "status"))
+
+
+def test_inspection_page_renders_its_summary_and_each_tab_on_demand(app, login):
+    client = login("office")
+    page = client.get("/inspectionview/show/1").get_data(as_text=True)
+    urls = re.findall(r'class="xct-lazy" data-url="([^"]+)"', page)
+    assert "/inspectionview/related/1/TalkView" in urls and len(urls) >= 15
+    assert "/talkview/show/" not in page, "谈话列表不应随巡察页一起生成"
+    talks = client.get("/inspectionview/related/1/TalkView")
+    assert talks.status_code == 200 and "/talkview/show/" in talks.get_data(as_text=True)
+    assert "<html" not in talks.get_data(as_text=True), "标签页内容应是片段，不是整页"
+    assert client.get("/inspectionview/related/1/NoSuchView").status_code == 404
+    assert client.get("/inspectionview/related/2147483647/TalkView").status_code == 404
+
+
+def test_a_tab_follows_the_readers_scope_and_permissions(app, login):
+    from tests.conftest import scalar
+
+    client = login("liaison")
+    own = scalar(app, sa.text("SELECT i.id FROM inspection i JOIN unit u ON u.id = i.unit_id "
+                              "WHERE u.name = '材料科学与工程学院' ORDER BY i.id LIMIT 1"))
+    other = scalar(app, sa.text("SELECT i.id FROM inspection i JOIN unit u ON u.id = i.unit_id "
+                                "WHERE u.name <> '材料科学与工程学院' ORDER BY i.id LIMIT 1"))
+    assert client.get(f"/inspectionview/related/{own}/TalkView").status_code == 404  # 谈话 is not the liaison's
+    assert client.get(f"/inspectionview/related/{other}/RectificationItemView").status_code == 404
+    assert client.get(f"/inspectionview/related/{own}/RectificationItemView").status_code == 200

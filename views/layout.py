@@ -10,6 +10,8 @@ from flask import current_app, request
 from flask_babel import gettext
 from markupsafe import Markup
 
+from app.rules.deadlines import STATUS_LABELS as DEADLINE_STATUS_LABELS
+
 
 @dataclass(frozen=True)
 class Here:
@@ -67,23 +69,39 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 def status_tag(text) -> Markup:
     """A status as a coloured tag; an unknown one grey (its text unchanged)."""
-    text = "" if text is None else str(text)
-    if not text:
+    code = "" if text is None else str(text)
+    if not code:
         return Markup("")
-    return Markup('<span class="xct-tag xct-tag-{}">{}</span>').format(COLOUR_OF.get(text, "default"), text)
+    shown = DEADLINE_STATUS_LABELS.get(code, code)  # a deadline's status is stored as a code (overdue, …)
+    return Markup('<span class="xct-tag xct-tag-{}">{}</span>').format(COLOUR_OF.get(code, "default"), shown)
 
 
-def local_time(value: datetime) -> str:
-    """A stored (naive UTC) time in Asia/Shanghai to the minute: what a clerk reads, no microseconds."""
+def local_time(value: datetime, seconds: bool = False) -> str:
+    """A stored (naive UTC) time in Asia/Shanghai, to the minute (or second): what a clerk reads, no microseconds."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+# The built-in roles (app/permissions.py) as people call them: a role code is an internal.
+ROLE_LABELS = {
+    "Admin": "系统管理员", "LeadingGroup": "巡察工作领导小组", "Office": "巡察办", "TeamLeader": "巡察组组长",
+    "TeamMember": "巡察组成员", "ReceivingDept": "接收部门", "UnitLiaison": "被巡察单位联络人", "PartyOffice": "党委办公室",
+    "Public": "未登录用户",
+}
 
 
 def cell(raw, shown, column: str = ""):
-    """What a list or show cell displays: times local, statuses as tags, anything else as formatted."""
+    """What a list or show cell displays: times local, yes/no, role names and lists in Chinese, statuses as tags,
+    anything else as formatted (FAB's own screens, e.g. 个人信息, print `True` and `[Office]` otherwise)."""
     if isinstance(raw, datetime):
         return local_time(raw)
+    if isinstance(shown, bool):
+        return "是" if shown else "否"
+    if isinstance(shown, (list, tuple, set)) or type(shown).__name__ == "InstrumentedList":
+        return "、".join(ROLE_LABELS.get(str(v), str(v)) for v in shown)
+    if column == "roles" or column.endswith(".roles"):
+        return ROLE_LABELS.get(str(shown), shown)
     if column == "status" or column.endswith(".status"):
         return status_tag(shown)
     return shown

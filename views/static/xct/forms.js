@@ -12,6 +12,17 @@
         $.fn.datepicker.defaults.autoclose = true;
     }
 
+    // A complete date typed or pasted closes the calendar, which would otherwise cover what lies below (the submit
+    // button); the text is left exactly as entered.
+    $(document).on("keyup input paste", ".appbuilder_date input, .appbuilder_datetime input", function () {
+        var input = $(this);
+        setTimeout(function () {
+            if (/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test($.trim(input.val()))) {
+                input.closest(".appbuilder_date, .appbuilder_datetime").datepicker("hide");
+            }
+        }, 0);
+    });
+
     // A maxlength attribute makes the browser cut a paste silently; the server refuses a too-long value with a
     // message instead, and a counter says so while typing.
     $(function () {
