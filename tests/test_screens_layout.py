@@ -42,6 +42,9 @@ def test_every_menu_page_has_menu_breadcrumbs_and_title(app, login, username):
     assert_layout("/", html)
     pages = menu_pages(html)
     assert len(pages) >= 3, f"{username} 的菜单只有 {pages}"
+    guide = client.get("/help/").get_data(as_text=True)  # 使用说明: the reader's role, with links to its screens
+    assert_layout("/help/", guide)
+    assert 'class="panel panel-default xct-help"' in guide and 'class="btn btn-default btn-sm" href="/' in guide
     for url in pages:
         resp = client.get(url)
         assert resp.status_code == 200, f"{username} 打开 {url}：{resp.status_code}"
@@ -176,3 +179,11 @@ def test_a_tab_follows_the_readers_scope_and_permissions(app, login):
     assert client.get(f"/inspectionview/related/{own}/TalkView").status_code == 404  # 谈话 is not the liaison's
     assert client.get(f"/inspectionview/related/{other}/RectificationItemView").status_code == 404
     assert client.get(f"/inspectionview/related/{own}/RectificationItemView").status_code == 200
+
+
+def test_fab_english_flashes_are_said_in_chinese(app):
+    from views.layout import zh_flash
+
+    assert zh_flash("An error occurred: Filter column not allowed").startswith("列表查询条件有误")
+    assert re.search(r"[\u4e00-\u9fff]", zh_flash("Integrity error, probably unique constraint"))
+    assert zh_flash("已保存：谈话") == "已保存：谈话"

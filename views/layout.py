@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -11,6 +13,8 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from app.rules.deadlines import STATUS_LABELS as DEADLINE_STATUS_LABELS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ def here() -> Here:
         return Here()
     if (request.endpoint or "").endswith(".userinfo"):  # one's own page, not the user list it is routed under
         return Here("个人信息")
+    if request.endpoint == "xct_help":
+        return Here("使用说明")
     return current_entry(appbuilder.menu.get_list(), request.path)
 
 
@@ -107,7 +113,32 @@ def cell(raw, shown, column: str = ""):
     return shown
 
 
+# FAB's own flashes that its zh catalogue leaves English, by pattern; anything else without a Chinese character is an
+# internal message (an exception's text) and is replaced by a Chinese sentence, the original logged.
+_FLASHES = [
+    (re.compile(r"^An error occurred: ", re.S), "列表查询条件有误（字段或取值不正确），已返回上一页，请修改查询条件后重试"),
+    (re.compile(r"^Access is Denied", re.S), "没有权限执行此操作"),
+    (re.compile(r"^(Added|Changed|Deleted) Row", re.S), "已保存"),
+]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def zh_flash(message) -> str:
+    text = str(message)
+    for pattern, chinese in _FLASHES:
+        if pattern.search(text):
+            return chinese
+    if not _CJK.search(text):
+        log.warning("English flash replaced: %s", text)
+        return "操作未完成，请检查输入后重试；如仍有问题请联系管理员"
+    return message
+
+
 def register_layout(app) -> None:
+    from .help import register_help
+
+    register_help(app)  # 使用说明, linked from the top bar
     app.context_processor(layout_context)
-    app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time)
+    app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time, zh_flash=zh_flash,
+                                 role_label=lambda name: ROLE_LABELS.get(name, name))
     app.jinja_env.globals["xct_cell"] = cell
