@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from seeds.demo import DEMO_USERS
 
 INTERNALS = ("__None", "object at 0x", "built-in method", "Traceback")
-MENU_LINK = re.compile(r'<nav class="xct-sidebar".*?</nav>', re.S)
+MENU_LINK = re.compile(r'<nav class="navbar-side xct-sidebar".*?</nav>', re.S)
 HREF = re.compile(r'href="(/[^"#]*)"')
 TITLE = re.compile(r'<h1 class="xct-page-title">\s*([^<\s][^<]*?)\s*</h1>')
 
