@@ -187,3 +187,8 @@ def test_fab_english_flashes_are_said_in_chinese(app):
     assert zh_flash("An error occurred: Filter column not allowed").startswith("列表查询条件有误")
     assert re.search(r"[\u4e00-\u9fff]", zh_flash("Integrity error, probably unique constraint"))
     assert zh_flash("已保存：谈话") == "已保存：谈话"
+
+
+def test_the_edit_page_still_renders_its_related_lists(app, login):
+    resp = login("office").get("/inspectionview/edit/1")
+    assert resp.status_code == 200 and "/talkview/show/" in resp.get_data(as_text=True)

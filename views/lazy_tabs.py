@@ -5,7 +5,7 @@ related view's filters, its reads logged by the list widget as on any list."""
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 
@@ -22,7 +22,8 @@ class LazyRelatedTabs:
         super().__init__(**kwargs)
 
     def _get_related_views_widgets(self, item, orders=None, pages=None, page_sizes=None, widgets=None, **args):
-        if g.get("xct_related_tab"):
+        # only the show page (xct/show.html) knows placeholders; FAB's edit page renders its related lists itself
+        if g.get("xct_related_tab") or not (request.endpoint or "").endswith(".show"):
             return super()._get_related_views_widgets(item, orders, pages, page_sizes, widgets, **args)
         widgets = widgets or {}
         widgets["related_views"] = [None] * len(self._related_views)  # placeholders: loaded when opened
