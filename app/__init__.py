@@ -48,7 +48,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         from views import register_views
+        from views.fields import install_form_fields
 
+        install_form_fields()  # before any form is built: strict dates, no `__None` (views.fields)
         register_views(appbuilder)
 
     from .audit import register as register_audit

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -192,7 +194,57 @@ def csrf_for_browser_api_calls():
         csrf.protect()
 
 
+# ---- static files: a version in every URL, so the browser keeps them a year (FAB_NOTES: Flask says no-cache) ----
+
+STATIC_ENDPOINTS = ("static", "appbuilder.static")
+STATIC_MAX_AGE = 365 * 24 * 3600
+_versions: dict[tuple[str, float], str] = {}
+
+
+def _static_file(endpoint: str, filename: str) -> str | None:
+    folder = current_app.static_folder if endpoint == "static" else current_app.blueprints["appbuilder"].static_folder
+    path = os.path.normpath(os.path.join(folder or "", filename))
+    return path if folder and path.startswith(os.path.normpath(folder)) and os.path.isfile(path) else None
+
+
+def static_version(endpoint: str, filename: str) -> str | None:
+    """The first 10 hex digits of the file's SHA-256, cached per (path, mtime): a changed file gets a new URL."""
+    path = _static_file(endpoint, filename)
+    if path is None:
+        return None
+    key = (path, os.stat(path).st_mtime)
+    if key not in _versions:
+        with open(path, "rb") as fh:
+            _versions[key] = hashlib.sha256(fh.read()).hexdigest()[:10]
+    return _versions[key]
+
+
+def versioned_static(endpoint: str, values: dict) -> None:
+    """url_for('static' | 'appbuilder.static', filename=…) gains ?v=<content hash>."""
+    if endpoint in STATIC_ENDPOINTS and "filename" in values and "v" not in values:
+        version = static_version(endpoint, values["filename"])
+        if version:
+            values["v"] = version
+
+
+def cache_versioned_static(response):
+    """A static answer asked for by its current version may be kept a year; any other one is revalidated."""
+    if request.endpoint in STATIC_ENDPOINTS and response.status_code == 200 and request.args.get("v"):
+        version = static_version(request.endpoint, (request.view_args or {}).get("filename", ""))
+        if version == request.args["v"]:
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = current_app.config.get("SEND_FILE_MAX_AGE_DEFAULT") or STATIC_MAX_AGE
+            response.cache_control.immutable = True
+    return response
+
+
 def register_web(app: Flask) -> None:
+    from views.layout import register_layout
+
+    register_layout(app)  # the side menu's current entry, breadcrumbs, status tags, local times (views.layout)
+    app.url_defaults(versioned_static)
+    app.after_request(cache_versioned_static)
     _security_headers(app)  # first: its nonce must exist before any other hook can answer with a page
     app.before_request(guard_request)
     app.before_request(csrf_for_browser_api_calls)

@@ -13,7 +13,25 @@ unset DATABASE_URL REDIS_URL
 .venv/bin/flask --app app seed demo
 .venv/bin/flask --app app deadlines scan  # the day's D1–D12 for 我的待办, the home page and 领导看板 (daily on a worker)
 PORT=${PORT:-5000}
-echo
-echo "巡察通已启动：http://127.0.0.1:${PORT}/"
-echo "登录：admin / $(.venv/bin/python -c 'from seeds.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')（各角色演示账号见 README）"
-exec .venv/bin/flask --app app run --host 127.0.0.1 --port "$PORT"
+URL="http://127.0.0.1:${PORT}/"
+# The address is printed only once the app answers on it (a port already taken, or a start-up error, says so).
+.venv/bin/flask --app app run --host 127.0.0.1 --port "$PORT" &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null' INT TERM
+UP=""
+for _ in $(seq 1 60); do
+  if .venv/bin/python -c "import sys,urllib.request; urllib.request.urlopen(sys.argv[1] + 'login/', timeout=2)" "$URL" 2>/dev/null; then
+    echo
+    echo "巡察通已启动：${URL}"
+    echo "登录：admin / $(.venv/bin/python -c 'from seeds.demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')（各角色演示账号见 README）"
+    UP=1
+    break
+  fi
+  if ! kill -0 "$SERVER" 2>/dev/null; then
+    echo "巡察通未能启动（端口 ${PORT} 是否已被占用？可用 PORT=5001 bash scripts/start.sh 换一个端口）" >&2
+    exit 1
+  fi
+  sleep 1
+done
+[ -n "$UP" ] || echo "巡察通 60 秒内未在 ${URL} 应答，请查看上面的输出" >&2
+wait "$SERVER"

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from flask import request
+
+from flask_appbuilder import fields as fab_fields
+from flask_appbuilder import forms as fab_forms
 from flask_appbuilder.fieldwidgets import Select2Widget
-from wtforms import SelectField
+from wtforms import DateField, DateTimeField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
@@ -38,3 +45,72 @@ def with_blank(blank: str):
     def fmt(value):
         return blank if value in (None, "") else value
     return fmt
+
+
+# ---- FAB 5.3's form conversion (flask_appbuilder.forms), adjusted once at start-up: install_form_fields() ----
+# Written for FAB 5.3.x / WTForms 3.3; tests/test_screens_layout.py fails if FAB stops building forms this way.
+
+
+class StrictDateField(DateField):
+    """A date exactly as typed (YYYY-MM-DD): `2026-02-30` is refused naming the field, never rolled over."""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(f"「{self.label.text}」不是有效的日期：{text}（格式：年-月-日，如 2026-03-02）") from None
+
+
+class StrictDateTimeField(DateTimeField):
+    """A date and time as typed; seconds optional; an impossible one is refused naming the field."""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                self.data = datetime.strptime(text, fmt)
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(f"「{self.label.text}」不是有效的日期时间：{text}（格式：年-月-日 时:分，如 2026-03-02 09:30）")
+
+
+class BlankQuerySelectField(fab_fields.QuerySelectField):
+    """FAB's optional relation select with an empty first option: WTForms 3 shows a blank label as its value, and
+    FAB's blank value is the text `__None`, which every optional dropdown displayed."""
+
+    def iter_choices(self):
+        for value, label, *rest in super().iter_choices():
+            yield ("", label, *rest) if value == "__None" else (value, label, *rest)
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] == "":
+            valuelist = ["__None"]
+        super().process_formdata(valuelist)
+
+    def fixed_parent(self):
+        """The record a related tab's add link fixed (`?_flt_0_<name>=<id>`), as the form shows it; FAB fills the
+        field only on POST, so on the first GET it is looked up among the field's own (scoped) choices."""
+        if self.data is not None:
+            return self.data
+        wanted = {v for k, v in request.args.items() if re.fullmatch(rf"_flt_\d_{re.escape(self.name)}", k)}
+        return next((obj for pk, obj in self._get_object_list() if pk in wanted), None)
+
+
+def install_form_fields() -> None:
+    """Make FAB's model forms use the fields above (idempotent)."""
+    table = []
+    for check, field, widget in fab_forms.FieldConverter.conversion_table:
+        field = {DateField: StrictDateField, DateTimeField: StrictDateTimeField}.get(field, field)
+        table.append((check, field, widget))
+    fab_forms.FieldConverter.conversion_table = tuple(table)
+    fab_forms.QuerySelectField = BlankQuerySelectField

@@ -40,6 +40,7 @@ from .fieldwork import (
     UrgentReportView,
     VisitView,
 )
+from .lazy_tabs import LazyRelatedTabs
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
 from .statistics import repeat_panel
@@ -97,7 +98,7 @@ class SpeechView(XctModelView):
     label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
 
 
-class InspectionView(XctModelView):
+class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when opened (views.lazy_tabs)
     datamodel = XctSQLAInterface(Inspection)
     show_template = "xct/inspection_show.html"
     method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ, "attachment": READ}

@@ -43,7 +43,10 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
 
     def get_related_obj(self, col_name, value):
         # A relation filter's value is an id: anything else (or an id beyond the column) names no row, where
-        # PostgreSQL would refuse the comparison and FAB answer with an English error.
+        # PostgreSQL would refuse the comparison and FAB answer with an English error. FAB passes a related
+        # tab's parent as a list (`_flt_0_inspection=['8']`): its one element is the id.
+        if isinstance(value, (list, tuple)) and len(value) == 1:
+            value = value[0]
         if isinstance(value, bool) or not str(value).strip().isdigit() or int(value) > INT_MAX:
             return None
         return super().get_related_obj(col_name, int(value))

@@ -1,0 +1,144 @@
+"""What the page layout (views/templates/appbuilder/baselayout.html) needs to know: the menu entry of this page."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+from flask_babel import gettext
+from markupsafe import Markup
+
+from app.rules.deadlines import STATUS_LABELS as DEADLINE_STATUS_LABELS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Here:
+    """The side-menu entry a page belongs to ('' when none does, e.g. the home page)."""
+
+    label: str = ""
+    category: str = ""
+    url: str = ""
+
+
+def _segment(url: str) -> str:
+    return (url or "").split("?")[0].strip("/").split("/")[0]
+
+
+def current_entry(menu_items, path: str) -> Here:
+    """The menu entry owning the path's first segment: /talkview/show/3 belongs to 谈话 (/talkview/list/)."""
+    segment = _segment(path)
+    if not segment:
+        return Here()
+    for top in menu_items:
+        for item, category in ([(c, top.label) for c in top.childs if c and c.name != "-"] if top.childs
+                               else [(top, "")]):
+            url = item.get_url()
+            if _segment(url) == segment:
+                return Here(gettext(item.label), gettext(category) if category else "", url)
+    return Here()
+
+
+def here() -> Here:
+    appbuilder = getattr(current_app, "appbuilder", None)
+    if appbuilder is None:
+        return Here()
+    if (request.endpoint or "").endswith(".userinfo"):  # one's own page, not the user list it is routed under
+        return Here("个人信息")
+    if request.endpoint == "xct_help":
+        return Here("使用说明")
+    return current_entry(appbuilder.menu.get_list(), request.path)
+
+
+def layout_context() -> dict:
+    return {"xct_here": here}
+
+
+# ---- one meaning per colour: a status is shown as a tag of the colour of what it asks of the reader ----
+# danger: late or sent back (act now); warning: waiting on someone's review or decision; processing: under way;
+# success: finished; default: not started or nothing to do yet. Data, read by lists, show pages and the home page.
+STATUS_COLOURS = {
+    "danger": ("已逾期", "退回", "反弹", "overdue"),
+    "warning": ("即将到期", "待审核", "巡察办审核", "党委决定", "拟处置", "due_soon"),
+    "processing": ("整改中", "办理中", "已提出", "登记", "已移送", "已提交"),
+    "success": ("已完成", "已销号", "已办结", "已报告", "done"),
+    "default": ("未到期", "未启动", "日历未知", "pending", "unknown_calendar"),
+}
+COLOUR_OF = {status: colour for colour, statuses in STATUS_COLOURS.items() for status in statuses}
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def status_tag(text) -> Markup:
+    """A status as a coloured tag; an unknown one grey (its text unchanged)."""
+    code = "" if text is None else str(text)
+    if not code:
+        return Markup("")
+    shown = DEADLINE_STATUS_LABELS.get(code, code)  # a deadline's status is stored as a code (overdue, …)
+    return Markup('<span class="xct-tag xct-tag-{}">{}</span>').format(COLOUR_OF.get(code, "default"), shown)
+
+
+def local_time(value: datetime, seconds: bool = False) -> str:
+    """A stored (naive UTC) time in Asia/Shanghai, to the minute (or second): what a clerk reads, no microseconds."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+# The built-in roles (app/permissions.py) as people call them: a role code is an internal.
+ROLE_LABELS = {
+    "Admin": "系统管理员", "LeadingGroup": "巡察工作领导小组", "Office": "巡察办", "TeamLeader": "巡察组组长",
+    "TeamMember": "巡察组成员", "ReceivingDept": "接收部门", "UnitLiaison": "被巡察单位联络人", "PartyOffice": "党委办公室",
+    "Public": "未登录用户",
+}
+
+
+def cell(raw, shown, column: str = ""):
+    """What a list or show cell displays: times local, yes/no, role names and lists in Chinese, statuses as tags,
+    anything else as formatted (FAB's own screens, e.g. 个人信息, print `True` and `[Office]` otherwise)."""
+    if isinstance(raw, datetime):
+        return local_time(raw)
+    if isinstance(shown, bool):
+        return "是" if shown else "否"
+    if isinstance(shown, (list, tuple, set)) or type(shown).__name__ == "InstrumentedList":
+        return "、".join(ROLE_LABELS.get(str(v), str(v)) for v in shown)
+    if column == "roles" or column.endswith(".roles"):
+        return ROLE_LABELS.get(str(shown), shown)
+    if column == "status" or column.endswith(".status"):
+        return status_tag(shown)
+    return shown
+
+
+# FAB's own flashes that its zh catalogue leaves English, by pattern; anything else without a Chinese character is an
+# internal message (an exception's text) and is replaced by a Chinese sentence, the original logged.
+_FLASHES = [
+    (re.compile(r"^An error occurred: ", re.S), "列表查询条件有误（字段或取值不正确），已返回上一页，请修改查询条件后重试"),
+    (re.compile(r"^Access is Denied", re.S), "没有权限执行此操作"),
+    (re.compile(r"^(Added|Changed|Deleted) Row", re.S), "已保存"),
+]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def zh_flash(message) -> str:
+    text = str(message)
+    for pattern, chinese in _FLASHES:
+        if pattern.search(text):
+            return chinese
+    if not _CJK.search(text):
+        log.warning("English flash replaced: %s", text)
+        return "操作未完成，请检查输入后重试；如仍有问题请联系管理员"
+    return message
+
+
+def register_layout(app) -> None:
+    from .help import register_help
+
+    register_help(app)  # 使用说明, linked from the top bar
+    app.context_processor(layout_context)
+    app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time, zh_flash=zh_flash,
+                                 role_label=lambda name: ROLE_LABELS.get(name, name))
+    app.jinja_env.globals["xct_cell"] = cell
