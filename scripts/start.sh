@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
-.venv/bin/pip install -q -e . >/dev/null
+.venv/bin/pip install -q -c constraints.txt -e . >/dev/null
 scripts/assets.sh  # ECharts for 领导看板, into our own static files
+# Debian LibreOffice for the PDF of every document (apt-get when missing; without it a PDF download says why).
+bash scripts/install_office.sh
 export XCT_ENV=development
 unset DATABASE_URL REDIS_URL
 .venv/bin/flask --app app setup
