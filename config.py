@@ -26,7 +26,11 @@ class Config:
     APP_THEME = ""  # bootswatch themes import Google Fonts; keep the default one
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-change-me"
     SQLALCHEMY_DATABASE_URI = _database_url()
+    # pre-ping: a connection the database dropped (a restart) is replaced at checkout instead of failing the request
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A GET that lost its database connection is run once more when the database answers, waiting at most this long
+    # (app.dbfaults); 0 turns the retry off.
+    DB_RETRY_WAIT = float(os.environ.get("DB_RETRY_WAIT", 3))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     REDIS_URL = os.environ.get("REDIS_URL") or None
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or str(BASE_DIR / "storage")

@@ -205,6 +205,9 @@ def register_web(app: Flask) -> None:
     app.before_request(csrf_for_browser_api_calls)
     app.after_request(safe_redirect)
     _jwt_answers(app)
+    from . import dbfaults
+
+    dbfaults.init_app(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -222,9 +225,12 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        from .extensions import db
+        from . import dbfaults
 
-        db.session.rollback()
+        dbfaults.rollback_quietly()
+        if dbfaults.is_db_down(exc):  # a Chinese 503 that needs no database, retried once if a GET
+            log.warning("数据库不可用：%s", exc)
+            return dbfaults.answer()
         if is_bad_value(exc):
             return _bad(BAD_VALUE, 400)
         log.exception("unhandled error")
