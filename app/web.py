@@ -221,7 +221,12 @@ def register_web(app: Flask) -> None:
         message = MESSAGES.get(code, exc.description or "请求失败")
         if code == 400 and exc.description and "CSRF" in exc.description:
             message = "表单已过期或缺少安全令牌，请刷新页面后重试"
-        return _bad(message, code)
+        try:
+            return _bad(message, code)
+        except Exception as error:  # the error page's menu needs the database
+            if dbfaults.is_db_down(error):
+                return dbfaults.answer()
+            raise
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

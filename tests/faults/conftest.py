@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -106,7 +107,8 @@ class PostgresServer:
         cmd = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:  # initdb refuses root
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = subprocess.run(cmd, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, f"{' '.join(cmd)}：{done.stderr}"
 
     def init(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -116,9 +118,10 @@ class PostgresServer:
                   "--locale=C")
 
     def pg_ctl(self, action: str, *extra: str) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run("pg_ctl", action, "-D", str(self.data), "-w", "-t", "30", "-o", options,
-                  "-l", str(self.folder / "pg.log"), *extra)
+        if action in ("start", "restart"):
+            options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            extra = ("-o", options, "-l", str(self.folder / "pg.log"), *extra)
+        self._run("pg_ctl", action, "-D", str(self.data), "-w", "-t", "30", *extra)
 
     def start(self) -> None:
         self.pg_ctl("start")
@@ -131,21 +134,21 @@ class PostgresServer:
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory):
+def pg_server():
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
         _missing("PostgreSQL（initdb）")
-    folder = tmp_path_factory.mktemp("pg")
-    if os.geteuid() == 0:  # the postgres user must reach its folder
-        for parent in [folder, *folder.parents][:4]:
-            os.chmod(parent, os.stat(parent).st_mode | 0o711)
+    # not under pytest's basetemp: other pytest runs of the same user prune old basetemps while this one runs
+    folder = Path(tempfile.mkdtemp(prefix="xct-faults-pg-"))
+    os.chmod(folder, 0o755)  # the postgres user must reach its cluster inside
     server = PostgresServer(folder / "cluster")
     server.init()
     server.start()
     yield server
     try:
         server.stop()
-    except subprocess.CalledProcessError:
-        pass
+    except AssertionError:
+        pass  # already stopped
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture()
