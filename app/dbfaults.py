@@ -103,7 +103,16 @@ class RetryReads:
             held["args"] = (status, headers, exc_info)
             return lambda _data: None
 
-        body = self.wsgi_app(environ, hold)
+        raised = None
+        try:
+            body = self.wsgi_app(environ, hold)
+        except Exception as exc:
+            # only where Flask propagates errors (tests, debug): e.g. the read log's write after the view lost the
+            # database; elsewhere Flask turns it into a 500 that app.web answers as this 503
+            if not is_db_down(exc):
+                raise
+            raised, body = exc, []
+            environ[MARK] = True
         if environ.get(MARK) and self.app.config.get("DB_RETRY_WAIT", 0) > 0:
             if hasattr(body, "close"):
                 body.close()
@@ -111,6 +120,8 @@ class RetryReads:
             if _database_answers(self.app, self.app.config["DB_RETRY_WAIT"]):
                 return self.wsgi_app({**original, RETRIED: True}, start_response)
             body = self.wsgi_app({**original, RETRIED: True}, hold)  # still down: its own 503
+        elif raised is not None:
+            raise raised
         status, headers, exc_info = held["args"]
         start_response(status, headers, exc_info)
         return body

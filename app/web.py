@@ -212,6 +212,8 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
+        if code == 500 and dbfaults.is_db_down(getattr(exc, "original_exception", None)):
+            return dbfaults.answer()  # e.g. the read log's write after the view lost the database
         last = request.path.rstrip("/").rsplit("/", 1)[-1]
         if (code == 405 and request.path.startswith("/api/") and not request.path.endswith("/")
                 and not last.isdigit() and not last.startswith("_")):
