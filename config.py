@@ -26,7 +26,11 @@ class Config:
     APP_THEME = ""  # bootswatch themes import Google Fonts; keep the default one
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-change-me"
     SQLALCHEMY_DATABASE_URI = _database_url()
+    # pre-ping: a connection the database dropped (a restart) is replaced at checkout instead of failing the request
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A GET that lost its database connection is run once more when the database answers, waiting at most this long
+    # (app.dbfaults); 0 turns the retry off.
+    DB_RETRY_WAIT = float(os.environ.get("DB_RETRY_WAIT", 3))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     REDIS_URL = os.environ.get("REDIS_URL") or None
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or str(BASE_DIR / "storage")
@@ -69,6 +73,10 @@ class Config:
     # Excel exports of lists: up to this many rows answer at once, more run as a background job (后台任务).
     EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", 5000))
     EXPORT_CHUNK_ROWS = 1000  # rows read per chunk by an export job, and per progress report
+    # The worker sends again, this often, the jobs Redis lost and those whose run stopped beating for
+    # JOB_ALIVE_SECONDS (a killed worker): such a job is re-run within about two minutes (jobs.reconcile).
+    JOB_RECONCILE_SECONDS = int(os.environ.get("JOB_RECONCILE_SECONDS", 60))
+    JOB_ALIVE_SECONDS = int(os.environ.get("JOB_ALIVE_SECONDS", 30))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
@@ -92,8 +100,14 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count in memory for a while rather than answer 500
-    # This many wrong passwords in a row lock the account until an Admin unlocks it (用户列表 → 解除锁定).
+    # Without a socket time-out a hung Redis (SIGSTOP) held every login 30 s and the fallback never began (issue 18).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    RATELIMIT_SWALLOW_ERRORS = True  # a storage error lets the request through rather than answering 500
+    # This many wrong passwords in a row for one login name lock it for 1 minute, the next lock 2, then 4, … up to
+    # LOGIN_LOCK_MAX_MINUTES; it expires by itself (an Admin may unlock sooner: 用户列表 → 解除锁定). A lock that never
+    # expired let anyone lock any account, admin included, with 5 requests (issue 18).
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("LOGIN_LOCK_MAX_MINUTES", 60))
 
     # Password rule (app.security.password_complexity), checked on every form that sets a password.
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", 10))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 
@@ -61,24 +61,26 @@ def register_cli(app: Flask) -> None:
         """启动 rq 后台任务进程（需要 REDIS_URL），并确保每日期限扫描已排期。"""
         from datetime import date
 
-        from rq import SimpleWorker
+        from rq import Queue
 
-        from jobs import QUEUES, queue, resend
+        from jobs import QUEUES, clean_temp, queue, reconcile
         from jobs.deadlines import schedule_next
+        from jobs.worker import make_worker
 
-        queues = [queue(name) for name in QUEUES]
-        if queues[0] is None:
+        first = queue(QUEUES[0])
+        if first is None:
             raise click.ClickException("未设置 REDIS_URL：任务在应用进程内执行，无需启动后台进程。")
+        queues = [first] + [Queue(name, connection=first.connection) for name in QUEUES[1:]]
         click.echo(f"每日期限扫描已排期：{schedule_next(date.today())}")
-        click.echo(f"补发 Redis 不可用时记录的任务：{resend()} 个")
-        # SimpleWorker runs jobs in this process, inside this app context (no fork: database pools stay valid).
-        SimpleWorker(queues, connection=queues[0].connection).work(burst=burst, with_scheduler=True)
+        click.echo(f"补发 Redis 丢失或无人执行的任务：{reconcile()} 个；清理临时目录 {clean_temp()} 个")
+        # from here on the worker reconciles every JOB_RECONCILE_SECONDS by itself (jobs.worker)
+        make_worker(queues, int(current_app.config["JOB_RECONCILE_SECONDS"])).work(burst=burst, with_scheduler=True)
 
     jobs_group = AppGroup("jobs", help="后台任务。")
 
     @jobs_group.command("resend")
     def jobs_resend():
-        """把 Redis 不可用时记录（排队、未发送）的任务以及“运行中”超时的任务发送到队列。"""
+        """把 Redis 不可用时记录、Redis 中已丢失、或执行进程已中止的任务重新发送到队列（worker 每分钟也自动执行）。"""
         from jobs import resend
 
         click.echo(f"已发送 {resend()} 个任务。")

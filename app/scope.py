@@ -398,6 +398,23 @@ def scope_criterion(model: type, user) -> ColumnElement | None:
         return getattr(model, OWNED_MODELS[model]) == user.username if roles else sa.false()
     if not is_scoped(model):
         return None  # units, people, plans, rules, calendar, templates: no row-level restriction
+    if model is Document and not roles & SEE_ALL_OWNED_ROLES:
+        # A document of no inspection (a job's result, …) is its owner's, like the job: LeadingGroup, who sees every
+        # inspection, read other users' export results, read logs included (issue 18).
+        unattached = _unattached_document()
+        mine = sa.and_(unattached, Document.uploaded_by == user.username) if roles else sa.false()
+        crit = _role_criterion(model, user, roles)
+        return sa.or_(mine, ~unattached if crit is None else sa.and_(~unattached, crit))
+    return _role_criterion(model, user, roles)
+
+
+def _unattached_document() -> ColumnElement:
+    """Documents that belong to no inspection, transfer or rectification."""
+    return sa.and_(Document.inspection_id.is_(None), Document.transfer_id.is_(None),
+                   Document.id.not_in(_sub(sa.select(rectification_evidence.c.document_id))))
+
+
+def _role_criterion(model: type, user, roles: set[str]) -> ColumnElement | None:
     if roles & UNRESTRICTED_ROLES:
         return None
     who = Who(user.username) if roles else None

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from flask import current_app, flash, g, has_request_context, redirect
+import sqlalchemy as sa
+from flask import current_app, flash, g, has_request_context, redirect, request
+from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role as role_pvm
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from schema.auth import LoginThrottle
 
 from . import sessions
+from .extensions import db
 
-INVALID_LOGIN = "用户名或密码错误，请重试"
+# One answer for an unknown name, a wrong password and a locked name: none of them tells whether an account exists.
+INVALID_LOGIN = "用户名或密码错误，或连续失败次数过多暂时无法登录，请稍后重试"
 _PASSWORD_CLASSES = ((r"[a-z]", "小写字母"), (r"[A-Z]", "大写字母"), (r"[0-9]", "数字"), (r"[^a-zA-Z0-9]", "其他符号"))
 
 
@@ -37,21 +45,44 @@ def password_complexity(password: str) -> None:
         raise PasswordComplexityValidationError("密码不符合要求：" + "；".join(problems))
 
 
-def locked_message() -> str:
-    return f"账号已锁定：连续 {current_app.config['LOGIN_MAX_FAILURES']} 次密码错误。请联系系统管理员解除锁定。"
+def lock_minutes(locks: int) -> int:
+    """How long the `locks`-th lock in a row lasts: 1 minute, then 2, 4, … up to LOGIN_LOCK_MAX_MINUTES."""
+    return min(2 ** max(locks - 1, 0), current_app.config["LOGIN_LOCK_MAX_MINUTES"])
 
 
-def _refusal() -> str:
-    # auth_user_db leaves why it refused a login in g; FAB's views only know one message.
-    return g.get("xct_login_refusal") or INVALID_LOGIN
+def _throttle(name: str) -> LoginThrottle:
+    key = name.strip().lower()[:256]
+    return db.session.get(LoginThrottle, key) or LoginThrottle(name=key, failures=0, locks=0)
+
+
+def _dummy_hash() -> str:
+    """A hash made the way real ones are, so refusing an unknown or locked name costs what checking a password does."""
+    config = current_app.config
+    if "_XCT_DUMMY_HASH" not in config:
+        config["_XCT_DUMMY_HASH"] = generate_password_hash(
+            "dummy-password", method=config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+            salt_length=config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16))
+    return config["_XCT_DUMMY_HASH"]
+
+
+def unlock(user) -> None:
+    """Admin's 解除锁定: the user's failure count and any lock on their name or e-mail go."""
+    user.fail_login_count = 0
+    names = [n.strip().lower() for n in (user.username, user.email) if n]
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.name.in_(names)))
 
 
 class XctAuthDBView(AuthDBView):
-    """FAB's login form, telling a locked user that they are locked."""
+    """FAB's login form; logout is a POST carrying the CSRF token, so another site cannot sign a user out."""
 
-    @property
-    def invalid_login_message(self) -> str:
-        return _refusal()
+    invalid_login_message = INVALID_LOGIN
+
+    @expose("/logout/", methods=["GET", "POST"])
+    def logout(self):
+        # CSRFProtect checks the POST's token (app.extensions); a GET (a link or image on any site) signs nobody out
+        if request.method != "POST":
+            return redirect(self.appbuilder.get_url_for_index)
+        return super().logout()
 
 
 class XctSecurityApi(SecurityApi):
@@ -61,7 +92,7 @@ class XctSecurityApi(SecurityApi):
         return self.response(400, message="登录请求有误：需要 JSON 字段 username、password、provider（db）")
 
     def response_401(self):
-        return self.response(401, message=_refusal())
+        return self.response(401, message=INVALID_LOGIN)
 
 
 class XctUserDBModelView(UserDBModelView):
@@ -75,7 +106,7 @@ class XctUserDBModelView(UserDBModelView):
     def unlock(self, items):
         items = items if isinstance(items, list) else [items]
         for user in items:
-            user.fail_login_count = 0
+            unlock(user)
         self.datamodel.session.commit()
         flash(f"已解除 {len(items)} 个用户的登录锁定：" + "、".join(u.username for u in items), "success")
         return redirect(self.get_redirect())
@@ -86,8 +117,9 @@ class XctSecurityManager(SecurityManager):
 
     FAB asks the database once per menu item and per check (~64 queries a page measured); here a user's
     permission set is read once per request and every check answers from it.
-    Logins: a browser session must be live in app.sessions; LOGIN_MAX_FAILURES wrong passwords in a row lock an
-    account until an Admin unlocks it; the JWT login is rate-limited like the form (FAB limits only the form).
+    Logins: a browser session must be live in app.sessions; LOGIN_MAX_FAILURES wrong passwords in a row for one name
+    lock it for 1 minute, then 2, 4, … (an Admin may unlock it sooner); the JWT login is rate-limited per address like
+    the form (FAB limits only the form). Unknown, wrong and locked answer alike, in message and in time.
     """
 
     authdbview = XctAuthDBView
@@ -102,15 +134,31 @@ class XctSecurityManager(SecurityManager):
             self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api.blueprint)
 
     def auth_user_db(self, username, password):
-        limit = current_app.config["LOGIN_MAX_FAILURES"]
-        user = (self.find_user(username=username) or self.find_user(email=username)) if username else None
-        if user is not None and user.is_active and (user.fail_login_count or 0) >= limit:
-            g.xct_login_refusal = locked_message()  # refused before the password is even checked
+        if not username:
             return None
-        found = super().auth_user_db(username, password)
-        if found is None and user is not None and (user.fail_login_count or 0) >= limit:
-            g.xct_login_refusal = locked_message()  # this attempt locked it
-        return found
+        config = current_app.config
+        at = sessions.now()
+        throttle = _throttle(username)
+        user = self.find_user(username=username) or self.find_user(email=username)
+        if throttle.locked_until is not None and throttle.locked_until > at:
+            check_password_hash(_dummy_hash(), password or "")  # refused unchecked, in a password check's time
+            return None
+        if user is None:
+            check_password_hash(_dummy_hash(), password or "")
+            found = None
+        else:
+            found = super().auth_user_db(username, password)
+        if found is not None:
+            db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.name == throttle.name))
+            db.session.commit()
+            return found
+        throttle.failures += 1
+        if throttle.failures >= config["LOGIN_MAX_FAILURES"]:
+            throttle.failures, throttle.locks = 0, throttle.locks + 1
+            throttle.locked_until = at + timedelta(minutes=lock_minutes(throttle.locks))
+        db.session.merge(throttle)
+        db.session.commit()
+        return None
 
     def load_user(self, pk):
         user = super().load_user(pk)

@@ -250,10 +250,15 @@ def register_web(app: Flask) -> None:
     app.before_request(csrf_for_browser_api_calls)
     app.after_request(safe_redirect)
     _jwt_answers(app)
+    from . import dbfaults
+
+    dbfaults.init_app(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
+        if code == 500 and dbfaults.is_db_down(getattr(exc, "original_exception", None)):
+            return dbfaults.answer()  # e.g. the read log's write after the view lost the database
         last = request.path.rstrip("/").rsplit("/", 1)[-1]
         if (code == 405 and request.path.startswith("/api/") and not request.path.endswith("/")
                 and not last.isdigit() and not last.startswith("_")):
@@ -263,13 +268,21 @@ def register_web(app: Flask) -> None:
         message = MESSAGES.get(code, exc.description or "请求失败")
         if code == 400 and exc.description and "CSRF" in exc.description:
             message = "表单已过期或缺少安全令牌，请刷新页面后重试"
-        return _bad(message, code)
+        try:
+            return _bad(message, code)
+        except Exception as error:  # the error page's menu needs the database
+            if dbfaults.is_db_down(error):
+                return dbfaults.answer()
+            raise
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        from .extensions import db
+        from . import dbfaults
 
-        db.session.rollback()
+        dbfaults.rollback_quietly()
+        if dbfaults.is_db_down(exc):  # a Chinese 503 that needs no database, retried once if a GET
+            log.warning("数据库不可用：%s", exc)
+            return dbfaults.answer()
         if is_bad_value(exc):
             return _bad(BAD_VALUE, 400)
         log.exception("unhandled error")

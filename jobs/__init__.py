@@ -4,12 +4,21 @@ With `REDIS_URL` set, jobs go to named queues worked by `flask --app app worker`
 A job a user asks for (a large export, …) is first a `schema.Job` row, committed, then sent: a Redis that is down
 leaves the row 排队 and unsent, and `resend` sends it when the worker starts or the daily scan runs. A job left 运行中
 past its timeout (its worker was killed) is sent again by `resend` too: a job is idempotent, its result replaced.
+
+Faults (issue 18): every Redis call of a page gives up after 1 s. The worker reconciles the rows against Redis when it
+starts and every JOB_RECONCILE_SECONDS (`reconcile`): a row 排队 whose rq job vanished (Redis restarted empty) is sent
+again, and a row 运行中 whose run stopped beating (its worker was killed: a running job refreshes a short-lived Redis key
+every few seconds) is sent again once, so it is re-run within a minute or two instead of after rq's hour-long timeout.
+A job writes its temporary files under STORAGE_DIR/tmp, removed when it ends or, after a kill, when it runs again.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -32,8 +41,9 @@ def redis_connection():
     from redis import Redis
 
     url = current_app.config.get("REDIS_URL")
-    # A page must not wait on a Redis that is down (FAB_NOTES: enqueue blocks ~4 s, then raises).
-    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5) if url else None
+    # A page must not wait on a Redis that is down or hung (FAB_NOTES: enqueue blocks ~4 s, then raises; a stopped
+    # Redis without a socket time-out blocks for ever). The worker's own blocking reads get a longer one from rq.
+    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1) if url else None
 
 
 def queue(name: str = QUEUE):
@@ -73,17 +83,30 @@ def submit(job) -> None:
         send(job)
 
 
-def send(job) -> bool:
+ALIVE_KEY = "xct:job-alive:{}"  # set while a run is under way, expiring JOB_ALIVE_SECONDS after its last beat
+RECONCILE_LOCK = "xct:reconcile"  # one worker at a time reconciles: two would send a dead job twice
+
+
+def send(job, replace: bool = False) -> bool:
     """Put the job on its queue under a key made of its id (sent twice, it still runs as one job); False if Redis
-    cannot be reached, the row then stays unsent."""
+    cannot be reached, the row then stays unsent. `replace` first drops rq's record of an earlier run, which a killed
+    worker leaves "started": rq's registry cleanup would otherwise later mark the new run failed."""
     from redis.exceptions import RedisError
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as RqJob
 
     from app.extensions import db
 
     queue_name, func = KINDS[job.kind]
     try:
-        rq_job = queue(queue_name).enqueue(func, job.id, job_id=f"job-{job.id}", job_timeout=JOB_TIMEOUT,
-                                           result_ttl=86400, failure_ttl=7 * 86400)
+        target = queue(queue_name)
+        if replace:
+            try:
+                RqJob.fetch(f"job-{job.id}", connection=target.connection).delete()
+            except NoSuchJobError:
+                pass
+        rq_job = target.enqueue(func, job.id, job_id=f"job-{job.id}", job_timeout=JOB_TIMEOUT,
+                                result_ttl=86400, failure_ttl=7 * 86400)
     except RedisError as exc:
         log.warning("Redis 不可用，任务 %s 已记录，稍后重新发送：%s", job.id, exc)
         return False
@@ -93,24 +116,106 @@ def send(job) -> bool:
 
 
 def resend() -> int:
-    """Send every job recorded while Redis was down, and again every job left 运行中 longer than STALE_AFTER (its
-    worker died: rq would not run it again); answers how many went."""
+    """`flask jobs resend` and the worker's start: the same as `reconcile`."""
+    return reconcile()
+
+
+def reconcile() -> int:
+    """Send again every job row that Redis lost: recorded while Redis was down (排队, never sent), sent but gone from
+    Redis (restarted empty), or 运行中 with no run beating for it (its worker was killed) or past its timeout.
+    Answers how many went. Runs on the worker's start and every JOB_RECONCILE_SECONDS."""
     from datetime import timedelta
 
     import sqlalchemy as sa
+    from redis.exceptions import RedisError
+    from rq.job import Job as RqJob
 
     from app.extensions import db
     from schema import Job
     from schema.base import utcnow
 
-    stale = utcnow() - timedelta(seconds=STALE_AFTER)
-    jobs = db.session.scalars(sa.select(Job).where(sa.or_(
-        sa.and_(Job.state == "排队", Job.rq_job_id.is_(None)),
-        sa.and_(Job.state == "运行中", Job.started_at < stale),
-    )).order_by(Job.id)).all()
-    for job in jobs:
-        job.state = "排队"
-    return sum(send(job) for job in jobs)
+    connection = redis_connection()
+    if connection is None:
+        return 0
+    try:
+        if not connection.set(RECONCILE_LOCK, "1", nx=True, ex=30):
+            return 0
+    except RedisError as exc:
+        log.warning("Redis 不可用，暂不核对任务：%s", exc)
+        return 0
+    try:
+        now = utcnow()
+        stale = now - timedelta(seconds=STALE_AFTER)
+        quiet = now - timedelta(seconds=current_app.config.get("JOB_ALIVE_SECONDS", 30))
+        sent = 0
+        for job in db.session.scalars(sa.select(Job).where(Job.state.in_(("排队", "运行中"))).order_by(Job.id)):
+            if job.state == "排队":
+                due = job.rq_job_id is None or not RqJob.exists(job.rq_job_id, connection=connection)
+            else:
+                started = job.started_at or now
+                dead = started < quiet and not connection.exists(ALIVE_KEY.format(job.id))
+                due = dead or started < stale
+            if due:
+                log.warning("任务 %s（%s）在 Redis 中已丢失或无人执行，重新发送", job.id, job.state)
+                job.state = "排队"
+                sent += send(job, replace=True)
+        return sent
+    except RedisError as exc:
+        log.warning("Redis 不可用，暂停核对任务：%s", exc)
+        return 0
+    finally:
+        try:
+            connection.delete(RECONCILE_LOCK)
+        except RedisError:
+            pass
+
+
+def _beating(job_id: int):
+    """Start refreshing the job's alive key every third of its life; answers the function that stops it."""
+    from redis.exceptions import RedisError
+
+    connection = redis_connection()
+    if connection is None:
+        return lambda: None
+    ttl = int(current_app.config.get("JOB_ALIVE_SECONDS", 30))
+    key, stop = ALIVE_KEY.format(job_id), threading.Event()
+
+    def beat() -> None:
+        while True:
+            try:
+                connection.set(key, "1", ex=ttl)
+            except RedisError:
+                pass  # Redis back later: the next beat sets it again
+            if stop.wait(ttl / 3):
+                return
+
+    threading.Thread(target=beat, name=f"job-{job_id}-beat", daemon=True).start()
+
+    def end() -> None:
+        stop.set()
+        try:
+            connection.delete(key)
+        except RedisError:
+            pass
+
+    return end
+
+
+def temp_root() -> Path:
+    """STORAGE_DIR/tmp: a job's work files live beside the storage (same disk, known place), not in the system's."""
+    root = Path(current_app.config["STORAGE_DIR"]) / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def clean_temp(older_than: float = JOB_TIMEOUT) -> int:
+    """Remove work folders left by killed runs (any older than a job may run); answers how many."""
+    removed, limit = 0, time.time() - older_than
+    for folder in temp_root().glob("job-*"):
+        if folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
@@ -127,6 +232,8 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
     job = db.session.get(Job, job_id)
     if job is None:
         return
+    for leftover in temp_root().glob(f"job-{job_id}-*"):  # an earlier run of this job was killed mid-way
+        shutil.rmtree(leftover, ignore_errors=True)
     job.state, job.progress, job.error = "运行中", 0, None
     job.started_at, job.finished_at = utcnow(), None
     db.session.commit()
@@ -136,8 +243,9 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
         with db.engine.begin() as conn:
             conn.execute(sa.update(Job).where(Job.id == job_id).values(progress=min(percent, 99)))
 
+    stop_beating = _beating(job_id)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"job-{job_id}-", dir=temp_root()) as tmp:
             path, name = work(job, Path(tmp), progress)
             old = job.result
             job.result = store(path, name, uploaded_by=job.owner, is_generated=True)
@@ -153,3 +261,5 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
         job.state, job.finished_at = "失败", utcnow()
         job.error = str(exc) or exc.__class__.__name__
         db.session.commit()
+    finally:
+        stop_beating()

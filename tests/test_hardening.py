@@ -183,8 +183,22 @@ def test_logout_revokes_a_copied_cookie(app):
     _login(browser, "office")
     _copy_session(browser, thief)
     assert _signed_in(thief)
-    browser.get("/logout/")
+    assert 'action="/logout/"' in browser.get(PAGE).get_data(as_text=True)  # the menu's 退出 is a form
+    browser.post("/logout/")
     assert not _signed_in(thief)
+    assert not _signed_in(browser)
+
+
+def test_logout_needs_a_post_with_the_csrf_token(app, sibling):
+    strict = sibling(WTF_CSRF_ENABLED=True)
+    browser = strict.test_client()
+    _login(browser, "office", data={"csrf_token": _csrf_token(browser)})
+    assert _signed_in(browser)
+    assert browser.get("/logout/").status_code == 302  # a link or an image on another site
+    assert _signed_in(browser)
+    assert browser.post("/logout/").status_code == 400  # a form on another site has no token
+    assert _signed_in(browser)
+    assert browser.post("/logout/", data={"csrf_token": _csrf_token(browser, PAGE)}).status_code == 302
     assert not _signed_in(browser)
 
 
@@ -292,18 +306,37 @@ def test_rate_limit_falls_back_to_memory_when_redis_is_down(sibling):
     assert _login(client, "nobody", "wrong").status_code == 429
 
 
-def test_lockout_after_repeated_failures_and_admin_unlock(app, new_user):
+def test_lockout_expires_with_growing_back_off_and_admin_unlock(app, new_user, clock):
+    from app.security import INVALID_LOGIN
+
     user_id, name = new_user()
     client = app.test_client()
     limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit):
-        _login(client, name, "wrong-password")
-    page = _login(client, name, follow_redirects=True).get_data(as_text=True)  # the right password, too late
-    assert "账号已锁定" in page
-    assert not _signed_in(client)
-    resp = _jwt(client, name)
-    assert resp.status_code == 401 and "账号已锁定" in resp.json["message"]
 
+    def lock_it(at_minutes: float) -> None:
+        clock(minutes=at_minutes)
+        for _ in range(limit):
+            assert _login(client, name, "wrong-password").status_code == 302
+
+    lock_it(0)
+    page = _login(client, name, follow_redirects=True).get_data(as_text=True)  # the right password, too late
+    assert INVALID_LOGIN in page and not _signed_in(client)
+    resp = _jwt(client, name)
+    assert resp.status_code == 401 and resp.json["message"] == INVALID_LOGIN
+    clock(minutes=1.1)  # the first lock lasts a minute
+    assert _jwt(client, name).status_code == 200
+    lock_it(2)  # a success ends the back-off: this is again a first lock of 1 minute
+    clock(minutes=3.1)
+    assert _jwt(client, name).status_code == 200
+    lock_it(4)
+    clock(minutes=5.1)
+    lock_it(5.1)  # locked again straight after: 2 minutes this time
+    clock(minutes=6.2)
+    assert _jwt(client, name).status_code == 401
+    clock(minutes=7.2)
+    assert _jwt(client, name).status_code == 200
+
+    lock_it(8)
     admin = app.test_client()
     _login(admin, "admin")
     listed = admin.get("/users/list/").get_data(as_text=True)
@@ -312,6 +345,47 @@ def test_lockout_after_repeated_failures_and_admin_unlock(app, new_user):
     assert "已解除 1 个用户的登录锁定" in done.get_data(as_text=True)
     assert _login(client, name).headers["Location"] == "/"
     assert _jwt(app.test_client(), name).status_code == 200
+
+
+def test_lock_length_doubles_up_to_the_cap(app):
+    from app.security import lock_minutes
+
+    with app.app_context():
+        assert [lock_minutes(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+        assert lock_minutes(30) == app.config["LOGIN_LOCK_MAX_MINUTES"]
+
+
+def test_unknown_wrong_and_locked_answer_alike(app, new_user, sibling):
+    """Same message, and about the same time: each refusal checks a password hash made the real way."""
+    import statistics
+    import time as _time
+
+    slow = sibling(FAB_PASSWORD_HASH_METHOD="pbkdf2:sha256:200000")  # a real cost, so a skipped hash would show
+    with slow.app_context():
+        sm = slow.appbuilder.sm
+        known = f"k{uuid.uuid4().hex[:8]}"
+        locked = f"l{uuid.uuid4().hex[:8]}"
+        for name in (known, locked):
+            sm.add_user(name, "测", "试", f"{name}@example.edu", sm.find_role("Office"), DEMO_PASSWORD)
+    client = slow.test_client()
+    for _ in range(slow.config["LOGIN_MAX_FAILURES"]):
+        _jwt(client, locked, "wrong-password")
+
+    def timed(name: str) -> tuple[str, float]:
+        times, message = [], None
+        for _ in range(5):
+            started = _time.perf_counter()
+            resp = _jwt(client, name, "wrong-password" if name != locked else DEMO_PASSWORD)
+            times.append(_time.perf_counter() - started)
+            assert resp.status_code == 401
+            message = resp.json["message"]
+        return message, statistics.median(times)
+
+    answers = {kind: timed(name) for kind, name in
+               (("unknown", f"nobody-{uuid.uuid4().hex[:6]}"), ("wrong", known), ("locked", locked))}
+    assert len({message for message, _ in answers.values()}) == 1, answers
+    fastest, slowest = min(t for _, t in answers.values()), max(t for _, t in answers.values())
+    assert slowest < fastest * 1.6, answers
 
 
 def test_only_admin_may_unlock(app, new_user):
