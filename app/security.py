@@ -20,6 +20,7 @@ from schema.auth import LoginThrottle
 
 from . import sessions
 from .extensions import db
+from .uow import transaction
 
 # One answer for an unknown name, a wrong password and a locked name: none of them tells whether an account exists.
 INVALID_LOGIN = "用户名或密码错误，或连续失败次数过多暂时无法登录，请稍后重试"
@@ -105,9 +106,9 @@ class XctUserDBModelView(UserDBModelView):
     @action("unlock", "解除锁定", "解除所选用户的登录锁定？", "fa-unlock")
     def unlock(self, items):
         items = items if isinstance(items, list) else [items]
-        for user in items:
-            unlock(user)
-        self.datamodel.session.commit()
+        with transaction():
+            for user in items:
+                unlock(user)
         flash(f"已解除 {len(items)} 个用户的登录锁定：" + "、".join(u.username for u in items), "success")
         return redirect(self.get_redirect())
 
@@ -149,15 +150,15 @@ class XctSecurityManager(SecurityManager):
         else:
             found = super().auth_user_db(username, password)
         if found is not None:
-            db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.name == throttle.name))
-            db.session.commit()
+            with transaction():
+                db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.name == throttle.name))
             return found
-        throttle.failures += 1
-        if throttle.failures >= config["LOGIN_MAX_FAILURES"]:
-            throttle.failures, throttle.locks = 0, throttle.locks + 1
-            throttle.locked_until = at + timedelta(minutes=lock_minutes(throttle.locks))
-        db.session.merge(throttle)
-        db.session.commit()
+        with transaction():
+            throttle.failures += 1
+            if throttle.failures >= config["LOGIN_MAX_FAILURES"]:
+                throttle.failures, throttle.locks = 0, throttle.locks + 1
+                throttle.locked_until = at + timedelta(minutes=lock_minutes(throttle.locks))
+            db.session.merge(throttle)
         return None
 
     def load_user(self, pk):

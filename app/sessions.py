@@ -24,6 +24,7 @@ from schema.auth import UserSession
 from schema.base import utcnow
 
 from .extensions import db
+from .uow import transaction
 
 SESSION_KEY = "_xct_sid"
 # last_seen_at is written at most this often: one UPDATE a minute per browser instead of one per request.
@@ -49,14 +50,14 @@ def start(user) -> None:
     """A new session for `user` (called on every form login); drops the user's sessions that have expired."""
     at = now()
     config = current_app.config
-    db.session.execute(sa.delete(UserSession).where(
-        UserSession.user_id == user.id,
-        sa.or_(UserSession.last_seen_at < at - config["SESSION_IDLE_TIMEOUT"],
-               UserSession.created_at < at - config["PERMANENT_SESSION_LIFETIME"]),
-    ))
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_hash(token), user_id=user.id, created_at=at, last_seen_at=at))
-    db.session.commit()
+    with transaction():
+        db.session.execute(sa.delete(UserSession).where(
+            UserSession.user_id == user.id,
+            sa.or_(UserSession.last_seen_at < at - config["SESSION_IDLE_TIMEOUT"],
+                   UserSession.created_at < at - config["PERMANENT_SESSION_LIFETIME"]),
+        ))
+        db.session.add(UserSession(token_hash=_hash(token), user_id=user.id, created_at=at, last_seen_at=at))
     session[SESSION_KEY] = token
     session.permanent = True  # the cookie itself also expires after PERMANENT_SESSION_LIFETIME
 
@@ -68,12 +69,12 @@ def is_live(user_id) -> bool:
     at = now()
     if row is not None and row.user_id == int(user_id) and not _expired(row, at):
         if at - row.last_seen_at >= TOUCH_EVERY:
-            row.last_seen_at = at
-            db.session.commit()
+            with transaction():
+                row.last_seen_at = at
         return True
     if row is not None and _expired(row, at):
-        db.session.delete(row)
-        db.session.commit()
+        with transaction():
+            db.session.delete(row)
         if not request.path.startswith("/api/"):
             flash("登录已超时，请重新登录", "warning")
     for key in (SESSION_KEY, "_user_id", "_fresh", "_id"):  # Flask-Login's keys: the cookie signs nobody in now
@@ -85,8 +86,8 @@ def end() -> None:
     """End the request's session (logout): the same cookie, copied anywhere, no longer signs anyone in."""
     token = session.pop(SESSION_KEY, None)
     if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
-        db.session.commit()
+        with transaction():
+            db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
 def _revoke_on_account_change(orm_session, _flush_context, _instances) -> None:

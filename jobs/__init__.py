@@ -95,7 +95,7 @@ def send(job, replace: bool = False) -> bool:
     from rq.exceptions import NoSuchJobError
     from rq.job import Job as RqJob
 
-    from app.extensions import db
+    from app.uow import transaction
 
     queue_name, func = KINDS[job.kind]
     try:
@@ -110,8 +110,8 @@ def send(job, replace: bool = False) -> bool:
     except RedisError as exc:
         log.warning("Redis 不可用，任务 %s 已记录，稍后重新发送：%s", job.id, exc)
         return False
-    job.rq_job_id = rq_job.id
-    db.session.commit()
+    with transaction():
+        job.rq_job_id = rq_job.id
     return True
 
 
@@ -226,6 +226,7 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
 
     from app.extensions import db
     from app.storage import storage_path, store
+    from app.uow import after_commit, transaction
     from schema import Job
     from schema.base import utcnow
 
@@ -234,9 +235,9 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
         return
     for leftover in temp_root().glob(f"job-{job_id}-*"):  # an earlier run of this job was killed mid-way
         shutil.rmtree(leftover, ignore_errors=True)
-    job.state, job.progress, job.error = "运行中", 0, None
-    job.started_at, job.finished_at = utcnow(), None
-    db.session.commit()
+    with transaction():
+        job.state, job.progress, job.error = "运行中", 0, None
+        job.started_at, job.finished_at = utcnow(), None
 
     def progress(percent: int) -> None:
         # on its own connection: the job's session is in the middle of reading the rows
@@ -245,21 +246,20 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
 
     stop_beating = _beating(job_id)
     try:
-        with tempfile.TemporaryDirectory(prefix=f"job-{job_id}-", dir=temp_root()) as tmp:
+        with transaction(), tempfile.TemporaryDirectory(prefix=f"job-{job_id}-", dir=temp_root()) as tmp:
             path, name = work(job, Path(tmp), progress)
             old = job.result
             job.result = store(path, name, uploaded_by=job.owner, is_generated=True)
             if old is not None:
                 db.session.delete(old)
-                storage_path(old.storage_name).unlink(missing_ok=True)
-        job.state, job.progress, job.finished_at = "完成", 100, utcnow()
-        db.session.commit()
+                if old.storage_name != job.result.storage_name:  # the earlier result's file goes once this commits
+                    after_commit(lambda gone=old.storage_name: storage_path(gone).unlink(missing_ok=True))
+            job.state, job.progress, job.finished_at = "完成", 100, utcnow()
     except Exception as exc:
-        db.session.rollback()
         log.exception("任务 %s 失败", job_id)
-        job = db.session.get(Job, job_id)
-        job.state, job.finished_at = "失败", utcnow()
-        job.error = str(exc) or exc.__class__.__name__
-        db.session.commit()
+        with transaction():
+            job = db.session.get(Job, job_id)
+            job.state, job.finished_at = "失败", utcnow()
+            job.error = str(exc) or exc.__class__.__name__
     finally:
         stop_beating()

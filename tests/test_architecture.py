@@ -24,12 +24,6 @@ NOT_SCANNED = ("schema/migrations/",)
 # a reason a reviewer accepts.
 COMMIT_ALLOWED = {
     "app/uow.py": "the mechanism itself: the one commit of every unit of work",
-    "app/sessions.py": "server-side login sessions are written by Flask's session interface, outside any request "
-                       "unit (owned by the security work, issue 16 item 1 leaves it)",
-    "app/security.py": "FAB's security manager API commits the user it updates (last login, failed logins); owned "
-                       "by the security work",
-    "jobs/__init__.py": "rq jobs record their state as they run (queued, running, failed) so the user sees it even "
-                        "when the job fails; owned by the jobs work",
 }
 
 
