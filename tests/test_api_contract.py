@@ -34,6 +34,11 @@ def ctx(app, client, tokens):
     tag = uuid.uuid4().hex[:6]
     unit = _post(client, h, "unit", {"name": f"契约测试学院{tag}", "kind": "教学科研单位", "staff_count": 88})
     person = _post(client, h, "person", {"name": "契约测试人", "unit": unit, "title": "教授"})
+    # an inspection whose archive is not yet handed over (八（二）: after it, everything under it is read-only), with
+    # a finding for the ledger row
+    handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+    inspection = _first(app, m.Inspection, m.Inspection.id.not_in(handed),
+                        m.Inspection.id.in_(sa.select(m.Finding.inspection_id)))
     return {
         "h": h,
         "tag": tag,
@@ -41,8 +46,8 @@ def ctx(app, client, tokens):
         "person": person,
         "round": _first(app, m.Round),
         "team": _first(app, m.Team),
-        "inspection": _first(app, m.Inspection),
-        "finding": _first(app, m.Finding),
+        "inspection": inspection,
+        "finding": _first(app, m.Finding, m.Finding.inspection_id == inspection),
         "dept": _first(app, m.Unit, m.Unit.is_receiving.is_(True)),
         "clues": [c for c in [_first(app, m.Clue), _first(app, m.Clue, m.Clue.id > (_first(app, m.Clue) or 0))]],
     }
@@ -62,8 +67,8 @@ def cases(c):
              "committee_report_date": "2026-04-20", "feedback_date": "2026-04-27", "feedback_done_date": "2026-04-29"},
             {"work_end": "2026-04-12"},
         ),
-        "meeting": ({"inspection": c["inspection"], "kind": "动员会", "held_on": "2026-03-09", "expected_count": 120,
-                     "present_count": 100}, {"present_count": 101}),
+        "meeting": ({"inspection": c["inspection"], "kind": "动员会", "held_on": "2026-03-09", "expected_count": 30,
+                     "present_count": 27}, {"present_count": 28}),
         "petition": ({"inspection": c["inspection"], "channel": "来信", "received_on": "2026-03-12",
                       "summary": "反映某科研经费报销问题"}, {"channel": "邮箱"}),
         "clue": ({"inspection": c["inspection"], "source": "信访", "category": "财务管理", "involves_leadership": True,
