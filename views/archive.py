@@ -19,14 +19,14 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
-from app.errors import NotFound
 from app.commands import archive as flow
 from app.commands.documents import finalize as finalize_document
 from app.commands.documents import records_of
 from app.commands.holds import take_out_refusal
+from app.errors import NotFound
 from app.extensions import db
 from app.permissions import READ, WRITE
-from app.scope import current_criterion
+from app.scope import scoped as in_scope  # .disposal's scoped finds one record
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from app.uow import transaction
 from app.web import _bad
@@ -149,12 +149,7 @@ class ArchiveRequirementView(XctModelView):
 
 
 def _inspection_choices():
-    stmt = sa.select(Inspection).order_by(Inspection.id.desc())
-    from app.scope import current_criterion
-
-    crit = current_criterion(Inspection)
-    if crit is not None:
-        stmt = stmt.where(crit)
+    stmt = in_scope(sa.select(Inspection), Inspection).order_by(Inspection.id.desc())
     return [(i.id, str(i)) for i in db.session.scalars(stmt)]
 
 
@@ -189,9 +184,8 @@ INSPECTIONS = XctSQLAInterface(Inspection)
 
 def archive_panel(inspection: Inspection) -> dict:
     """The inspection page's 立卷归档 panel: its volume as the caller may see it, with what is still missing."""
-    crit = current_criterion(ArchiveVolume)
-    volume = db.session.scalar(sa.select(ArchiveVolume).where(
-        ArchiveVolume.inspection_id == inspection.id, *([crit] if crit is not None else [])))
+    volume = db.session.scalar(in_scope(sa.select(ArchiveVolume).where(ArchiveVolume.inspection_id == inspection.id),
+                                        ArchiveVolume))
     return {"archive": {"volume": volume, "missing": flow.check_volume(volume).messages if volume else None}}
 
 
