@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
@@ -20,13 +21,9 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-import sqlalchemy as sa
-
 from app.commands import CommandError
-from app.errors import Forbidden
 from app.commands import feedback as fb
 from app.commands import supervision as sup
-from app.commands.status import role_names
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.feedback import SIGNING_CLAUSE
@@ -76,26 +73,12 @@ class CheckForm(FlaskForm):
 
 
 def _people(inspection: Inspection) -> list[tuple[int, str]]:
-    rows = db.session.scalars(sa.select(Person).where(sa.or_(
-        Person.unit_id == inspection.unit_id, Person.username.is_not(None), Person.is_leadership.is_(True)))
-        .order_by(Person.name))
-    return [SelectChoice(p.id, f"{p.name}（{p.title or ''}）") for p in rows]
+    return [SelectChoice(p.id, f"{p.name}（{p.title or ''}）") for p in fb.signer_candidates(inspection)]
 
 
 def _person(pk) -> Person | None:
     """A signer, through the caller's scope (as every dropdown of the house), or None."""
     return PEOPLE.get(int(pk)) if str(pk or "").isdigit() and int(pk) <= INT_MAX else None
-
-
-def _only(user, allowed: set[str], message: str, field: str) -> None:
-    """A step the procedure gives to certain people (审定 by the 组长 or 巡察办, 批准 recorded by 巡察办): 403 otherwise."""
-    if not (role_names(user) or set()) & allowed:
-        raise Forbidden(message, field)
-
-
-def _may_approve(who: str, user) -> None:
-    allowed = {"leader": {"TeamLeader", "Office", "Admin"}, "office": {"Office", "Admin"}}.get(who, set())
-    _only(user, allowed, "只有巡察组组长（或巡察办）能审定新闻稿；巡察办审定须由巡察办办理", "who")
 
 
 # ---------------------------------------------------------------------------------------------- screens
@@ -190,12 +173,7 @@ class NewsFlowView(BaseView):
     @has_access
     def approve(self, pk, who):
         news = scoped(NEWS, pk)
-
-        def run(f):
-            _may_approve(who, g.user)
-            fb.approve_news(news, who, f.on.data)
-
-        return _step(self, DayForm(), run, title=f"审定新闻稿（{'巡察组组长' if who == 'leader' else '巡察办'}）：{news.title}",
+        return _step(self, DayForm(), lambda f: fb.approve_news(news, who, f.on.data), title=f"审定新闻稿（{'巡察组组长' if who == 'leader' else '巡察办'}）：{news.title}",
                      back=url_for("NewsReleaseView.show", pk=news.id), done="已审定", submit="审定")
 
     @expose("/publish/<pk>", methods=["GET", "POST"])
@@ -205,33 +183,6 @@ class NewsFlowView(BaseView):
         return _step(self, DayForm(), lambda f: fb.publish_news(news, f.on.data), title=f"发布新闻稿：{news.title}",
                      back=url_for("NewsReleaseView.show", pk=news.id), done="已发布", submit="发布",
                      clause="五（四）被巡察单位应严格遵照审定的新闻稿进行信息公布，不得随意增删内容。")
-
-
-RECTIFICATION_STEPS = {
-    "ledger": ("从反馈事项建立整改台账", None),
-    "life_meeting": ("召开领导班子专题民主生活会", "六（一）2 被巡察党组织接到反馈意见后，应在一周内召开领导班子专题民主生活会"),
-    "plan": ("报送整改方案", "六（一）3 于反馈后10日内制定巡察整改方案报巡察办"),
-    "report": ("报送整改情况报告", "六（一）4 应在2个月内将整改情况报告……报巡察办"),
-    "approve": ("领导小组批准整改情况报告", "六（一）5 整改情况报告经领导小组批准后……"),
-}
-
-
-def run_rectification_step(inspection: Inspection, step: str, on: date | None, minutes: str | None = None):
-    if step == "approve":  # 领导小组批准: recorded by 巡察办, not by the unit
-        _only(g.user, {"Office", "Admin"}, "领导小组批准整改情况报告由巡察办登记", "report_approved_on")
-    if step == "ledger":
-        return {"added": fb.start_ledger(inspection)}
-    if step == "life_meeting":
-        fb.record_life_meeting(inspection, on, fb.rectification_of(inspection).first_responsible, minutes)
-    elif step == "plan":
-        fb.submit_plan(inspection, on)
-    elif step == "report":
-        fb.submit_report(inspection, on)
-    elif step == "approve":
-        fb.approve_report(inspection, on)
-    else:
-        raise CommandError(f"未知的整改步骤「{step}」", "step")
-    return {}
 
 
 class RectificationFlowView(BaseView):
@@ -245,11 +196,11 @@ class RectificationFlowView(BaseView):
     @has_access
     def step(self, pk, step):
         inspection = scoped(INSPECTIONS, pk)
-        if step not in RECTIFICATION_STEPS:
+        if step not in fb.RECTIFICATION_STEPS:
             abort(404)
-        title, clause = RECTIFICATION_STEPS[step]
+        title, clause = fb.RECTIFICATION_STEPS[step]
         form = ConfirmForm() if step == "ledger" else LifeMeetingForm() if step == "life_meeting" else DayForm()
-        return _step(self, form, lambda f: run_rectification_step(
+        return _step(self, form, lambda f: fb.rectification_step(
             inspection, step, getattr(getattr(f, "on", None), "data", None),
             getattr(getattr(f, "minutes", None), "data", None)),
             title=f"{title}：{inspection}", back=url_for("InspectionView.show", pk=inspection.id), done=f"已办理：{title}",
@@ -424,7 +375,6 @@ class NewsFlowApi:
 
         def run():
             body = self.json_body()
-            _may_approve(body.get("who"), g.user)
             fb.approve_news(news, body.get("who"), body_day(body, "on", "审定日期"))
             return {"result": {"leader_approved_on": news.leader_approved_on and news.leader_approved_on.isoformat(),
                                "office_approved_on": news.office_approved_on and news.office_approved_on.isoformat()}}
@@ -458,8 +408,8 @@ class RectificationFlowApi:
 
         def run():
             body = self.json_body()
-            return {"result": run_rectification_step(inspection, step, body_day(body, "on", "日期"),
-                                                     body.get("minutes"))}
+            return {"result": fb.rectification_step(inspection, step, body_day(body, "on", "日期"),
+                                                    body.get("minutes"))}
         return self.run_command(run)
 
     @expose("/notice/<int:inspection_id>", methods=["GET"])
