@@ -20,10 +20,10 @@ from wtforms import DateField, FileField, RadioField, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.commands import CommandError
-from app.errors import NotFound
 from app.commands import clues as flow
 from app.commands.routing import route_clue
 from app.commands.status import open_moves
+from app.errors import NotFound
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.transfer import missing_items
@@ -234,23 +234,13 @@ class ClueFlowView(BaseView):
 
 def clue_page(clue: Clue) -> dict:
     """What the clue's page shows beside its fields: the proposal, the open steps, the package, the history."""
-    moves = []
-    for t in open_moves(clue, g.user):
-        if t.to_status == "党委决定":
-            moves.append((t.action, url_for("ClueFlowView.decide", ids=clue.id)))
-        elif t.from_status == "登记":
-            moves.append((t.action, url_for("ClueFlowView.propose", pk=clue.id)))
-        elif t.from_status == "拟处置":
-            moves.append((t.action, url_for("ClueFlowView.review", pk=clue.id)))
-        elif t.from_status == "党委决定" and t.to_status == "已办结" and clue.disposal != "移送类":
-            moves.append((t.action, url_for("ClueFlowView.close", pk=clue.id)))
-        # 党委决定 → 已移送 and 已移送 → 已办结 happen on the transfer's and the receipt's own pages
+    moves = [(action, url_for("ClueFlowView.decide", ids=clue.id) if step == "decide"
+              else url_for(f"ClueFlowView.{step}", pk=clue.id)) for action, step in flow.clue_steps(clue, g.user)]
     events = db.session.scalars(sa.select(StatusEvent).where(
         StatusEvent.entity == "clue", StatusEvent.entity_id == clue.id).order_by(StatusEvent.at)).all()
     return {"status": clue.status, "route": route_clue(clue), "moves": moves, "exhibits": clue.exhibits,
             "missing": missing_items(flow.package_of(clue)), "events": events,
-            "exhibit_url": url_for("ClueFlowView.exhibit", pk=clue.id) if clue.status != "已移送"
-            and clue.status != "已办结" else None}
+            "exhibit_url": url_for("ClueFlowView.exhibit", pk=clue.id) if flow.exhibit_refusal(clue) is None else None}
 
 
 class TransferFlowView(BaseView):
