@@ -32,7 +32,7 @@ from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
 from schema.base import INT_MAX
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
 
 CLUES = XctSQLAInterface(Clue)
 PETITIONS = XctSQLAInterface(Petition)
@@ -263,10 +263,13 @@ class TransferFlowView(BaseView):
             clause="移送的问题线索要目录清晰、内容完整、建议明确、材料齐全、手续完备。（规程六（二）2）")
 
 
+TRANSFER = Resource(Transfer, {"result": "办理结果", "reported_on": "办理情况报领导小组日期"})
+
+
 class TransferReceiptView(XctModelView):
     """The receiving department's side: only batches sent to it (app.scope), 签收 starts its 3 months (D10)."""
 
-    datamodel = XctSQLAInterface(Transfer)
+    resource = TRANSFER
     class_permission_name = "TransferReceipt"
     method_permission_name = {**XctModelView.method_permission_name, "acknowledge": WRITE, "handle": WRITE,
                               "report": WRITE}
@@ -278,8 +281,7 @@ class TransferReceiptView(XctModelView):
                     "handling", "result", "reported_on", "stage"]
     search_columns = ["department", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
     order_columns = ["doc_no", "transferred_on", "received_on", "reported_on"]
-    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索",
-                     "stage": "进度"}
+    label_columns = {"clues": "移送线索", "stage": "进度"}
     show_template = "xct/receipt_show.html"
 
     def back(self, transfer) -> str:
@@ -549,7 +551,7 @@ class TransferReceiptApi(XctModelRestApi):
     """The receiving department's side in the API: its batches, 签收, 办理情况, 报告."""
 
     resource_name = "transfer_receipt"
-    datamodel = XctSQLAInterface(Transfer)
+    resource = TRANSFER
     class_permission_name = "TransferReceipt"
     method_permission_name = {**XctModelRestApi.method_permission_name, "acknowledge": WRITE, "handle": WRITE,
                               "report": WRITE}
@@ -557,7 +559,7 @@ class TransferReceiptApi(XctModelRestApi):
     list_columns = ["id", "department.id", "department.name", "doc_no", "transferred_on", "received_on",
                     "handling", "reported_on", "clues.id"]
     show_columns = list_columns + ["handed_by", "received_by", "result"]
-    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
+    label_columns = {"clues.id": "移送线索编号"}
 
     def _do(self, pk, step):
         transfer = self.datamodel.get(pk)

@@ -33,7 +33,7 @@ from schema.base import INT_MAX
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
 from .archive import send_document
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, body_day
 from .disposal import _step, scoped
 
 FEEDBACK = "五、结果反馈"
@@ -84,42 +84,48 @@ def _person(pk) -> Person | None:
 # ---------------------------------------------------------------------------------------------- screens
 
 
+FEEDBACK_ITEM = Resource(FeedbackItem, {"problem": "反馈的问题", "requirement": "整改要求"},
+                         ("inspection", "finding", "seq", "problem", "requirement", "recommendations"))
+
+
 class FeedbackItemView(XctModelView):
-    datamodel = XctSQLAInterface(FeedbackItem)
+    resource = FEEDBACK_ITEM
     base_order = ("seq", "asc")
     list_columns = ["inspection", "seq", "problem", "finding"]
-    _fields = ["inspection", "finding", "seq", "problem", "requirement", "recommendations"]
+    _fields = list(FEEDBACK_ITEM.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["problem", "requirement"]
     order_columns = ["seq"]
-    label_columns = {"problem": "反馈的问题", "requirement": "整改要求", "finding": "对应的问题（巡察报告）",
-                     "recommendations": "对应的意见建议"}
+    label_columns = {"finding": "对应的问题（巡察报告）", "recommendations": "对应的意见建议"}
+
+
+MEETING_ATTENDEE = Resource(MeetingAttendee, {"person": "参加人员", "role": "参会身份", "meeting": "会议"},
+                            ("meeting", "person", "role", "note"))
 
 
 class MeetingAttendeeView(XctModelView):
-    datamodel = XctSQLAInterface(MeetingAttendee)
+    resource = MEETING_ATTENDEE
     list_columns = ["meeting", "person", "role", "note"]
-    _fields = ["meeting", "person", "role", "note"]
+    _fields = list(MEETING_ATTENDEE.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["role", "note"]
     order_columns = ["role"]
-    label_columns = {"person": "参加人员", "role": "参会身份", "meeting": "会议"}
+
+
+REBOUND_CHECK = Resource(ReboundCheck, {"result": "检查结果", "checked_on": "检查日期"})
 
 
 class ReboundCheckView(XctModelView):
     """回头看 checks are recorded from the inspection's 上一轮整改 panel (the step), read here."""
 
-    datamodel = XctSQLAInterface(ReboundCheck)
+    resource = REBOUND_CHECK
     base_order = ("id", "desc")
     include_route_methods = {"list", "show"}
     list_columns = ["inspection", "previous_item", "result", "checked_on", "checked_by", "new_item"]
     show_columns = list_columns + ["note"] + STAMPS
     search_columns = ["result", "checked_on", "note"]
     order_columns = ["result", "checked_on"]
-    label_columns = {"inspection": "本次巡察", "previous_item": "上一轮整改事项", "result": "检查结果",
-                     "checked_on": "检查日期", "checked_by": "检查人", "new_item": "新建的整改事项"}
+    label_columns = {"inspection": "本次巡察", "previous_item": "上一轮整改事项", "checked_by": "检查人", "new_item": "新建的整改事项"}
 
 
 class FeedbackFlowView(BaseView):
@@ -255,11 +261,10 @@ class ReboundFlowView(BaseView):
 
 class FeedbackItemApi(XctModelRestApi):
     resource_name = "feedback_item"
-    datamodel = XctSQLAInterface(FeedbackItem)
+    resource = FEEDBACK_ITEM
     list_columns = ["id", "inspection.id", "finding.id", "seq", "problem"]
     show_columns = list_columns + ["requirement", "recommendations.id"] + STAMPS
-    add_columns = edit_columns = FeedbackItemView._fields
-    label_columns = {"problem": "反馈的问题", "requirement": "整改要求", "recommendations.id": "意见建议编号"}
+    label_columns = {"recommendations.id": "意见建议编号"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "generate": WRITE}
 
     @expose("/generate/<int:feedback_id>", methods=["POST"])
@@ -274,21 +279,18 @@ class FeedbackItemApi(XctModelRestApi):
 
 class MeetingAttendeeApi(XctModelRestApi):
     resource_name = "meeting_attendee"
-    datamodel = XctSQLAInterface(MeetingAttendee)
+    resource = MEETING_ATTENDEE
     list_columns = ["id", "meeting.id", "person.id", "person.name", "role", "note"]
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = MeetingAttendeeView._fields
-    label_columns = {"person": "参加人员", "role": "参会身份", "meeting": "会议"}
 
 
 class ReboundCheckApi(XctModelRestApi):
     resource_name = "rebound_check"
-    datamodel = XctSQLAInterface(ReboundCheck)
+    resource = REBOUND_CHECK
     include_route_methods = {"get", "get_list", "info", "check", "previous"}
     list_columns = ["id", "inspection.id", "previous_item.id", "result", "checked_on", "checked_by.name",
                     "new_item.id"]
     show_columns = list_columns + ["note"] + STAMPS
-    label_columns = {"result": "检查结果", "checked_on": "检查日期"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "check": WRITE, "previous": READ}
 
     @expose("/previous/<int:inspection_id>", methods=["GET"])
