@@ -202,9 +202,9 @@ def add_exhibit(clue: Clue, user, *, kind: str, data: bytes | None = None, filen
 
 def exhibit_refusal(clue: Clue) -> str | None:
     """Why the clue's package may no longer change: it was sent (六（二）3), or the clue was closed without one."""
-    if _sent(clue) or clue.status == "已移送":
-        return "线索已移送，不能再修改移送材料"
-    return "线索已办结，不能再修改移送材料" if clue.status == "已办结" else None
+    if clue.status == "已办结":
+        return "线索已办结，不能再修改移送材料"
+    return "线索已移送，不能再修改移送材料" if clue.status == "已移送" or _sent(clue) else None
 
 
 def _sent(clue: Clue) -> bool:
