@@ -53,11 +53,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         install_form_fields()  # before any form is built: strict dates, no `__None` (views.fields)
         register_views(appbuilder)
 
+    from views.layout import register_layout
+
     from .audit import register as register_audit
     from .cli import register_cli
     from .web import register_web
 
     register_audit(app)
     register_cli(app)
+    register_layout(app)  # the side menu's current entry, breadcrumbs, status tags, local times (views.layout)
     register_web(app)
     return app

@@ -15,7 +15,7 @@ from flask_appbuilder import ModelView
 
 from app.extensions import db
 from app.rules.deadlines import DUE_SOON, OVERDUE
-from app.scope import UNRESTRICTED_ROLES, scope_criterion
+from app.scope import UNRESTRICTED_ROLES, scoped
 from schema import (
     ChangeLog,
     Clue,
@@ -107,11 +107,6 @@ def _show_views(user) -> dict[str, str]:
     return found
 
 
-def _in_scope(model, user, stmt: sa.Select) -> sa.Select:
-    crit = scope_criterion(model, user)
-    return stmt.where(crit) if crit is not None else stmt
-
-
 def _my_inspection_ids(username: str) -> sa.Select:
     team_ids = (sa.select(TeamMember.team_id).join(Person, Person.id == TeamMember.person_id)
                 .where(Person.username == username))
@@ -142,9 +137,7 @@ def my_deadlines(user, limit: int = 200) -> list:
     the user answers for; the soonest first (我的待办 and the home page)."""
     roles = {r.name for r in user.roles}
     query = sa.select(Deadline).where(Deadline.status.in_((DUE_SOON, OVERDUE))).order_by(Deadline.due).limit(limit)
-    scope = scope_criterion(Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
-    if scope is not None:
-        query = query.where(scope)
+    query = scoped(query, Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
     if not roles & UNRESTRICTED_ROLES:
         query = query.where(sa.or_(*_mine(user.username, roles)))
     return db.session.scalars(query).all()
@@ -158,10 +151,9 @@ def review_queues(user) -> list[dict]:
     out = []
     for q in queues:
         where = q.criterion()
-        count = db.session.scalar(_in_scope(q.model, user, sa.select(sa.func.count()).select_from(q.model)
-                                            .where(where)))
-        rows = db.session.scalars(_in_scope(q.model, user, sa.select(q.model).where(where)
-                                            .order_by(q.order, q.model.id).limit(SHOWN))).all()
+        count = db.session.scalar(scoped(sa.select(sa.func.count()).select_from(q.model).where(where), q.model, user))
+        rows = db.session.scalars(scoped(sa.select(q.model).where(where), q.model, user)
+                                  .order_by(q.order, q.model.id).limit(SHOWN)).all()
         url = urls.get(q.model.__tablename__)
         out.append({"title": q.title, "count": count,
                     "rows": [{"label": str(r), "url": url.format(r.id) if url else None} for r in rows]})
@@ -181,7 +173,7 @@ def recent_records(user) -> list[dict]:
         if model is None or entity not in tables:
             visible[entity] = set()
             continue
-        visible[entity] = set(db.session.scalars(_in_scope(model, user, sa.select(model.id).where(model.id.in_(ids)))))
+        visible[entity] = set(db.session.scalars(scoped(sa.select(model.id).where(model.id.in_(ids)), model, user)))
     urls = _show_views(user)
     out, seen = [], set()
     for log in logs:

@@ -455,6 +455,17 @@ def current_criterion(model: type) -> ColumnElement | None:
     return scope_criterion(model, user) if applies else None
 
 
+_CURRENT = object()
+
+
+def scoped(stmt, model: type, user=_CURRENT):
+    """`stmt` (a select, or a legacy Query) limited to the rows of `model` the reader may see: the current request's
+    user by default (nothing restricted outside a request), or `user` when given (the home page, a dashboard).
+
+    The one place a query meets the row scope; lists, pages, exports and commands all call it."""
+    crit = current_criterion(model) if user is _CURRENT else scope_criterion(model, user)
+    return stmt if crit is None else stmt.where(crit)
+
 
 def readable_ids(model: type, ids) -> set[int]:
     """Those of `ids` (records of `model`) the current reader may see."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.rules.repeats import ACROSS_ROUNDS, ACROSS_UNITS, Flag, Occurrence, Rule, repeat_flags
-from app.scope import current_criterion
+from app.scope import scoped as _scoped
 from schema import (
     Clue,
     Finding,
@@ -138,11 +138,6 @@ class Group:
 
     def as_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "values": self.values, "breakdowns": self.breakdowns}
-
-
-def _scoped(stmt: sa.Select, model: type) -> sa.Select:
-    crit = current_criterion(model)
-    return stmt.where(crit) if crit is not None else stmt
 
 
 def inspection_ids(*, year: int | None = None, round_id: int | None = None,

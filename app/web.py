@@ -240,9 +240,6 @@ def cache_versioned_static(response):
 
 
 def register_web(app: Flask) -> None:
-    from views.layout import register_layout
-
-    register_layout(app)  # the side menu's current entry, breadcrumbs, status tags, local times (views.layout)
     app.url_defaults(versioned_static)
     app.after_request(cache_versioned_static)
     _security_headers(app)  # first: its nonce must exist before any other hook can answer with a page

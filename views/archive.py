@@ -19,14 +19,14 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
-from app.errors import NotFound
 from app.commands import archive as flow
 from app.commands.documents import finalize as finalize_document
 from app.commands.documents import records_of
 from app.commands.holds import take_out_refusal
+from app.errors import NotFound
 from app.extensions import db
 from app.permissions import READ, WRITE
-from app.scope import current_criterion
+from app.scope import scoped as in_scope  # .disposal's scoped finds one record
 from app.storage import CONTENT_TYPES, content_disposition, storage_path
 from app.uow import transaction
 from app.web import _bad
@@ -34,7 +34,7 @@ from schema import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRe
 from schema.base import INT_MAX
 from schema.enums import ARCHIVE_RECORD_TYPES, ARCHIVE_STAGES, RETENTION_PERIODS
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, body_day
 from .disposal import _step, scoped
 from .fields import choice_field, with_blank
 
@@ -52,14 +52,17 @@ def _no_delete(problem):
     flow.refuse_if_locked(problem)
 
 
+ARCHIVE_ITEM = Resource(ArchiveItem, {},
+                        ("volume", "seq", "title", "kind", "formed_on", "copies", "pages", "classification",
+                         "retention", "document", "requirement", "note"))
+
+
 class ArchiveItemView(XctModelView):
-    datamodel = XctSQLAInterface(ArchiveItem)
+    resource = ARCHIVE_ITEM
     base_order = ("seq", "asc")
     list_columns = ["volume", "seq", "title", "kind", "classification", "retention", "formed_on"]
-    _fields = ["volume", "seq", "title", "kind", "formed_on", "copies", "pages", "classification", "retention",
-               "document", "requirement", "note"]
+    _fields = list(ARCHIVE_ITEM.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["title", "kind", "classification", "retention", "formed_on"]
     order_columns = ["seq", "title", "kind", "formed_on"]
     label_columns = ITEM_LABELS
@@ -73,16 +76,19 @@ class ArchiveItemView(XctModelView):
         _no_delete(flow.item_write_problem(item, deleting=True))
 
 
+ARCHIVE_VOLUME = Resource(ArchiveVolume, {},
+                          ("inspection", "volume_no", "title"))
+
+
 class ArchiveVolumeView(XctModelView):
     """A volume's page shows the completeness check (present / missing per stage) and its steps: 收集归档材料,
     移交巡察办, 销毁登记. The handover fields are set by the step only."""
 
-    datamodel = XctSQLAInterface(ArchiveVolume)
+    resource = ARCHIVE_VOLUME
     show_template = "xct/archive_show.html"
     list_columns = ["volume_no", "title", "inspection", "handed_over_on", "handed_by", "received_by"]
-    _fields = ["inspection", "volume_no", "title"]
+    _fields = list(ARCHIVE_VOLUME.fields)
     show_columns = _fields + ["handed_over_on", "handed_by", "received_by"] + VERIFICATION + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["volume_no", "title", "handed_over_on", "handed_by", "received_by"]
     order_columns = ["volume_no", "title", "handed_over_on"]
     label_columns = LABELS
@@ -104,10 +110,13 @@ class ArchiveVolumeView(XctModelView):
         return super().render_template(template, **kwargs)
 
 
+DESTRUCTION_RECORD = Resource(DestructionRecord, {"method": "销毁方式", "document_sha256": "文件SHA-256"})
+
+
 class DestructionRecordView(XctModelView):
     """Read-only: a destruction is recorded from the volume page (销毁登记), which also deletes the stored file."""
 
-    datamodel = XctSQLAInterface(DestructionRecord)
+    resource = DESTRUCTION_RECORD
     base_permissions = ["can_read"]
     include_route_methods = {"list", "show"}
     base_order = ("destroyed_on", "desc")
@@ -117,20 +126,23 @@ class DestructionRecordView(XctModelView):
     show_columns = _fields + STAMPS
     search_columns = ["material_title", "destroyed_on", "method", "destroyed_by", "witness"]
     order_columns = ["material_title", "destroyed_on", "method"]
-    label_columns = {"method": "销毁方式", "document": "销毁的文件", "document_sha256": "文件SHA-256"}
+    label_columns = {"document": "销毁的文件"}
+
+
+ARCHIVE_REQUIREMENT = Resource(ArchiveRequirement, {},
+                               ("code", "stage", "seq", "title", "kind", "attachment_no", "record_type", "applies_if",
+                                "clause", "is_active"))
 
 
 class ArchiveRequirementView(XctModelView):
     """系统设置 → 归档要求: what every inspection's archive must hold (八（一）), by stage; rows are the rule's data."""
 
-    datamodel = XctSQLAInterface(ArchiveRequirement)
+    resource = ARCHIVE_REQUIREMENT
     base_order = ("code", "asc")
     list_columns = ["code", "stage", "seq", "title", "kind", "attachment_no", "record_type", "applies_if",
                     "is_active"]
-    _fields = ["code", "stage", "seq", "title", "kind", "attachment_no", "record_type", "applies_if", "clause",
-               "is_active"]
+    _fields = list(ARCHIVE_REQUIREMENT.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["code", "stage", "title", "kind", "attachment_no", "is_active"]
     order_columns = ["code", "stage", "seq", "title"]
     label_columns = {"code": "编号", "title": "材料名称", "kind": "档案类别", "attachment_no": "附件号（据文书识别）",
@@ -149,12 +161,7 @@ class ArchiveRequirementView(XctModelView):
 
 
 def _inspection_choices():
-    stmt = sa.select(Inspection).order_by(Inspection.id.desc())
-    from app.scope import current_criterion
-
-    crit = current_criterion(Inspection)
-    if crit is not None:
-        stmt = stmt.where(crit)
+    stmt = in_scope(sa.select(Inspection), Inspection).order_by(Inspection.id.desc())
     return [(i.id, str(i)) for i in db.session.scalars(stmt)]
 
 
@@ -189,9 +196,8 @@ INSPECTIONS = XctSQLAInterface(Inspection)
 
 def archive_panel(inspection: Inspection) -> dict:
     """The inspection page's 立卷归档 panel: its volume as the caller may see it, with what is still missing."""
-    crit = current_criterion(ArchiveVolume)
-    volume = db.session.scalar(sa.select(ArchiveVolume).where(
-        ArchiveVolume.inspection_id == inspection.id, *([crit] if crit is not None else [])))
+    volume = db.session.scalar(in_scope(sa.select(ArchiveVolume).where(ArchiveVolume.inspection_id == inspection.id),
+                                        ArchiveVolume))
     return {"archive": {"volume": volume, "missing": flow.check_volume(volume).messages if volume else None}}
 
 
@@ -356,10 +362,9 @@ class ArchiveVolumeApi(XctModelRestApi):
     """GET /<id>/check: the completeness check; POST /<id>/handover: 移交巡察办; POST /<id>/destroy: 销毁登记."""
 
     resource_name = "archive_volume"
-    datamodel = XctSQLAInterface(ArchiveVolume)
+    resource = ARCHIVE_VOLUME
     list_columns = ["id", "inspection.id", "volume_no", "title", "handed_over_on", "handed_by", "received_by"]
     show_columns = list_columns + VERIFICATION + ["items.id"] + STAMPS
-    add_columns = edit_columns = ArchiveVolumeView._fields
     label_columns = {**LABELS, "items.id": "条目编号"}
     item_rule = staticmethod(flow.volume_write_problem)
     method_permission_name = {**XctModelRestApi.method_permission_name, "check": READ, "handover": WRITE}
@@ -402,12 +407,11 @@ class ArchiveItemApi(XctModelRestApi):
     """POST /collect {"inspection": id}: 收集归档材料 (creates the volume if absent)."""
 
     resource_name = "archive_item"
-    datamodel = XctSQLAInterface(ArchiveItem)
+    resource = ARCHIVE_ITEM
     base_order = ("seq", "asc")
     list_columns = ["id", "volume.id", "seq", "title", "kind", "formed_on", "copies", "pages", "classification",
                     "retention", "document.id", "requirement.code"]
     show_columns = list_columns + ["note"] + STAMPS
-    add_columns = edit_columns = ArchiveItemView._fields
     label_columns = {**ITEM_LABELS, "requirement.code": "对应归档要求"}
     item_rule = staticmethod(flow.item_write_problem)
     method_permission_name = {**XctModelRestApi.method_permission_name, "collect": WRITE}
@@ -440,13 +444,13 @@ class DestructionRecordApi(XctModelRestApi):
     "destroyed_on"} records one and deletes the document's stored file."""
 
     resource_name = "destruction_record"
-    datamodel = XctSQLAInterface(DestructionRecord)
+    resource = DESTRUCTION_RECORD
     include_route_methods = {"get", "get_list", "info", "destroy"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "destroy": WRITE}
     list_columns = ["id", "inspection.id", "material_title", "destroyed_on", "method", "destroyed_by", "witness",
                     "document.id", "document_sha256"]
     show_columns = list_columns + STAMPS
-    label_columns = {"method": "销毁方式", "document.id": "销毁的文件", "document_sha256": "文件SHA-256"}
+    label_columns = {"document.id": "销毁的文件"}
 
     @expose("/destroy", methods=["POST"])
     @protect()
@@ -469,11 +473,10 @@ class DestructionRecordApi(XctModelRestApi):
 
 class ArchiveRequirementApi(XctModelRestApi):
     resource_name = "archive_requirement"
-    datamodel = XctSQLAInterface(ArchiveRequirement)
+    resource = ARCHIVE_REQUIREMENT
     base_order = ("code", "asc")
     list_columns = ["id"] + ArchiveRequirementView._fields
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = ArchiveRequirementView._fields
     label_columns = ArchiveRequirementView.label_columns
     item_rule = staticmethod(flow.requirement_write_problem)
 

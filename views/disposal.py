@@ -20,10 +20,10 @@ from wtforms import DateField, FileField, RadioField, SelectField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.commands import CommandError
-from app.errors import NotFound
 from app.commands import clues as flow
 from app.commands.routing import route_clue
 from app.commands.status import open_moves
+from app.errors import NotFound
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.transfer import missing_items
@@ -32,7 +32,7 @@ from schema import Clue, Petition, StatusEvent, Submission, Transfer, Unit
 from schema.base import INT_MAX
 from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, document_answer, uploaded
 
 CLUES = XctSQLAInterface(Clue)
 PETITIONS = XctSQLAInterface(Petition)
@@ -234,23 +234,13 @@ class ClueFlowView(BaseView):
 
 def clue_page(clue: Clue) -> dict:
     """What the clue's page shows beside its fields: the proposal, the open steps, the package, the history."""
-    moves = []
-    for t in open_moves(clue, g.user):
-        if t.to_status == "党委决定":
-            moves.append((t.action, url_for("ClueFlowView.decide", ids=clue.id)))
-        elif t.from_status == "登记":
-            moves.append((t.action, url_for("ClueFlowView.propose", pk=clue.id)))
-        elif t.from_status == "拟处置":
-            moves.append((t.action, url_for("ClueFlowView.review", pk=clue.id)))
-        elif t.from_status == "党委决定" and t.to_status == "已办结" and clue.disposal != "移送类":
-            moves.append((t.action, url_for("ClueFlowView.close", pk=clue.id)))
-        # 党委决定 → 已移送 and 已移送 → 已办结 happen on the transfer's and the receipt's own pages
+    moves = [(action, url_for("ClueFlowView.decide", ids=clue.id) if step == "decide"
+              else url_for(f"ClueFlowView.{step}", pk=clue.id)) for action, step in flow.clue_steps(clue, g.user)]
     events = db.session.scalars(sa.select(StatusEvent).where(
         StatusEvent.entity == "clue", StatusEvent.entity_id == clue.id).order_by(StatusEvent.at)).all()
     return {"status": clue.status, "route": route_clue(clue), "moves": moves, "exhibits": clue.exhibits,
             "missing": missing_items(flow.package_of(clue)), "events": events,
-            "exhibit_url": url_for("ClueFlowView.exhibit", pk=clue.id) if clue.status != "已移送"
-            and clue.status != "已办结" else None}
+            "exhibit_url": url_for("ClueFlowView.exhibit", pk=clue.id) if flow.exhibit_refusal(clue) is None else None}
 
 
 class TransferFlowView(BaseView):
@@ -273,10 +263,13 @@ class TransferFlowView(BaseView):
             clause="移送的问题线索要目录清晰、内容完整、建议明确、材料齐全、手续完备。（规程六（二）2）")
 
 
+TRANSFER = Resource(Transfer, {"result": "办理结果", "reported_on": "办理情况报领导小组日期"})
+
+
 class TransferReceiptView(XctModelView):
     """The receiving department's side: only batches sent to it (app.scope), 签收 starts its 3 months (D10)."""
 
-    datamodel = XctSQLAInterface(Transfer)
+    resource = TRANSFER
     class_permission_name = "TransferReceipt"
     method_permission_name = {**XctModelView.method_permission_name, "acknowledge": WRITE, "handle": WRITE,
                               "report": WRITE}
@@ -288,8 +281,7 @@ class TransferReceiptView(XctModelView):
                     "handling", "result", "reported_on", "stage"]
     search_columns = ["department", "doc_no", "transferred_on", "received_on", "handling", "reported_on"]
     order_columns = ["doc_no", "transferred_on", "received_on", "reported_on"]
-    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues": "移送线索",
-                     "stage": "进度"}
+    label_columns = {"clues": "移送线索", "stage": "进度"}
     show_template = "xct/receipt_show.html"
 
     def back(self, transfer) -> str:
@@ -559,7 +551,7 @@ class TransferReceiptApi(XctModelRestApi):
     """The receiving department's side in the API: its batches, 签收, 办理情况, 报告."""
 
     resource_name = "transfer_receipt"
-    datamodel = XctSQLAInterface(Transfer)
+    resource = TRANSFER
     class_permission_name = "TransferReceipt"
     method_permission_name = {**XctModelRestApi.method_permission_name, "acknowledge": WRITE, "handle": WRITE,
                               "report": WRITE}
@@ -567,7 +559,7 @@ class TransferReceiptApi(XctModelRestApi):
     list_columns = ["id", "department.id", "department.name", "doc_no", "transferred_on", "received_on",
                     "handling", "reported_on", "clues.id"]
     show_columns = list_columns + ["handed_by", "received_by", "result"]
-    label_columns = {"result": "办理结果", "reported_on": "办理情况报领导小组日期", "clues.id": "移送线索编号"}
+    label_columns = {"clues.id": "移送线索编号"}
 
     def _do(self, pk, step):
         transfer = self.datamodel.get(pk)

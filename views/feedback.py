@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
@@ -20,13 +21,9 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-import sqlalchemy as sa
-
 from app.commands import CommandError
-from app.errors import Forbidden
 from app.commands import feedback as fb
 from app.commands import supervision as sup
-from app.commands.status import role_names
 from app.extensions import db
 from app.permissions import READ, WRITE
 from app.rules.feedback import SIGNING_CLAUSE
@@ -36,7 +33,7 @@ from schema.base import INT_MAX
 from schema.enums import REBOUND_RESULTS, SIGNER_ROLES
 
 from .archive import send_document
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, body_day
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, body_day
 from .disposal import _step, scoped
 
 FEEDBACK = "五、结果反馈"
@@ -76,10 +73,7 @@ class CheckForm(FlaskForm):
 
 
 def _people(inspection: Inspection) -> list[tuple[int, str]]:
-    rows = db.session.scalars(sa.select(Person).where(sa.or_(
-        Person.unit_id == inspection.unit_id, Person.username.is_not(None), Person.is_leadership.is_(True)))
-        .order_by(Person.name))
-    return [SelectChoice(p.id, f"{p.name}（{p.title or ''}）") for p in rows]
+    return [SelectChoice(p.id, f"{p.name}（{p.title or ''}）") for p in fb.signer_candidates(inspection)]
 
 
 def _person(pk) -> Person | None:
@@ -87,56 +81,51 @@ def _person(pk) -> Person | None:
     return PEOPLE.get(int(pk)) if str(pk or "").isdigit() and int(pk) <= INT_MAX else None
 
 
-def _only(user, allowed: set[str], message: str, field: str) -> None:
-    """A step the procedure gives to certain people (审定 by the 组长 or 巡察办, 批准 recorded by 巡察办): 403 otherwise."""
-    if not (role_names(user) or set()) & allowed:
-        raise Forbidden(message, field)
-
-
-def _may_approve(who: str, user) -> None:
-    allowed = {"leader": {"TeamLeader", "Office", "Admin"}, "office": {"Office", "Admin"}}.get(who, set())
-    _only(user, allowed, "只有巡察组组长（或巡察办）能审定新闻稿；巡察办审定须由巡察办办理", "who")
-
-
 # ---------------------------------------------------------------------------------------------- screens
 
 
+FEEDBACK_ITEM = Resource(FeedbackItem, {"problem": "反馈的问题", "requirement": "整改要求"},
+                         ("inspection", "finding", "seq", "problem", "requirement", "recommendations"))
+
+
 class FeedbackItemView(XctModelView):
-    datamodel = XctSQLAInterface(FeedbackItem)
+    resource = FEEDBACK_ITEM
     base_order = ("seq", "asc")
     list_columns = ["inspection", "seq", "problem", "finding"]
-    _fields = ["inspection", "finding", "seq", "problem", "requirement", "recommendations"]
+    _fields = list(FEEDBACK_ITEM.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["problem", "requirement"]
     order_columns = ["seq"]
-    label_columns = {"problem": "反馈的问题", "requirement": "整改要求", "finding": "对应的问题（巡察报告）",
-                     "recommendations": "对应的意见建议"}
+    label_columns = {"finding": "对应的问题（巡察报告）", "recommendations": "对应的意见建议"}
+
+
+MEETING_ATTENDEE = Resource(MeetingAttendee, {"person": "参加人员", "role": "参会身份", "meeting": "会议"},
+                            ("meeting", "person", "role", "note"))
 
 
 class MeetingAttendeeView(XctModelView):
-    datamodel = XctSQLAInterface(MeetingAttendee)
+    resource = MEETING_ATTENDEE
     list_columns = ["meeting", "person", "role", "note"]
-    _fields = ["meeting", "person", "role", "note"]
+    _fields = list(MEETING_ATTENDEE.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["role", "note"]
     order_columns = ["role"]
-    label_columns = {"person": "参加人员", "role": "参会身份", "meeting": "会议"}
+
+
+REBOUND_CHECK = Resource(ReboundCheck, {"result": "检查结果", "checked_on": "检查日期"})
 
 
 class ReboundCheckView(XctModelView):
     """回头看 checks are recorded from the inspection's 上一轮整改 panel (the step), read here."""
 
-    datamodel = XctSQLAInterface(ReboundCheck)
+    resource = REBOUND_CHECK
     base_order = ("id", "desc")
     include_route_methods = {"list", "show"}
     list_columns = ["inspection", "previous_item", "result", "checked_on", "checked_by", "new_item"]
     show_columns = list_columns + ["note"] + STAMPS
     search_columns = ["result", "checked_on", "note"]
     order_columns = ["result", "checked_on"]
-    label_columns = {"inspection": "本次巡察", "previous_item": "上一轮整改事项", "result": "检查结果",
-                     "checked_on": "检查日期", "checked_by": "检查人", "new_item": "新建的整改事项"}
+    label_columns = {"inspection": "本次巡察", "previous_item": "上一轮整改事项", "checked_by": "检查人", "new_item": "新建的整改事项"}
 
 
 class FeedbackFlowView(BaseView):
@@ -190,12 +179,7 @@ class NewsFlowView(BaseView):
     @has_access
     def approve(self, pk, who):
         news = scoped(NEWS, pk)
-
-        def run(f):
-            _may_approve(who, g.user)
-            fb.approve_news(news, who, f.on.data)
-
-        return _step(self, DayForm(), run, title=f"审定新闻稿（{'巡察组组长' if who == 'leader' else '巡察办'}）：{news.title}",
+        return _step(self, DayForm(), lambda f: fb.approve_news(news, who, f.on.data), title=f"审定新闻稿（{'巡察组组长' if who == 'leader' else '巡察办'}）：{news.title}",
                      back=url_for("NewsReleaseView.show", pk=news.id), done="已审定", submit="审定")
 
     @expose("/publish/<pk>", methods=["GET", "POST"])
@@ -205,33 +189,6 @@ class NewsFlowView(BaseView):
         return _step(self, DayForm(), lambda f: fb.publish_news(news, f.on.data), title=f"发布新闻稿：{news.title}",
                      back=url_for("NewsReleaseView.show", pk=news.id), done="已发布", submit="发布",
                      clause="五（四）被巡察单位应严格遵照审定的新闻稿进行信息公布，不得随意增删内容。")
-
-
-RECTIFICATION_STEPS = {
-    "ledger": ("从反馈事项建立整改台账", None),
-    "life_meeting": ("召开领导班子专题民主生活会", "六（一）2 被巡察党组织接到反馈意见后，应在一周内召开领导班子专题民主生活会"),
-    "plan": ("报送整改方案", "六（一）3 于反馈后10日内制定巡察整改方案报巡察办"),
-    "report": ("报送整改情况报告", "六（一）4 应在2个月内将整改情况报告……报巡察办"),
-    "approve": ("领导小组批准整改情况报告", "六（一）5 整改情况报告经领导小组批准后……"),
-}
-
-
-def run_rectification_step(inspection: Inspection, step: str, on: date | None, minutes: str | None = None):
-    if step == "approve":  # 领导小组批准: recorded by 巡察办, not by the unit
-        _only(g.user, {"Office", "Admin"}, "领导小组批准整改情况报告由巡察办登记", "report_approved_on")
-    if step == "ledger":
-        return {"added": fb.start_ledger(inspection)}
-    if step == "life_meeting":
-        fb.record_life_meeting(inspection, on, fb.rectification_of(inspection).first_responsible, minutes)
-    elif step == "plan":
-        fb.submit_plan(inspection, on)
-    elif step == "report":
-        fb.submit_report(inspection, on)
-    elif step == "approve":
-        fb.approve_report(inspection, on)
-    else:
-        raise CommandError(f"未知的整改步骤「{step}」", "step")
-    return {}
 
 
 class RectificationFlowView(BaseView):
@@ -245,11 +202,11 @@ class RectificationFlowView(BaseView):
     @has_access
     def step(self, pk, step):
         inspection = scoped(INSPECTIONS, pk)
-        if step not in RECTIFICATION_STEPS:
+        if step not in fb.RECTIFICATION_STEPS:
             abort(404)
-        title, clause = RECTIFICATION_STEPS[step]
+        title, clause = fb.RECTIFICATION_STEPS[step]
         form = ConfirmForm() if step == "ledger" else LifeMeetingForm() if step == "life_meeting" else DayForm()
-        return _step(self, form, lambda f: run_rectification_step(
+        return _step(self, form, lambda f: fb.rectification_step(
             inspection, step, getattr(getattr(f, "on", None), "data", None),
             getattr(getattr(f, "minutes", None), "data", None)),
             title=f"{title}：{inspection}", back=url_for("InspectionView.show", pk=inspection.id), done=f"已办理：{title}",
@@ -304,11 +261,10 @@ class ReboundFlowView(BaseView):
 
 class FeedbackItemApi(XctModelRestApi):
     resource_name = "feedback_item"
-    datamodel = XctSQLAInterface(FeedbackItem)
+    resource = FEEDBACK_ITEM
     list_columns = ["id", "inspection.id", "finding.id", "seq", "problem"]
     show_columns = list_columns + ["requirement", "recommendations.id"] + STAMPS
-    add_columns = edit_columns = FeedbackItemView._fields
-    label_columns = {"problem": "反馈的问题", "requirement": "整改要求", "recommendations.id": "意见建议编号"}
+    label_columns = {"recommendations.id": "意见建议编号"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "generate": WRITE}
 
     @expose("/generate/<int:feedback_id>", methods=["POST"])
@@ -323,21 +279,18 @@ class FeedbackItemApi(XctModelRestApi):
 
 class MeetingAttendeeApi(XctModelRestApi):
     resource_name = "meeting_attendee"
-    datamodel = XctSQLAInterface(MeetingAttendee)
+    resource = MEETING_ATTENDEE
     list_columns = ["id", "meeting.id", "person.id", "person.name", "role", "note"]
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = MeetingAttendeeView._fields
-    label_columns = {"person": "参加人员", "role": "参会身份", "meeting": "会议"}
 
 
 class ReboundCheckApi(XctModelRestApi):
     resource_name = "rebound_check"
-    datamodel = XctSQLAInterface(ReboundCheck)
+    resource = REBOUND_CHECK
     include_route_methods = {"get", "get_list", "info", "check", "previous"}
     list_columns = ["id", "inspection.id", "previous_item.id", "result", "checked_on", "checked_by.name",
                     "new_item.id"]
     show_columns = list_columns + ["note"] + STAMPS
-    label_columns = {"result": "检查结果", "checked_on": "检查日期"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "check": WRITE, "previous": READ}
 
     @expose("/previous/<int:inspection_id>", methods=["GET"])
@@ -424,7 +377,6 @@ class NewsFlowApi:
 
         def run():
             body = self.json_body()
-            _may_approve(body.get("who"), g.user)
             fb.approve_news(news, body.get("who"), body_day(body, "on", "审定日期"))
             return {"result": {"leader_approved_on": news.leader_approved_on and news.leader_approved_on.isoformat(),
                                "office_approved_on": news.office_approved_on and news.office_approved_on.isoformat()}}
@@ -458,8 +410,8 @@ class RectificationFlowApi:
 
         def run():
             body = self.json_body()
-            return {"result": run_rectification_step(inspection, step, body_day(body, "on", "日期"),
-                                                     body.get("minutes"))}
+            return {"result": fb.rectification_step(inspection, step, body_day(body, "on", "日期"),
+                                                    body.get("minutes"))}
         return self.run_command(run)
 
     @expose("/notice/<int:inspection_id>", methods=["GET"])

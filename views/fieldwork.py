@@ -36,7 +36,7 @@ from schema import (
     Visit,
 )
 
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface
 from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
 from .feedback import MeetingAttendeeView
 
@@ -47,42 +47,44 @@ STAMPS = ["created_at", "updated_at"]
 # ---------------------------------------------------------------- 会议
 
 
+MEETING = Resource(Meeting, {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"},
+                   ("round", "inspection", "kind", "title", "held_on", "place", "host", "expected_count",
+                    "present_count", "attendees", "agenda", "minutes", "recorder"))
+
+
 class MeetingView(XctModelView):
-    datamodel = XctSQLAInterface(Meeting)
+    resource = MEETING
     list_columns = ["kind", "title", "round", "inspection", "held_on", "expected_count", "present_count"]
-    _fields = ["round", "inspection", "kind", "title", "held_on", "place", "host", "expected_count", "present_count",
-               "attendees", "agenda", "minutes", "recorder"]
+    _fields = list(MEETING.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["kind", "title", "round", "held_on", "place"]
     order_columns = ["kind", "title", "held_on", "expected_count", "present_count"]
-    label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
     related_views = [MeetingAttendeeView]  # who attended, as people (五（三）)
 
 
 class MeetingApi(XctModelRestApi):
     resource_name = "meeting"
-    datamodel = XctSQLAInterface(Meeting)
+    resource = MEETING
     list_columns = ["id", "kind", "title", "round.id", "round.name", "inspection.id", "held_on", "place",
                     "expected_count", "present_count"]
     show_columns = list_columns + ["host.id", "host.name", "attendees", "agenda", "minutes", "recorder.id",
                                    "recorder.name"] + STAMPS
-    add_columns = edit_columns = MeetingView._fields
-    label_columns = {"kind": "会议类型", "title": "会议名称", "held_on": "会议日期"}
 
 
 # ---------------------------------------------------------------- 调查问卷
 
 
+SURVEY_QUESTION = Resource(SurveyQuestion, {"text": "题目", "kind": "题型", "options": "选项（每行一项）"},
+                           ("survey", "seq", "text", "kind", "options"))
+
+
 class SurveyQuestionView(XctModelView):
-    datamodel = XctSQLAInterface(SurveyQuestion)
+    resource = SURVEY_QUESTION
     base_order = ("seq", "asc")
     list_columns = ["survey", "seq", "text", "kind"]
     show_columns = ["survey", "seq", "text", "kind", "options"] + STAMPS
-    add_columns = edit_columns = ["survey", "seq", "text", "kind", "options"]
     search_columns = ["text", "kind"]
     order_columns = ["seq", "kind"]
-    label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
 
 
 class SurveyAnswerView(XctModelView):
@@ -93,27 +95,30 @@ class SurveyAnswerView(XctModelView):
     order_columns = ["value"]
 
 
+SURVEY_RESPONSE = Resource(SurveyResponse, {"submitted_on": "答卷日期"},
+                           ("survey", "respondent_group", "submitted_on"))
+
+
 class SurveyResponseView(XctModelView):
-    datamodel = XctSQLAInterface(SurveyResponse)
+    resource = SURVEY_RESPONSE
     list_columns = ["survey", "respondent_group", "submitted_on"]
     show_columns = ["survey", "respondent_group", "submitted_on"] + STAMPS
-    add_columns = edit_columns = ["survey", "respondent_group", "submitted_on"]
     search_columns = ["respondent_group", "submitted_on"]
     order_columns = ["respondent_group", "submitted_on"]
-    label_columns = {"submitted_on": "答卷日期"}
     related_views = [SurveyAnswerView]
 
 
+SURVEY = Resource(Survey, {"title": "问卷名称", "instructions": "填写说明"},
+                  ("inspection", "title", "instructions", "distributed_on", "distributed_count", "collected_count"))
+
+
 class SurveyView(XctModelView):
-    datamodel = XctSQLAInterface(Survey)
+    resource = SURVEY
     list_columns = ["title", "inspection", "distributed_on", "distributed_count", "collected_count"]
     show_columns = ["title", "inspection", "instructions", "distributed_on", "distributed_count",
                     "collected_count"] + STAMPS
-    add_columns = edit_columns = ["inspection", "title", "instructions", "distributed_on", "distributed_count",
-                                  "collected_count"]
     search_columns = ["title", "distributed_on"]
     order_columns = ["title", "distributed_on", "distributed_count", "collected_count"]
-    label_columns = {"title": "问卷名称", "instructions": "填写说明"}
     related_views = [SurveyQuestionView, SurveyResponseView]
     show_template = "xct/survey_show.html"
 
@@ -132,31 +137,26 @@ class SurveyView(XctModelView):
 
 class SurveyApi(XctModelRestApi):
     resource_name = "survey"
-    datamodel = XctSQLAInterface(Survey)
+    resource = SURVEY
     list_columns = ["id", "inspection.id", "title", "distributed_on", "distributed_count", "collected_count"]
     show_columns = list_columns + ["instructions", "questions.id"] + STAMPS
-    add_columns = edit_columns = ["inspection", "title", "instructions", "distributed_on", "distributed_count",
-                                  "collected_count"]
-    label_columns = {"title": "问卷名称", "instructions": "填写说明", "questions.id": "题目编号"}
+    label_columns = {"questions.id": "题目编号"}
 
 
 class SurveyQuestionApi(XctModelRestApi):
     resource_name = "survey_question"
-    datamodel = XctSQLAInterface(SurveyQuestion)
+    resource = SURVEY_QUESTION
     base_order = ("seq", "asc")
     list_columns = ["id", "survey.id", "seq", "text", "kind", "options"]
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = ["survey", "seq", "text", "kind", "options"]
-    label_columns = {"text": "题目", "kind": "题型", "options": "选项（每行一项）"}
 
 
 class SurveyResponseApi(XctModelRestApi):
     resource_name = "survey_response"
-    datamodel = XctSQLAInterface(SurveyResponse)
+    resource = SURVEY_RESPONSE
     list_columns = ["id", "survey.id", "respondent_group", "submitted_on"]
     show_columns = list_columns + ["answers.id"] + STAMPS
-    add_columns = edit_columns = ["survey", "respondent_group", "submitted_on"]
-    label_columns = {"submitted_on": "答卷日期", "answers.id": "答案编号"}
+    label_columns = {"answers.id": "答案编号"}
 
 
 class SurveyAnswerApi(XctModelRestApi):
@@ -169,19 +169,21 @@ class SurveyAnswerApi(XctModelRestApi):
 # ---------------------------------------------------------------- 信访受理
 
 
+PETITION = Resource(Petition, {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"},
+                    ("inspection", "code", "channel", "received_on", "is_anonymous", "petitioner_name",
+                     "petitioner_contact", "subject_name", "summary", "registered_by", "triage", "triage_reason",
+                     "duplicate_of"))
+
+
 class PetitionView(XctModelView):
-    datamodel = XctSQLAInterface(Petition)
+    resource = PETITION
     base_order = ("received_on", "desc")
     list_columns = ["code", "channel", "received_on", "inspection", "subject_name", "triage"]
-    _fields = ["inspection", "code", "channel", "received_on", "is_anonymous", "petitioner_name",
-               "petitioner_contact", "subject_name", "summary", "registered_by", "triage", "triage_reason",
-               "duplicate_of"]
+    _fields = list(PETITION.fields)
     show_columns = _fields + ["attachments"] + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["code", "channel", "received_on", "is_anonymous", "subject_name", "triage"]
     order_columns = ["code", "channel", "received_on", "triage"]
-    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期",
-                     "attachments": "信访材料"}
+    label_columns = {"attachments": "信访材料"}
     item_rule = staticmethod(triage_problem)
 
     @action("to_clue", "登记为问题线索", None, "fa-flag", multiple=False)
@@ -227,13 +229,11 @@ class PetitionView(XctModelView):
 
 class PetitionApi(PetitionFlowApi, XctModelRestApi):
     resource_name = "petition"
-    datamodel = XctSQLAInterface(Petition)
+    resource = PETITION
     list_columns = ["id", "inspection.id", "code", "channel", "received_on", "is_anonymous", "subject_name",
                     "summary", "triage"]
     show_columns = list_columns + ["petitioner_name", "petitioner_contact", "registered_by.id", "registered_by.name",
                                    "triage_reason", "duplicate_of.id"] + STAMPS
-    add_columns = edit_columns = PetitionView._fields
-    label_columns = {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"}
     item_rule = staticmethod(triage_problem)
     method_permission_name = {**XctModelRestApi.method_permission_name, "identity": READ, "attachment": WRITE,
                               "clue": WRITE}
@@ -257,172 +257,173 @@ class PetitionApi(PetitionFlowApi, XctModelRestApi):
 # ---------------------------------------------------------------- 个别谈话
 
 
+TALK = Resource(Talk, {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期"},
+                ("inspection", "interviewee", "interviewers", "held_on", "place", "interviewee_category", "outline",
+                 "record", "recorder", "single_approved_by", "single_approved_on", "reviewed_by", "reviewed_on"))
+
+
 class TalkView(XctModelView):
-    datamodel = XctSQLAInterface(Talk)
+    resource = TALK
     base_order = ("held_on", "desc")
     list_columns = ["inspection", "interviewee", "held_on", "place", "interviewee_category", "reviewed_on"]
-    _fields = ["inspection", "interviewee", "interviewers", "held_on", "place", "interviewee_category", "outline",
-               "record", "recorder", "single_approved_by", "single_approved_on", "reviewed_by", "reviewed_on"]
+    _fields = list(TALK.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["held_on", "place", "interviewee_category", "reviewed_on"]
     order_columns = ["held_on", "place", "interviewee_category", "reviewed_on"]
-    label_columns = {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期"}
 
 
 class TalkApi(XctModelRestApi):
     resource_name = "talk"
-    datamodel = XctSQLAInterface(Talk)
+    resource = TALK
     list_columns = ["id", "inspection.id", "interviewee.id", "interviewee.name", "interviewers.id",
                     "interviewers.name", "held_on", "place", "interviewee_category"]
     show_columns = list_columns + ["outline", "record", "recorder.id", "recorder.name", "single_approved_by.id",
                                    "single_approved_by.name", "single_approved_on", "reviewed_by.id",
                                    "reviewed_by.name", "reviewed_on"] + STAMPS
-    add_columns = edit_columns = TalkView._fields
-    label_columns = {"held_on": "谈话日期", "reviewed_by": "组长审阅人", "reviewed_on": "组长审阅日期",
-                     "interviewers.id": "谈话人编号", "interviewers.name": "谈话人"}
+    label_columns = {"interviewers.id": "谈话人编号", "interviewers.name": "谈话人"}
 
 
 # ---------------------------------------------------------------- 调阅资料
 
 
+CUSTODY_EVENT = Resource(CustodyEvent, {"kind": "事项"},
+                         ("material", "kind", "happened_on", "handled_by", "note"))
+
+
 class CustodyEventView(XctModelView):
-    datamodel = XctSQLAInterface(CustodyEvent)
+    resource = CUSTODY_EVENT
     base_order = ("happened_on", "desc")
     list_columns = ["material", "kind", "happened_on", "handled_by", "note"]
     show_columns = ["material", "kind", "happened_on", "handled_by", "note"] + STAMPS
-    add_columns = edit_columns = ["material", "kind", "happened_on", "handled_by", "note"]
     search_columns = ["kind", "happened_on", "note"]
     order_columns = ["kind", "happened_on"]
-    label_columns = {"kind": "事项"}
+
+
+MATERIAL = Resource(Material, {"name": "资料名称", "approved_by": "组长批准人"},
+                    ("inspection", "name", "provider_unit", "provider_name", "copies", "pages", "received_on",
+                     "received_by", "classification", "is_original", "is_important", "approved_by", "approved_on",
+                     "custodian", "returned_on", "note"))
 
 
 class MaterialView(XctModelView):
-    datamodel = XctSQLAInterface(Material)
+    resource = MATERIAL
     list_columns = ["name", "inspection", "provider_unit", "received_on", "classification", "is_important",
                     "returned_on"]
-    _fields = ["inspection", "name", "provider_unit", "provider_name", "copies", "pages", "received_on",
-               "received_by", "classification", "is_original", "is_important", "approved_by", "approved_on",
-               "custodian", "returned_on", "note"]
+    _fields = list(MATERIAL.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["name", "provider_unit", "provider_name", "received_on", "classification", "is_original",
                       "is_important", "returned_on"]
     order_columns = ["name", "received_on", "classification", "returned_on"]
-    label_columns = {"name": "资料名称", "approved_by": "组长批准人"}
     related_views = [CustodyEventView]
 
 
 class MaterialApi(XctModelRestApi):
     resource_name = "material"
-    datamodel = XctSQLAInterface(Material)
+    resource = MATERIAL
     list_columns = ["id", "inspection.id", "name", "provider_unit.id", "provider_unit.name", "provider_name",
                     "received_on", "classification", "is_original", "is_important", "returned_on"]
     show_columns = list_columns + ["copies", "pages", "received_by.id", "received_by.name", "approved_by.id",
                                    "approved_by.name", "approved_on", "custodian.id", "custodian.name", "note"] + STAMPS
-    add_columns = edit_columns = MaterialView._fields
-    label_columns = {"name": "资料名称", "approved_by": "组长批准人"}
 
 
 class CustodyEventApi(XctModelRestApi):
     resource_name = "custody_event"
-    datamodel = XctSQLAInterface(CustodyEvent)
+    resource = CUSTODY_EVENT
     list_columns = ["id", "material.id", "material.name", "kind", "happened_on", "handled_by.id", "handled_by.name",
                     "note"]
     show_columns = list_columns + STAMPS
-    add_columns = edit_columns = ["material", "kind", "happened_on", "handled_by", "note"]
-    label_columns = {"kind": "事项"}
 
 
 # ---------------------------------------------------------------- 走访调研, 深入了解
 
 
+VISIT = Resource(Visit, {"findings": "了解的情况", "held_on": "走访日期"},
+                 ("inspection", "target", "held_on", "place", "participants", "topic", "findings", "approved_by",
+                  "recorder"))
+
+
 class VisitView(XctModelView):
-    datamodel = XctSQLAInterface(Visit)
+    resource = VISIT
     list_columns = ["target", "inspection", "held_on", "place", "topic"]
-    _fields = ["inspection", "target", "held_on", "place", "participants", "topic", "findings", "approved_by",
-               "recorder"]
+    _fields = list(VISIT.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["target", "held_on", "place", "topic"]
     order_columns = ["target", "held_on", "place"]
-    label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
 
 
 class VisitApi(XctModelRestApi):
     resource_name = "visit"
-    datamodel = XctSQLAInterface(Visit)
+    resource = VISIT
     list_columns = ["id", "inspection.id", "target", "held_on", "place", "topic"]
     show_columns = list_columns + ["participants", "findings", "approved_by.id", "approved_by.name", "recorder.id",
                                    "recorder.name"] + STAMPS
-    add_columns = edit_columns = VisitView._fields
-    label_columns = {"findings": "了解的情况", "held_on": "走访日期"}
+
+
+DEEP_DIVE = Resource(DeepDive, {"plan": "工作方案", "report": "情况报告"},
+                     ("inspection", "topic", "owner", "plan", "plan_approved_by", "plan_approved_on", "report",
+                      "finished_on"))
 
 
 class DeepDiveView(XctModelView):
-    datamodel = XctSQLAInterface(DeepDive)
+    resource = DEEP_DIVE
     list_columns = ["topic", "inspection", "owner", "plan_approved_on", "finished_on"]
-    _fields = ["inspection", "topic", "owner", "plan", "plan_approved_by", "plan_approved_on", "report",
-               "finished_on"]
+    _fields = list(DEEP_DIVE.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["topic", "plan_approved_on", "finished_on"]
     order_columns = ["topic", "plan_approved_on", "finished_on"]
-    label_columns = {"plan": "工作方案", "report": "情况报告", "owner": "负责人"}
+    label_columns = {"owner": "负责人"}
 
 
 class DeepDiveApi(XctModelRestApi):
     resource_name = "deep_dive"
-    datamodel = XctSQLAInterface(DeepDive)
+    resource = DEEP_DIVE
     list_columns = ["id", "inspection.id", "topic", "owner.id", "owner.name", "plan_approved_on", "finished_on"]
     show_columns = list_columns + ["plan", "plan_approved_by.id", "plan_approved_by.name", "report"] + STAMPS
-    add_columns = edit_columns = DeepDiveView._fields
-    label_columns = {"plan": "工作方案", "report": "情况报告"}
 
 
 # ---------------------------------------------------------------- 重要情况报告, 立行立改
 
 
+URGENT_REPORT = Resource(UrgentReport, {"summary": "报告内容", "instructions": "领导批示／工作意见"},
+                         ("inspection", "reported_on", "recipient", "reporter", "summary", "instructions"))
+
+
 class UrgentReportView(XctModelView):
-    datamodel = XctSQLAInterface(UrgentReport)
+    resource = URGENT_REPORT
     base_order = ("reported_on", "desc")
     list_columns = ["reported_on", "inspection", "recipient", "reporter"]
-    _fields = ["inspection", "reported_on", "recipient", "reporter", "summary", "instructions"]
+    _fields = list(URGENT_REPORT.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["reported_on", "recipient", "summary"]
     order_columns = ["reported_on", "recipient"]
-    label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
 
 
 class UrgentReportApi(XctModelRestApi):
     resource_name = "urgent_report"
-    datamodel = XctSQLAInterface(UrgentReport)
+    resource = URGENT_REPORT
     list_columns = ["id", "inspection.id", "reported_on", "recipient", "reporter.id", "reporter.name", "summary"]
     show_columns = list_columns + ["instructions"] + STAMPS
-    add_columns = edit_columns = UrgentReportView._fields
-    label_columns = {"summary": "报告内容", "instructions": "领导批示／工作意见"}
+
+
+IMMEDIATE_FIX = Resource(ImmediateFix, {"result": "整改结果"},
+                         ("inspection", "clue", "issue", "requirement", "raised_on", "is_major",
+                          "leading_group_approved_on", "status", "closed_on", "result"))
 
 
 class ImmediateFixView(XctModelView):
-    datamodel = XctSQLAInterface(ImmediateFix)
+    resource = IMMEDIATE_FIX
     list_columns = ["issue", "inspection", "raised_on", "is_major", "status", "closed_on"]
-    _fields = ["inspection", "clue", "issue", "requirement", "raised_on", "is_major", "leading_group_approved_on",
-               "status", "closed_on", "result"]
+    _fields = list(IMMEDIATE_FIX.fields)
     show_columns = _fields + STAMPS
-    add_columns = edit_columns = _fields
     search_columns = ["issue", "raised_on", "is_major", "status", "closed_on"]
     order_columns = ["raised_on", "status", "closed_on"]
-    label_columns = {"result": "整改结果"}
 
 
 class ImmediateFixApi(XctModelRestApi):
     resource_name = "immediate_fix"
-    datamodel = XctSQLAInterface(ImmediateFix)
+    resource = IMMEDIATE_FIX
     list_columns = ["id", "inspection.id", "clue.id", "issue", "raised_on", "is_major", "status", "closed_on"]
     show_columns = list_columns + ["requirement", "leading_group_approved_on", "result"] + STAMPS
-    add_columns = edit_columns = ImmediateFixView._fields
-    label_columns = {"result": "整改结果"}
 
 
 # ---------------------------------------------------------------- 问题线索
@@ -434,8 +435,11 @@ CLUE_FLOW_FIELDS = ["status", "disposal", "department", "routing_rule", "proposa
                     "decision_meeting", "decision"]
 
 
+CLUE = Resource(Clue, {"code": "线索编号", "summary": "线索内容"})
+
+
 class ClueView(XctModelView):
-    datamodel = XctSQLAInterface(Clue)
+    resource = CLUE
     show_template = "xct/clue_show.html"
     method_permission_name = {**XctModelView.method_permission_name, "decide": WRITE, "build_transfers": WRITE}
     list_columns = ["code", "inspection", "source", "category", "involves_leadership", "status", "disposal",
@@ -447,8 +451,8 @@ class ClueView(XctModelView):
     search_columns = ["code", "source", "category", "involves_leadership", "status", "disposal", "department",
                       "decision_on", "summary"]
     order_columns = ["code", "source", "category", "status", "disposal", "decision_on"]
-    label_columns = {"code": "线索编号", "summary": "线索内容", "petition": "来源信访件", "talk": "来源谈话",
-                     "material": "来源资料", "visit": "来源走访", "survey_response": "来源问卷"}
+    label_columns = {"petition": "来源信访件", "talk": "来源谈话", "material": "来源资料", "visit": "来源走访",
+                    "survey_response": "来源问卷"}
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
@@ -474,7 +478,7 @@ class ClueView(XctModelView):
 
 class ClueApi(ClueFlowApi, XctModelRestApi):
     resource_name = "clue"
-    datamodel = XctSQLAInterface(Clue)
+    resource = CLUE
     list_columns = ["id", "inspection.id", "code", "source", "category", "involves_leadership", "summary", "status",
                     "disposal", "department.id", "department.name"]
     show_columns = list_columns + ["petition.id", "talk.id", "material.id", "visit.id", "survey_response.id",
@@ -483,8 +487,7 @@ class ClueApi(ClueFlowApi, XctModelRestApi):
     # API.md's contract writes `status` and `department` too: a new clue starts 登记, later moves are the steps'.
     add_columns = edit_columns = ClueView._fields + ["status", "department"]
     item_rule = staticmethod(clue_write_problem)
-    label_columns = {"code": "线索编号", "summary": "线索内容", "persons.id": "被反映人编号",
-                     "persons.name": "被反映人", "exhibits.id": "移送材料编号"}
+    label_columns = {"persons.id": "被反映人编号", "persons.name": "被反映人", "exhibits.id": "移送材料编号"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "routing": READ, "propose": WRITE,
                               "review": WRITE, "decide": WRITE, "close": WRITE, "exhibit": WRITE}
 

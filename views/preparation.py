@@ -27,7 +27,7 @@ from app.uow import transaction
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
 from .archive import DocumentView, archive_panel, send_document
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface
+from .base import Resource, XctModelRestApi, XctModelView
 from .fieldwork import (
     ClueView,
     DeepDiveView,
@@ -54,52 +54,66 @@ INSPECTION_DATES = ["notice_date", "entry_date", "work_start", "work_end", "comm
 # ---------------------------------------------------------------- screens
 
 
+BRIEFING = Resource(Briefing, {"department": "通报部门", "method": "通报方式", "content": "通报内容"},
+                    ("inspection", "department", "briefer", "held_on", "method", "content", "written_material",
+                     "recorder"))
+
+
 class BriefingView(XctModelView):
-    datamodel = XctSQLAInterface(Briefing)
+    resource = BRIEFING
     list_columns = ["inspection", "department", "briefer", "held_on", "method", "recorder"]
     show_columns = ["inspection", "department", "briefer", "held_on", "method", "content", "written_material",
                     "recorder", "created_at", "updated_at"]
-    add_columns = edit_columns = ["inspection", "department", "briefer", "held_on", "method", "content",
-                                  "written_material", "recorder"]
     search_columns = ["department", "briefer", "held_on", "method"]
     order_columns = ["briefer", "held_on", "method"]
-    label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
+
+
+WORK_PLAN = Resource(WorkPlan, {"filed_on": "报巡察办备案日期"},
+                     ("inspection", "tasks", "methods", "schedule", "division", "filed_on"))
 
 
 class WorkPlanView(XctModelView):
-    datamodel = XctSQLAInterface(WorkPlan)
+    resource = WORK_PLAN
     list_columns = ["inspection", "filed_on", "updated_at"]
     show_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on", "created_at", "updated_at"]
-    add_columns = edit_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on"]
     search_columns = ["filed_on", "tasks"]
     order_columns = ["filed_on", "updated_at"]
-    label_columns = {"filed_on": "报巡察办备案日期"}
+
+
+ANNOUNCEMENT = Resource(Announcement, {"body": "公告内容", "posted_on_site_on": "单位网站发布日期",
+                                      "posted_on_premises_on": "单位张贴日期"},
+                        ("inspection", "body", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"))
 
 
 class AnnouncementView(XctModelView):
-    datamodel = XctSQLAInterface(Announcement)
+    resource = ANNOUNCEMENT
     list_columns = ["inspection", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
     show_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on", "posted_on_premises_on",
                     "created_at", "updated_at"]
-    add_columns = edit_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on",
-                                  "posted_on_premises_on"]
     search_columns = ["published_oa_on", "posted_on_site_on", "posted_on_premises_on", "body"]
     order_columns = ["published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
-    label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
+
+
+SPEECH = Resource(Speech, {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"},
+                  ("round", "inspection", "occasion", "speaker", "body", "filed_on"))
 
 
 class SpeechView(XctModelView):
-    datamodel = XctSQLAInterface(Speech)
+    resource = SPEECH
     list_columns = ["occasion", "round", "inspection", "speaker", "filed_on"]
     show_columns = ["occasion", "round", "inspection", "speaker", "body", "filed_on", "created_at", "updated_at"]
-    add_columns = edit_columns = ["round", "inspection", "occasion", "speaker", "body", "filed_on"]
     search_columns = ["occasion", "round", "filed_on", "body"]
     order_columns = ["occasion", "filed_on"]
-    label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
+
+
+INSPECTION = Resource(Inspection, {"unit": "被巡察单位", "liaison": "被巡察单位联络人"},
+                      ("round", "team", "unit", "liaison", "notice_no", "notice_date", "entry_date", "work_start",
+                       "work_end", "committee_report_date", "feedback_date", "feedback_done_date",
+                       "meeting_list_received_on", "note"))
 
 
 class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when opened (views.lazy_tabs)
-    datamodel = XctSQLAInterface(Inspection)
+    resource = INSPECTION
     show_template = "xct/inspection_show.html"
     method_permission_name = {**XctModelView.method_permission_name, "deadline_check": READ, "attachment": READ}
     list_columns = ["round", "team", "unit", "entry_date", "work_start", "work_end", "feedback_date"]
@@ -108,11 +122,8 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
         ("关键日期", {"fields": INSPECTION_DATES + ["meeting_list_received_on"]}),
         ("记录", {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
-    add_columns = edit_columns = ["round", "team", "unit", "liaison", "notice_no"] + INSPECTION_DATES + [
-        "meeting_list_received_on", "note"]
     search_columns = ["round", "team", "unit", "notice_no"] + INSPECTION_DATES
     order_columns = INSPECTION_DATES
-    label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
     related_views = [
         BriefingView, WorkPlanView, AnnouncementView, MeetingView, SurveyView, PetitionView, TalkView, MaterialView,
         VisitView, DeepDiveView, ClueView, UrgentReportView, ImmediateFixView, FindingView, RecommendationView,
@@ -189,16 +200,13 @@ CHECK_LABELS = {"attendance": "动员会参会人数", "talk_interviewers": "两
 
 class InspectionApi(XctModelRestApi):
     resource_name = "inspection"
-    datamodel = XctSQLAInterface(Inspection)
+    resource = INSPECTION
     method_permission_name = {**XctModelRestApi.method_permission_name, "deadlines": READ, "checks": READ,
                               "attachment": READ}
     list_columns = ["id", "round.id", "round.name", "team.id", "team.name", "unit.id", "unit.name", "notice_no"] + \
         INSPECTION_DATES
     show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
                                    "updated_at"]
-    add_columns = edit_columns = ["round", "team", "unit", "liaison", "notice_no"] + INSPECTION_DATES + [
-        "meeting_list_received_on", "note"]
-    label_columns = {"unit": "被巡察单位", "liaison": "被巡察单位联络人"}
 
     @expose("/<int:pk>/deadlines", methods=["GET"])
     @protect()
@@ -240,42 +248,32 @@ class InspectionApi(XctModelRestApi):
 
 class BriefingApi(XctModelRestApi):
     resource_name = "briefing"
-    datamodel = XctSQLAInterface(Briefing)
+    resource = BRIEFING
     list_columns = ["id", "inspection.id", "department.id", "department.name", "briefer", "held_on", "method",
                     "written_material", "recorder.id", "recorder.name"]
     show_columns = list_columns + ["content", "created_at", "updated_at"]
-    add_columns = edit_columns = ["inspection", "department", "briefer", "held_on", "method", "content",
-                                  "written_material", "recorder"]
-    label_columns = {"department": "通报部门", "method": "通报方式", "content": "通报内容"}
 
 
 class WorkPlanApi(XctModelRestApi):
     resource_name = "work_plan"
-    datamodel = XctSQLAInterface(WorkPlan)
+    resource = WORK_PLAN
     list_columns = ["id", "inspection.id", "filed_on", "updated_at"]
     show_columns = list_columns + ["tasks", "methods", "schedule", "division", "created_at"]
-    add_columns = edit_columns = ["inspection", "tasks", "methods", "schedule", "division", "filed_on"]
-    label_columns = {"filed_on": "报巡察办备案日期"}
 
 
 class AnnouncementApi(XctModelRestApi):
     resource_name = "announcement"
-    datamodel = XctSQLAInterface(Announcement)
+    resource = ANNOUNCEMENT
     list_columns = ["id", "inspection.id", "published_oa_on", "posted_on_site_on", "posted_on_premises_on"]
     show_columns = list_columns + ["body", "created_at", "updated_at"]
-    add_columns = edit_columns = ["inspection", "body", "published_oa_on", "posted_on_site_on",
-                                  "posted_on_premises_on"]
-    label_columns = {"body": "公告内容", "posted_on_site_on": "单位网站发布日期", "posted_on_premises_on": "单位张贴日期"}
 
 
 class SpeechApi(XctModelRestApi):
     resource_name = "speech"
-    datamodel = XctSQLAInterface(Speech)
+    resource = SPEECH
     list_columns = ["id", "occasion", "round.id", "round.name", "inspection.id", "speaker.id", "speaker.name",
                     "filed_on"]
     show_columns = list_columns + ["body", "created_at", "updated_at"]
-    add_columns = edit_columns = ["round", "inspection", "occasion", "speaker", "body", "filed_on"]
-    label_columns = {"occasion": "会议场合", "body": "讲话稿正文", "filed_on": "报巡察办备案日期"}
 
 
 SCREENS = [

@@ -28,7 +28,7 @@ from schema import (
 from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
 
 from .archive import file_response
-from .base import XctModelRestApi, XctModelView, XctSQLAInterface, uploaded, yes_no
+from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, uploaded, yes_no
 from .fields import choice_field, tristate_field, with_blank
 from .labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
@@ -43,20 +43,27 @@ TABLE_NOUNS = {
 # ---------------------------------------------------------------- 单位, 人员
 
 
+PERSON = Resource(Person, {"title": "职务", "name": "姓名", "unit": "所在单位"},
+                  ("name", "unit", "title", "rank", "political_status", "phone", "is_leadership", "username",
+                   "conflict_unit"))
+
+
 class PersonView(XctModelView):
-    datamodel = XctSQLAInterface(Person)
+    resource = PERSON
     list_columns = ["name", "unit", "title", "is_leadership", "username"]
     search_columns = ["name", "title", "username", "is_leadership", "unit"]
     order_columns = ["name", "title", "username"]
-    label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
     show_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership", "username",
                     "conflict_unit", "created_at", "updated_at"]
-    add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
-                                  "username", "conflict_unit"]  # 回避: a declared conflict (app.rules.team)
+    # 回避: a declared conflict (app.rules.team)
+
+
+UNIT = Resource(Unit, {"name": "单位名称", "kind": "单位类别"},
+                ("name", "short_name", "kind", "party_org_name", "staff_count", "parent", "is_receiving", "contact"))
 
 
 class UnitView(XctModelView):
-    datamodel = XctSQLAInterface(Unit)
+    resource = UNIT
     show_template = "xct/unit_show.html"
 
     def render_template(self, template, **kwargs):
@@ -66,50 +73,44 @@ class UnitView(XctModelView):
     list_columns = ["name", "kind", "party_org_name", "staff_count", "is_receiving"]
     search_columns = ["name", "kind", "is_receiving"]
     order_columns = ["name", "kind", "staff_count"]
-    label_columns = {"name": "单位名称", "kind": "单位类别"}
     show_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent", "is_receiving",
                     "contact", "created_at", "updated_at"]
-    add_columns = edit_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent",
-                                  "is_receiving", "contact"]
     related_views = [PersonView]
 
 
 class PersonApi(XctModelRestApi):
     resource_name = "person"
-    datamodel = XctSQLAInterface(Person)
+    resource = PERSON
     list_columns = ["id", "name", "unit.id", "unit.name", "title", "username", "is_leadership"]
     show_columns = ["id", "name", "unit.id", "unit.name", "title", "rank", "political_status", "phone",
                     "is_leadership", "username", "conflict_unit.id", "conflict_unit.name"]
-    add_columns = edit_columns = ["name", "unit", "title", "rank", "political_status", "phone", "is_leadership",
-                                  "username", "conflict_unit"]
-    label_columns = {"title": "职务", "name": "姓名", "unit": "所在单位"}
 
 
 class UnitApi(XctModelRestApi):
     resource_name = "unit"
-    datamodel = XctSQLAInterface(Unit)
+    resource = UNIT
     list_columns = ["id", "name", "short_name", "kind", "party_org_name", "staff_count", "is_receiving", "parent.id",
                     "parent.name"]
     show_columns = list_columns + ["contact"]
-    add_columns = edit_columns = ["name", "short_name", "kind", "party_org_name", "staff_count", "parent",
-                                  "is_receiving", "contact"]
-    label_columns = {"name": "单位名称", "kind": "单位类别"}
 
 
 # ---------------------------------------------------------------- 移送规则
 
 
+ROUTING_RULE = Resource(RoutingRule, {"department": "移送部门"},
+                        ("priority", "category", "involves_leadership", "department", "disposal", "clause",
+                         "is_active"))
+
+
 class RoutingRuleView(XctModelView):
-    datamodel = XctSQLAInterface(RoutingRule)
+    resource = ROUTING_RULE
     base_order = ("priority", "asc")
     list_columns = ["priority", "category", "involves_leadership", "department", "disposal", "is_active"]
     show_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause", "is_active",
                     "created_at", "updated_at"]
-    add_columns = edit_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause",
-                                  "is_active"]
     search_columns = ["priority", "category", "involves_leadership", "department", "disposal", "is_active"]
     order_columns = ["priority", "category", "disposal"]
-    label_columns = {"department": "移送部门", "category": "问题类别", "clause": "规程依据"}
+    label_columns = {"category": "问题类别", "clause": "规程依据"}
     formatters_columns = {
         "category": with_blank("任意类别"),
         "involves_leadership": lambda v: "不限" if v is None else yes_no(v),
@@ -124,31 +125,30 @@ class RoutingRuleView(XctModelView):
 
 class RoutingRuleApi(XctModelRestApi):
     resource_name = "routing_rule"
-    datamodel = XctSQLAInterface(RoutingRule)
+    resource = ROUTING_RULE
     base_order = ("priority", "asc")
     list_columns = ["id", "priority", "category", "involves_leadership", "department.id", "department.name",
                     "disposal", "clause", "is_active"]
     show_columns = list_columns + ["created_at", "updated_at"]
-    add_columns = edit_columns = ["priority", "category", "involves_leadership", "department", "disposal", "clause",
-                                  "is_active"]
-    label_columns = {"department": "移送部门"}
 
 
 # ---------------------------------------------------------------- 期限规则
 
 
+DEADLINE_RULE = Resource(DeadlineRule, {"code": "规则编号", "title": "事项", "responsible": "提醒对象"},
+                         ("code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
+                          "done_field", "responsible", "clause", "is_active"))
+
+
 class DeadlineRuleView(XctModelView):
-    datamodel = XctSQLAInterface(DeadlineRule)
+    resource = DEADLINE_RULE
     base_order = ("code", "asc")
     list_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "responsible",
                     "is_active"]
     show_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
                     "done_field", "responsible", "clause", "is_active", "updated_at"]
-    add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
-                                  "warn_only", "done_field", "responsible", "clause", "is_active"]
     search_columns = ["code", "title", "warn_only", "is_active"]
     order_columns = ["code", "title", "offset"]
-    label_columns = {"code": "规则编号", "title": "事项", "responsible": "提醒对象"}
     formatters_columns = {
         "done_field": lambda v: DONE_FIELDS.get(v, v or ""),
         "anchor": lambda v: ANCHOR_LABELS.get(v, v),
@@ -165,14 +165,11 @@ class DeadlineRuleView(XctModelView):
 
 class DeadlineRuleApi(XctModelRestApi):
     resource_name = "deadline_rule"
-    datamodel = XctSQLAInterface(DeadlineRule)
+    resource = DEADLINE_RULE
     base_order = ("code", "asc")
     list_columns = ["id", "code", "title", "anchor", "direction", "offset", "offset_max", "time_unit", "warn_only",
                     "done_field", "responsible", "is_active"]
     show_columns = list_columns + ["clause", "created_at", "updated_at"]
-    add_columns = edit_columns = ["code", "title", "anchor", "direction", "offset", "offset_max", "time_unit",
-                                  "warn_only", "done_field", "responsible", "clause", "is_active"]
-    label_columns = {"code": "规则编号", "title": "事项", "responsible": "提醒对象"}
     validators_columns = {"done_field": validate.OneOf(list(DONE_FIELDS))}
 
 
@@ -200,6 +197,9 @@ class CalendarDayApi(XctModelRestApi):
 # ---------------------------------------------------------------- 文书模板
 
 
+DOCUMENT_TEMPLATE = Resource(DocumentTemplate, {"title": "文书名称"})
+
+
 class DocumentTemplateView(XctModelView):
     """Versions of each 附件's template: download the active one, upload a replacement, re-activate an old one.
 
@@ -207,7 +207,7 @@ class DocumentTemplateView(XctModelView):
     (app.commands.documents).
     """
 
-    datamodel = XctSQLAInterface(DocumentTemplate)
+    resource = DOCUMENT_TEMPLATE
     show_template = "xct/template_show.html"
     include_route_methods = {"list", "show", "action", "action_post", "template_file", "upload"}
     method_permission_name = {**XctModelView.method_permission_name, "template_file": READ, "upload": WRITE,
@@ -218,7 +218,7 @@ class DocumentTemplateView(XctModelView):
                     "sha256", "updated_at"]
     search_columns = ["attachment_no", "title", "file_format", "is_active", "is_guidance"]
     order_columns = ["attachment_no", "title", "version"]
-    label_columns = {"title": "文书名称", "original_name": "上传文件名（空：系统默认模板）"}
+    label_columns = {"original_name": "上传文件名（空：系统默认模板）"}
 
     @expose("/template_file/<int:pk>")
     @has_access
@@ -263,7 +263,7 @@ class DocumentTemplateView(XctModelView):
 
 class DocumentTemplateApi(XctModelRestApi):
     resource_name = "document_template"
-    datamodel = XctSQLAInterface(DocumentTemplate)
+    resource = DOCUMENT_TEMPLATE
     include_route_methods = {"get", "get_list", "info", "file", "upload", "activate"}
     method_permission_name = {**XctModelRestApi.method_permission_name, "file": READ, "upload": WRITE,
                               "activate": WRITE}
@@ -271,7 +271,6 @@ class DocumentTemplateApi(XctModelRestApi):
     list_columns = ["id", "attachment_no", "title", "file_format", "version", "is_active", "is_guidance",
                     "original_name"]
     show_columns = list_columns + ["sha256", "created_at", "updated_at"]
-    label_columns = {"title": "文书名称"}
 
     @expose("/<int:pk>/file", methods=["GET"])
     @protect()
@@ -341,15 +340,19 @@ class StatusEventApi(XctModelRestApi):
                                    "note"]
 
 
+STATUS_TRANSITION = Resource(StatusTransition, {},
+                             ("entity", "from_status", "to_status", "action", "roles", "note_required", "clause",
+                              "is_active"))
+
+
 class StatusTransitionView(XctModelView):
     """Which status moves exist and who may make them (the clue's 分类处置, the submission's 督办)."""
 
-    datamodel = XctSQLAInterface(StatusTransition)
+    resource = STATUS_TRANSITION
     base_order = ("id", "asc")
-    _fields = ["entity", "from_status", "to_status", "action", "roles", "note_required", "clause", "is_active"]
+    _fields = list(STATUS_TRANSITION.fields)
     list_columns = ["entity", "from_status", "to_status", "action", "roles", "note_required", "is_active"]
     show_columns = _fields + ["created_at", "updated_at"]
-    add_columns = edit_columns = _fields
     search_columns = ["entity", "from_status", "to_status", "action", "is_active"]
     order_columns = ["entity", "from_status", "to_status"]
     label_columns = {"entity": "记录类型", "from_status": "原状态", "to_status": "新状态", "action": "操作",
@@ -359,10 +362,9 @@ class StatusTransitionView(XctModelView):
 
 class StatusTransitionApi(XctModelRestApi):
     resource_name = "status_transition"
-    datamodel = XctSQLAInterface(StatusTransition)
+    resource = STATUS_TRANSITION
     list_columns = ["id"] + StatusTransitionView.list_columns
     show_columns = ["id"] + StatusTransitionView.show_columns
-    add_columns = edit_columns = StatusTransitionView._fields
     label_columns = StatusTransitionView.label_columns
 
 

@@ -6,7 +6,6 @@ receiving departments have no such screen (app.permissions).
 
 from __future__ import annotations
 
-
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
@@ -15,8 +14,15 @@ from flask_appbuilder.security.decorators import protect
 
 from app import stats
 from app.commands import CommandError
+from app.commands.statistics import (
+    YEARS,
+    bulletin_write_problem,
+    draft_blank,
+    issue_bulletin,
+    repeat_rule_problem,
+    submit_repeat,
+)
 from app.errors import BadRequest
-from app.commands.statistics import draft_content, issue_bulletin, submit_repeat
 from app.exports.statistics import annual_docx, workbook
 from app.extensions import db
 from app.messages import JSON_BODY_REQUIRED
@@ -31,7 +37,6 @@ from .base import XctModelRestApi, XctModelView, XctSQLAInterface
 from .fields import choice_field
 
 CATEGORY = "九、成果共享"
-YEARS = (2000, 2100)  # a year outside is a typing error
 
 
 def _bad(message: str, field: str) -> CommandError:
@@ -217,24 +222,15 @@ class BulletinMixin:
     datamodel = XctSQLAInterface(Bulletin)
     label_columns = {"issued_on": "印发日期", "recipients": "接收单位", "round": "轮次（不选为全年）",
                      "content": "通报内容（留空则按统计数据和主要问题起草）", "document": "通报文书", "period": "通报期间"}
+    item_rule = staticmethod(bulletin_write_problem)
 
+    def pre_add(self, item):
+        super().pre_add(item)  # the step-owned fields, then the record rule; a blank content is drafted after
+        draft_blank(item)
 
-def _draft(item) -> None:
-    if item.year is not None and not YEARS[0] <= item.year <= YEARS[1]:
-        raise CommandError(f"年度须为 {YEARS[0]}～{YEARS[1]}", "year")
-    if item.round is not None and item.year is not None and item.round.year != item.year:
-        raise CommandError(f"轮次「{item.round.name}」不属于{item.year}年", "round")
-    if item.issued_on is None and not (item.content or "").strip() and item.year is not None:
-        item.content = draft_content(item.year, item.round.id if item.round else None)
-
-
-def bulletin_rule(item):
-    """The record rule of the bulletin form: year and round agree; a blank content is drafted before saving."""
-    try:
-        _draft(item)
-    except CommandError as exc:
-        return exc.field, exc.message
-    return None
+    def pre_update(self, item):
+        super().pre_update(item)
+        draft_blank(item)
 
 
 class BulletinView(BulletinMixin, XctModelView):
@@ -243,7 +239,6 @@ class BulletinView(BulletinMixin, XctModelView):
     add_columns = edit_columns = ["title", "year", "round", "recipients", "content"]
     search_columns = ["title", "year", "round", "issued_on"]
     order_columns = ["title", "year", "issued_on"]
-    item_rule = staticmethod(bulletin_rule)
     method_permission_name = {**XctModelView.method_permission_name, "document": READ, "issue": WRITE}
 
     @action("issue", "印发", "印发所选通报？接收单位的用户将收到站内通知。", "fa-paper-plane")
@@ -273,12 +268,6 @@ class BulletinApi(BulletinMixin, XctModelRestApi):
     add_columns = edit_columns = ["title", "year", "round", "recipients", "content"]
     method_permission_name = {**XctModelRestApi.method_permission_name, "issue": WRITE}
 
-    def pre_add(self, item):
-        _draft(item)
-
-    def pre_update(self, item):
-        _draft(item)
-
     @expose("/<int:pk>/issue", methods=["POST"])
     @protect()
     @safe
@@ -301,6 +290,7 @@ class BulletinApi(BulletinMixin, XctModelRestApi):
 class RepeatRuleMixin:
     datamodel = XctSQLAInterface(RepeatRule)
     label_columns = {"scope": "重复范围", "field": "依据", "threshold": "标准（轮次数或单位数，不少于）"}
+    item_rule = staticmethod(repeat_rule_problem)
 
 
 class RepeatRuleView(RepeatRuleMixin, XctModelView):
@@ -312,24 +302,11 @@ class RepeatRuleView(RepeatRuleMixin, XctModelView):
     search_form_extra_fields = add_form_extra_fields = edit_form_extra_fields = {
         "scope": choice_field("重复范围", list(REPEAT_SCOPES)), "field": choice_field("依据", list(REPEAT_FIELDS))}
 
-    @staticmethod
-    def item_rule(item):
-        if item.threshold is not None and not 2 <= item.threshold <= 1000:
-            return "threshold", "标准须为 2～1000 的整数"
-        return None
-
 
 class RepeatRuleApi(RepeatRuleMixin, XctModelRestApi):
     resource_name = "repeat_rule"
     list_columns = show_columns = ["id", "scope", "field", "threshold", "is_active", "clause"]
     add_columns = edit_columns = ["scope", "field", "threshold", "is_active", "clause"]
-
-    def pre_add(self, item):
-        problem = RepeatRuleView.item_rule(item)
-        if problem:
-            raise CommandError(problem[1], problem[0])
-
-    pre_update = pre_add
 
 
 SCREENS = [

@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from app.errors import Forbidden
 from app.extensions import db
-from app.rules.approvers import signer_refusal
+from app.rules.approvers import role_refusal, signer_refusal
 from schema import Inspection, Person, TeamMember
 
 from .holds import roles_of
@@ -64,3 +65,11 @@ def signer_check(inspection: Inspection, role: str, person: Person) -> str | Non
     return signer_refusal(role, is_team_leader=person.id in team_person_ids(inspection, "组长"),
                           of_unit=person.unit_id == inspection.unit_id,
                           on_team=person.id in team_person_ids(inspection))
+
+
+def require_roles(allowed: frozenset[str], message: str, field: str) -> None:
+    """Forbidden (403) unless the signed-in caller holds one of `allowed` (app.rules.approvers.role_refusal)."""
+    user = caller()
+    refusal = role_refusal(roles_of(user) if user is not None else None, allowed, message)
+    if refusal:
+        raise Forbidden(refusal, field)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.errors import error
 from app.extensions import db
 from app.rules.archive import ArchiveCheck, Collected, Requirement, check_archive
-from app.scope import current_criterion
+from app.scope import scoped
 from app.storage import file_problem, storage_path
 from app.uow import after_commit
 from schema import (
@@ -218,10 +218,7 @@ def _inspection_documents(inspection: Inspection) -> list[Document]:
         # 附件12 is filed as each batch's list, final as sent; a list regenerated for the whole inspection is a copy
         sa.or_(Document.subject.is_(None), Document.subject.not_like(f"inspection:%:{TRANSFER_LIST}")),
         Document.id.not_in(destroyed_document_ids()), Document.id.not_in(_sent_packages()))
-    scope = current_criterion(Document)
-    if scope is not None:
-        stmt = stmt.where(scope)
-    return list(db.session.scalars(stmt.order_by(Document.id)))
+    return list(db.session.scalars(scoped(stmt, Document).order_by(Document.id)))
 
 
 def _item_fields(doc: Document) -> dict:
@@ -357,10 +354,7 @@ def destroyable_documents(inspection: Inspection) -> list[Document]:
         Document.inspection_id == inspection.id, Document.transfer_id.is_(None),
         Document.id.not_in(archived), Document.id.not_in(destroyed_document_ids()),
         Document.id.not_in(sa.select(ClueExhibit.document_id).where(ClueExhibit.document_id.is_not(None))))
-    scope = current_criterion(Document)
-    if scope is not None:
-        stmt = stmt.where(scope)
-    return list(db.session.scalars(stmt.order_by(Document.id)))
+    return list(db.session.scalars(scoped(stmt, Document).order_by(Document.id)))
 
 
 def destroy(inspection: Inspection, user, *, document_id: int | None, material_title: str | None, method: str,

@@ -35,7 +35,7 @@ from schema.transfer import transfer_clue
 from . import CommandError
 from .documents import file_transfer_list
 from .routing import route_clue
-from .status import actor_name, move
+from .status import actor_name, move, open_moves
 
 DEPARTMENT_DISPOSALS = ("移送类",)  # disposals that go to a receiving department (六（二）1)
 # 六（一） problems of the unit itself and 六（二）5 处理意见 go to the inspected party organisation.
@@ -148,9 +148,31 @@ def _follow_up(clue: Clue, on: date) -> list:
 
 def close(clue: Clue, user, note: str | None) -> None:
     """党委决定 → 已办结 for a clue not transferred (its follow-up is tracked where it went)."""
-    if clue.disposal in DEPARTMENT_DISPOSALS:
-        raise CommandError("移送类线索由接收部门报告办理结果后办结", "status")
+    refusal = close_refusal(clue)
+    if refusal:
+        raise CommandError(refusal, "status")
     move(clue, "已办结", user, note)
+
+
+def close_refusal(clue: Clue) -> str | None:
+    """Why the clue may not be closed by hand: a transferred clue is closed by the department's report (六（二）4)."""
+    return "移送类线索由接收部门报告办理结果后办结" if clue.disposal in DEPARTMENT_DISPOSALS else None
+
+
+def clue_steps(clue: Clue, user) -> list[tuple[str, str]]:
+    """(action, step) the clue's page offers `user`: the transition rows open to them (app.commands.status), and
+    办结 only where close() would accept it. 党委决定 → 已移送 and 已移送 → 已办结 happen on the transfer's page."""
+    steps = []
+    for t in open_moves(clue, user):
+        if t.to_status == "党委决定":
+            steps.append((t.action, "decide"))
+        elif t.from_status == "登记":
+            steps.append((t.action, "propose"))
+        elif t.from_status == "拟处置":
+            steps.append((t.action, "review"))
+        elif t.from_status == "党委决定" and t.to_status == "已办结" and close_refusal(clue) is None:
+            steps.append((t.action, "close"))
+    return steps
 
 
 # ---------------------------------------------------------------------------------------------- the package
@@ -161,8 +183,9 @@ def add_exhibit(clue: Clue, user, *, kind: str, data: bytes | None = None, filen
     """A file of one kind for the clue's transfer package, or the stated reason it is absent."""
     if kind not in EXHIBIT_KINDS:
         raise CommandError(f"「材料类别」必须是以下之一：{'、'.join(EXHIBIT_KINDS)}", "kind")
-    if _sent(clue):
-        raise CommandError("线索已移送，不能再修改移送材料", "clue")
+    refusal = exhibit_refusal(clue)
+    if refusal:
+        raise CommandError(refusal, "clue")
     absent_reason = _text(absent_reason, "absent_reason", "缺少原因", 300, required=False)
     note = _text(note, "note", "备注", 300, required=False)
     if not data and not absent_reason:
@@ -175,6 +198,13 @@ def add_exhibit(clue: Clue, user, *, kind: str, data: bytes | None = None, filen
                           note=note)
     db.session.add(exhibit)
     return exhibit
+
+
+def exhibit_refusal(clue: Clue) -> str | None:
+    """Why the clue's package may no longer change: it was sent (六（二）3), or the clue was closed without one."""
+    if clue.status == "已办结":
+        return "线索已办结，不能再修改移送材料"
+    return "线索已移送，不能再修改移送材料" if clue.status == "已移送" or _sent(clue) else None
 
 
 def _sent(clue: Clue) -> bool:

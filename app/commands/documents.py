@@ -18,7 +18,7 @@ from app.exports.samples import sample_context
 from app.exports.template_check import check_upload
 from app.extensions import db
 from app.rules.documents import content_key, formed_on
-from app.scope import current_criterion, current_scope_user, liaison_attachment, scope_criterion
+from app.scope import current_scope_user, liaison_attachment, scope_criterion, scoped
 from app.storage import MAX_UPLOAD_BYTES, safe_name, storage_path, store, write_file
 from schema import (
     Announcement,
@@ -408,10 +408,7 @@ def finalize(doc: Document, user) -> Document:
 
 def version_panel(inspection: Inspection) -> dict[int, list[Document]]:
     """附件 number → the versions of the inspection's documents the caller may see, newest first (its 附件 panel)."""
-    stmt = sa.select(Document).where(Document.subject.like(f"inspection:{inspection.id}:%"))
-    crit = current_criterion(Document)
-    if crit is not None:
-        stmt = stmt.where(crit)
+    stmt = scoped(sa.select(Document).where(Document.subject.like(f"inspection:{inspection.id}:%")), Document)
     panel: dict[int, list[Document]] = {}
     for doc in db.session.scalars(stmt.order_by(Document.version.desc())):
         panel.setdefault(doc.attachment_no, []).append(doc)

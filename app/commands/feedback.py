@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from app.exports.render import render_docx
 from app.extensions import db
-from app.rules.feedback import SESSION_RULES, Session, delivered_on, news_problem, session_problems, \
-    signature_problems
+from app.rules.approvers import NEWS_APPROVER_ROLES, NEWS_ROLE_REFUSAL, REPORT_APPROVER_ROLES, REPORT_ROLE_REFUSAL
+from app.rules.feedback import SESSION_RULES, Session, delivered_on, news_problem, session_problems, signature_problems
 from app.storage import store
 from schema import (
     Document,
@@ -35,7 +35,7 @@ from schema import (
 from schema.enums import ASPECTS, ATTENDEE_ROLES, SIGNER_ROLES
 
 from . import CommandError
-from .approvals import news_approver_refusal, office_refusal, signer_check
+from .approvals import news_approver_refusal, office_refusal, require_roles, signer_check
 from .deadlines import DEMOCRATIC_MEETING
 from .status import actor_name
 
@@ -131,6 +131,14 @@ def add_attendee(meeting: Meeting, person: Person | None, role: str, note: str |
 # ---------------------------------------------------------------------------------------------- 签收单
 
 
+def signer_candidates(inspection: Inspection) -> list[Person]:
+    """Whom the 签收单's dropdown offers (五（三）1): the inspected unit's people for its party organisation, and the
+    users and the leadership for the team and 巡察办; sign() then checks the person against the party."""
+    return list(db.session.scalars(sa.select(Person).where(sa.or_(
+        Person.unit_id == inspection.unit_id, Person.username.is_not(None), Person.is_leadership.is_(True)))
+        .order_by(Person.name)))
+
+
 def signatures_of(feedback: Feedback) -> dict[str, tuple[int | None, date | None]]:
     return {s.signer_role: (s.person_id, s.signed_on) for s in feedback.signatures}
 
@@ -171,6 +179,7 @@ def sign(feedback: Feedback, role: str, person: Person | None, on: date | None) 
 
 def approve_news(news: NewsRelease, who: str, on: date | None) -> None:
     """审定: who is "leader" (巡察组组长) or "office" (巡察办, feedback news only)."""
+    require_roles(NEWS_APPROVER_ROLES.get(who, frozenset()), NEWS_ROLE_REFUSAL, "who")
     if on is None:
         raise CommandError("请填写审定日期", "approved_on")
     if news.published_on:
@@ -258,6 +267,7 @@ def submit_report(inspection: Inspection, on: date | None) -> Rectification:
 
 def approve_report(inspection: Inspection, on: date | None) -> Rectification:
     """六（一）5 “整改情况报告经领导小组批准后” the notice may be drafted."""
+    require_roles(REPORT_APPROVER_ROLES, REPORT_ROLE_REFUSAL, "report_approved_on")
     rect = rectification_of(inspection)
     if rect.report_submitted_on is None:
         raise CommandError("整改情况报告尚未报送，不能批准", "report_approved_on")
@@ -268,6 +278,34 @@ def approve_report(inspection: Inspection, on: date | None) -> Rectification:
         raise CommandError(refusal, "report_approved_on")
     rect.report_approved_on = on
     return rect
+
+
+# 六（一） the rectification's steps as the screen and the API offer them: step → (title, clause); each sets the
+# date its deadline (D7, D8, D9) reads.
+RECTIFICATION_STEPS = {
+    "ledger": ("从反馈事项建立整改台账", None),
+    "life_meeting": ("召开领导班子专题民主生活会", "六（一）2 被巡察党组织接到反馈意见后，应在一周内召开领导班子专题民主生活会"),
+    "plan": ("报送整改方案", "六（一）3 于反馈后10日内制定巡察整改方案报巡察办"),
+    "report": ("报送整改情况报告", "六（一）4 应在2个月内将整改情况报告……报巡察办"),
+    "approve": ("领导小组批准整改情况报告", "六（一）5 整改情况报告经领导小组批准后……"),
+}
+
+
+def rectification_step(inspection: Inspection, step: str, on: date | None, minutes: str | None = None) -> dict:
+    """Take one of RECTIFICATION_STEPS; the answer the API returns ({"added": n} for the ledger)."""
+    if step == "ledger":
+        return {"added": start_ledger(inspection)}
+    if step == "life_meeting":
+        record_life_meeting(inspection, on, rectification_of(inspection).first_responsible, minutes)
+    elif step == "plan":
+        submit_plan(inspection, on)
+    elif step == "report":
+        submit_report(inspection, on)
+    elif step == "approve":
+        approve_report(inspection, on)
+    else:
+        raise CommandError(f"未知的整改步骤「{step}」", "step")
+    return {}
 
 
 # ---------------------------------------------------------------------------------------------- 整改情况通报稿
@@ -306,7 +344,7 @@ def notice_context(inspection: Inspection) -> dict:
         return {"seq": i.seq or "", "problem": i.problem or i.task, "measures": i.measures or "",
                 "progress": i.progress or "", "status": i.status}
 
-    fmt = lambda day: f"{day.year}年{day.month}月{day.day}日" if day else "（未定）"  # noqa: E731
+    fmt = lambda day: f"{day.year}年{day.month}月{day.day}日" if day else "（未定）"
     return {"party_org": inspection.unit.party_org_name or inspection.unit.name, "team": inspection.team.name,
             "work_start": fmt(inspection.work_start), "work_end": fmt(inspection.work_end),
             "feedback_date": fmt(inspection.feedback_date), "today": fmt(date.today()),

@@ -24,6 +24,9 @@ MAIN_PROBLEMS = 3  # the bulletin names the aspects with most findings, this man
 SOURCES = {"问题方面": (Finding, Finding.aspect, Finding.summary), "线索类别": (Clue, Clue.category, Clue.summary)}
 
 
+YEARS = (2000, 2100)  # a year outside is a typing error
+
+
 def _round(round_id) -> Round | None:
     if round_id in (None, ""):
         return None
@@ -62,6 +65,28 @@ def draft_content(year: int, round_id: int | None = None) -> str:
         lines += [f"{f.text}。" for f in flags]
     lines.append("请各单位对照以上问题即知即改、举一反三、抓早抓小。")
     return "\n".join(lines)
+
+
+def bulletin_write_problem(bulletin: Bulletin) -> tuple[str, str] | None:
+    """The record rule of the bulletin screen and its REST POST/PUT: a plausible year, and a round of that year."""
+    if bulletin.year is not None and not YEARS[0] <= bulletin.year <= YEARS[1]:
+        return "year", f"年度须为 {YEARS[0]}～{YEARS[1]}"
+    if bulletin.round is not None and bulletin.year is not None and bulletin.round.year != bulletin.year:
+        return "round", f"轮次「{bulletin.round.name}」不属于{bulletin.year}年"
+    return None
+
+
+def draft_blank(bulletin: Bulletin) -> None:
+    """Before a save: an unissued bulletin left blank is drafted from the period's figures (九（一）)."""
+    if bulletin.issued_on is None and not (bulletin.content or "").strip() and bulletin.year is not None:
+        bulletin.content = draft_content(bulletin.year, bulletin.round.id if bulletin.round else None)
+
+
+def repeat_rule_problem(rule) -> tuple[str, str] | None:
+    """The record rule of a 重复问题规则: at least two rounds or units make a repeat; more than 1000 is a typo."""
+    if rule.threshold is not None and not 2 <= rule.threshold <= 1000:
+        return "threshold", "标准须为 2～1000 的整数"
+    return None
 
 
 def issue_bulletin(bulletin: Bulletin, user, *, on: date | None = None) -> Bulletin:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from app.audit import MASK, READ_LOGGED
 from app.extensions import db
 from app.rules.surveys import question_statistics
-from app.scope import current_criterion
+from app.scope import scoped as in_scope  # this module's scoped() lists rows
 from app.stats import attachment_rows
 from schema import (
     Announcement,
@@ -76,10 +76,7 @@ def name(person) -> str:
 def scoped(model, *criteria, order=None) -> list:
     """Rows of `model` matching `criteria` that the current caller may see (noted in `contents()` when
     confidential)."""
-    stmt = sa.select(model).where(*criteria)
-    scope = current_criterion(model)
-    if scope is not None:
-        stmt = stmt.where(scope)
+    stmt = in_scope(sa.select(model).where(*criteria), model)
     rows = list(db.session.scalars(stmt.order_by(*(order or (model.id,)))))
     found = _contents.get()
     if found is not None and model in READ_LOGGED:
@@ -394,10 +391,9 @@ STAT_LABELS = {"talks": "个别谈话人次", "petitions": "受理信访件数",
 
 def stats(i: Inspection) -> dict:
     counted = {r["label"]: r["value"] for r in attachment_rows(i.id)}
-    crit = current_criterion(ImmediateFix)
     fixes = sa.select(sa.func.count()).select_from(ImmediateFix).where(ImmediateFix.inspection_id == i.id)
     return {**{key: counted.get(label, 0) for key, label in STAT_LABELS.items()},
-            "fixes": db.session.scalar(fixes.where(crit) if crit is not None else fixes)}
+            "fixes": db.session.scalar(in_scope(fixes, ImmediateFix))}
 
 
 # A figure the drafter typed into the report's text (个别谈话52人次) and the one counted from the records must not

@@ -78,3 +78,17 @@ def signer_refusal(signer_role: str, *, is_team_leader: bool, of_unit: bool, on_
     ok = {"巡察组组长": is_team_leader, "被巡察党组织主要负责人": of_unit and not on_team,
           "巡察办负责人": not of_unit and not on_team}.get(signer_role, False)
     return None if ok else f"「{signer_role}」一栏只能由{SIGNERS.get(signer_role, '规定的人员')}签字"
+
+
+# Who may open a step at all, by role, before the person is checked (approver_refusal, signer_refusal): 五（四）
+# “新闻稿经巡察组组长审定，反馈新闻稿另经巡察办审定”; 六（一）5 the 领导小组's approval is recorded by 巡察办.
+NEWS_APPROVER_ROLES = {"leader": frozenset({"TeamLeader", "Office", "Admin"}), "office": frozenset({"Office", "Admin"})}
+NEWS_ROLE_REFUSAL = "只有巡察组组长（或巡察办）能审定新闻稿；巡察办审定须由巡察办办理"
+REPORT_APPROVER_ROLES = frozenset({"Office", "Admin"})
+REPORT_ROLE_REFUSAL = "领导小组批准整改情况报告由巡察办登记"
+
+
+def role_refusal(roles: set[str] | None, allowed: frozenset[str], message: str) -> str | None:
+    """`message` when a signed-in caller's `roles` hold none of `allowed`; None for a system actor (roles None:
+    the demo loader, the CLI) and for a caller who holds one."""
+    return None if roles is None or roles & allowed else message

@@ -12,9 +12,9 @@ from wtforms.validators import StopValidation
 
 from app.audit import MASK
 from app.commands import CommandError
+from app.commands.jobs import start_list_export
 from app.extensions import db
 from app.storage import CONTENT_TYPES, content_disposition
-from app.uow import after_commit, transaction
 from schema.base import INT_MAX, INT_MIN
 
 from ..labels import LABELS
@@ -100,17 +100,11 @@ def export_list(view, job_answer):
     EXPORT_SYNC_MAX_ROWS rows, otherwise as a background job, answered by `job_answer(job)`."""
     from app.exports.lists import list_export, write_workbook
     from jobs import submit
-    from schema import Job
 
     export = list_export(view)  # CommandError: a filter or order the list refuses
     if export.count > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
-        job = Job(kind="list_export", title=f"导出：{export.title}", owner=g.user.username,
-                  params={"view": type(view).__name__, "path": request.path,
-                          "query": request.query_string.decode()})
-        with transaction():
-            db.session.add(job)
-            after_commit(lambda: submit(job))  # enqueue only what is committed: the worker must find the row
-        return job_answer(job)
+        return job_answer(start_list_export(export.title, g.user.username, type(view).__name__, request.path,
+                                            request.query_string.decode(), submit))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / export.filename
         write_workbook(path, export)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from app.fab_compat import ScopedQueryMixin
-from app.scope import current_criterion
+from app.scope import scoped
 from schema.base import INT_MAX
 
 from ..labels import LABELS
@@ -30,8 +30,7 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
 
     def scoped(self, query):
         """`query` (of this interface's model) limited to the current user's scope."""
-        criterion = current_criterion(self.obj)
-        return query if criterion is None else query.filter(criterion)
+        return scoped(query, self.obj)
 
     def _apply_inner_all(self, query, *args, **kwargs):
         # query_count, apply_all (query, get) all start here, before FAB adds joins, filters and pagination.

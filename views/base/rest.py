@@ -25,6 +25,7 @@ from schema.base import INT_MAX, INT_MIN
 from ..labels import LABELS, MODEL_NOUNS
 from .helpers import export_list
 from .messages import flatten_messages, integrity_message, zh_api_message, zh_validation_text
+from .resource import declare
 from .screen import XctModelView
 
 
@@ -48,6 +49,12 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
     page_size = 25
     max_page_size = 100
     base_order = ("id", "asc")
+
+    resource = None  # a views.base.resource.Resource shared with the model's screen
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declare(cls)
 
     def __init__(self, **kwargs):
         if self.class_permission_name is None:

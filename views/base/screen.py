@@ -20,6 +20,7 @@ from .. import ownership
 from ..labels import LABELS, MODEL_NOUNS
 from .helpers import blank_none, check_item_rule, describe_changes, export_list, integer_in_range, masked, yes_no
 from .interface import XctSQLAInterface
+from .resource import declare
 from .layout import LayoutMixin
 
 
@@ -40,6 +41,12 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
     # FAB's show page with one more tab: the record's change history (newest first).
     show_template = "xct/show.html"
     history_limit = 200
+
+    resource = None  # a views.base.resource.Resource shared with the model's REST API
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declare(cls)
 
     def __init__(self, **kwargs):
         if self.class_permission_name is None:
