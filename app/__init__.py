@@ -49,9 +49,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .audit import register as register_audit
     from .cli import register_cli
+    from .search import register as register_search
     from .web import register_web
 
     register_audit(app)
+    register_search()
     register_cli(app)
     register_web(app)
     return app
