@@ -234,6 +234,7 @@ def test_results_page_and_box(world, records):
     page = client.get("/search/", query_string={"q": WORD}).get_data(as_text=True)
     assert f"<mark>{WORD}</mark>" in page and 'name="q"' in page
     assert "另一组的谈话" not in page
+    assert f'href="/talkview/show/{records["team_talk"][1]}"' in page
     assert "至少 2 个字" in client.get("/search/", query_string={"q": "琥"}).get_data(as_text=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.decorators import protect
@@ -15,14 +15,14 @@ RESOURCE = "Search"
 
 def show_urls() -> dict[str, str]:
     """type → the URL pattern of its record's page (the screen whose model it is), "{id}" in place of the id."""
-    from views import screens
-
     urls = {}
-    for view, *_ in screens():
+    for view in current_app.appbuilder.baseviews:  # every registered screen (not views.screens: a wiring module)
+        if not hasattr(view, "show"):
+            continue
         model = getattr(getattr(view, "datamodel", None), "obj", None)
         for name, searched in MODELS.items():
             if model is searched and name not in urls:
-                urls[name] = url_for(f"{view.__name__}.show", pk=0).replace("/0", "/{id}")
+                urls[name] = url_for(f"{view.endpoint}.show", pk=0)[:-1] + "{id}"
     return urls
 
 
