@@ -9,7 +9,7 @@ Within the caller's scope and masking:
 
 Matching: SQLite answers queries of three or more characters from the FTS5 trigram index; a trigram cannot hold
 two characters, so a two-character query falls back to LIKE over the same table (a scan of search_entry, measured
-in tests/test_search.py and benchmarks/search.py). PostgreSQL answers both with ILIKE '%q%', which the pg_trgm GIN
+in benchmarks/search.py). PostgreSQL answers both with ILIKE '%q%', which the pg_trgm GIN
 index serves from three characters; at two it scans (benchmarks/search.py measures it within a team's scope, where
 the scope — not the text — narrows the rows first).
 """
@@ -68,7 +68,10 @@ def clean_limit(limit) -> int:
 
 def _like(column, q: str, dialect: str):
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
-    return column.ilike(pattern, escape="\\") if dialect == "postgresql" else column.like(pattern, escape="\\")
+    # ILIKE folds case row by row, ten times slower than LIKE over Chinese text (benchmarks/search.py); words
+    # without case (Chinese, digits) need no folding, and the pg_trgm index serves LIKE as well as ILIKE.
+    folds = dialect == "postgresql" and q.lower() != q.upper()
+    return column.ilike(pattern, escape="\\") if folds else column.like(pattern, escape="\\")
 
 
 def _fts(column: str, q: str):
@@ -103,14 +106,21 @@ def _revealable(user):
 
 def _visible(user):
     """Entries of live records the caller's lists show, per type by app.scope (None: nothing)."""
-    clauses = []
+    scopes = {name: scope_criterion(model, user) for name, model in MODELS.items()}
+    if all(crit is None for crit in scopes.values()):
+        # Everything (巡察办, 领导小组, 管理员): the text index narrows first, then each hit's record must still exist.
+        return sa.or_(*(sa.and_(SearchEntry.entity == name, sa.exists().where(model.id == SearchEntry.entity_id))
+                        for name, model in MODELS.items()))
+    parts = []
     for name, model in MODELS.items():
-        crit = scope_criterion(model, user)
+        crit = scopes[name]
         if isinstance(crit, sa.sql.elements.False_):
             continue
         ids = sa.select(model.id) if crit is None else sa.select(model.id).where(crit)
-        clauses.append(sa.and_(SearchEntry.entity == name, SearchEntry.entity_id.in_(ids)))
-    return sa.or_(*clauses) if clauses else None
+        parts.append(sa.select(SearchEntry.id).where(SearchEntry.entity == name, SearchEntry.entity_id.in_(ids)))
+    # One UNION ALL of the types, not an OR of them: the planner can then start from a team's few records (through
+    # the (entity, entity_id) index) instead of testing every entry's text first.
+    return SearchEntry.id.in_(sa.union_all(*parts)) if parts else None
 
 
 def criterion(user, q: str):
@@ -145,13 +155,16 @@ def search(user, q, limit=None) -> dict:
     where = criterion(user, q)
     if where is None:
         return {"count": 0, "result": []}
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(SearchEntry).where(where))
     lowered = sa.func.lower(SearchEntry.body)
     occurrences = (sa.func.length(SearchEntry.body) - sa.func.length(sa.func.replace(lowered, q.lower(), ""))) / len(q)
     in_title = sa.case((sa.func.lower(SearchEntry.title).contains(q.lower(), autoescape=True), 1), else_=0)
+    # the total rides on the page's rows (a window count): one statement, planned once — planning the scope's
+    # subqueries costs as much as running them at a team's scale (benchmarks/search.py)
     rows = db.session.execute(
-        sa.select(SearchEntry.entity, SearchEntry.entity_id, SearchEntry.title, SearchEntry.body).where(where)
+        sa.select(SearchEntry.entity, SearchEntry.entity_id, SearchEntry.title, SearchEntry.body,
+                  sa.func.count().over().label("total")).where(where)
         .order_by(in_title.desc(), occurrences.desc(), SearchEntry.entity_id.desc()).limit(limit)).all()
+    count = rows[0].total if rows else 0
     result = [{"type": r.entity, "id": r.entity_id, "title": r.title, "snippet": str(snippet(r.body, q))}
               for r in rows]
     for name, model in MODELS.items():
