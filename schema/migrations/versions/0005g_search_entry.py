@@ -23,8 +23,8 @@ _FTS_INSERT = "INSERT INTO search_fts" + _FTS_ROW.format(verb="", row="new")
 _FTS_DELETE = ("INSERT INTO search_fts(search_fts, rowid, body, secret) "
                "VALUES ('delete', old.id, old.body, old.secret)")
 SQLITE_UP = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, secret, content='search_entry', content_rowid='id', "
-    "tokenize='trigram')",
+    ("CREATE VIRTUAL TABLE search_fts USING fts5(body, secret, content='search_entry', content_rowid='id', "
+     "tokenize='trigram')"),
     f"CREATE TRIGGER search_entry_ai AFTER INSERT ON search_entry BEGIN {_FTS_INSERT}; END",
     f"CREATE TRIGGER search_entry_ad AFTER DELETE ON search_entry BEGIN {_FTS_DELETE}; END",
     f"CREATE TRIGGER search_entry_au AFTER UPDATE ON search_entry BEGIN {_FTS_DELETE}; {_FTS_INSERT}; END",
