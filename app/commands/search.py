@@ -104,35 +104,36 @@ def _revealable(user):
     return sa.and_(SearchEntry.entity == resource_name(Petition), SearchEntry.entity_id.in_(led))
 
 
-def _hit(user, q: str, dialect: str):
-    """The entries whose text holds `q`: the body, or the masked identity where `user` may reveal it."""
-    hit = _contains("body", q, dialect)
-    revealable = _revealable(user)
-    if revealable is not None:
-        hit = sa.or_(hit, sa.and_(SearchEntry.secret.is_not(None), _contains("secret", q, dialect), revealable))
-    return hit
-
-
-def criterion(user, q: str):
-    """The entries `user` finds for `q` (None: nothing): hits in live records the caller's lists show, per type by
-    app.scope's one criterion."""
-    hit = _hit(user, q, db.session.get_bind().dialect.name)
+def _visible(user):
+    """Entries of live records the caller's lists show, per type by app.scope (None: nothing)."""
     scopes = {name: scope_criterion(model, user) for name, model in MODELS.items()}
     if all(crit is None for crit in scopes.values()):
         # Everything (巡察办, 领导小组, 管理员): the text index narrows first, then each hit's record must still exist.
-        return sa.and_(hit, sa.or_(*(sa.and_(SearchEntry.entity == name,
-                                             sa.exists().where(model.id == SearchEntry.entity_id))
-                                     for name, model in MODELS.items())))
+        return sa.or_(*(sa.and_(SearchEntry.entity == name, sa.exists().where(model.id == SearchEntry.entity_id))
+                        for name, model in MODELS.items()))
     parts = []
     for name, model in MODELS.items():
         crit = scopes[name]
         if isinstance(crit, sa.sql.elements.False_):
             continue
         ids = sa.select(model.id) if crit is None else sa.select(model.id).where(crit)
-        parts.append(sa.select(SearchEntry.id).where(SearchEntry.entity == name, SearchEntry.entity_id.in_(ids), hit))
+        parts.append(sa.select(SearchEntry.id).where(SearchEntry.entity == name, SearchEntry.entity_id.in_(ids)))
     # One UNION ALL of the types, not an OR of them: the planner can then start from a team's few records (through
-    # the (entity, entity_id) index) and test only their text.
+    # the (entity, entity_id) index) instead of testing every entry's text first.
     return SearchEntry.id.in_(sa.union_all(*parts)) if parts else None
+
+
+def criterion(user, q: str):
+    """The entries `user` finds for `q` (None: nothing)."""
+    visible = _visible(user)
+    if visible is None:
+        return None
+    dialect = db.session.get_bind().dialect.name
+    hit = _contains("body", q, dialect)
+    revealable = _revealable(user)
+    if revealable is not None:
+        hit = sa.or_(hit, sa.and_(SearchEntry.secret.is_not(None), _contains("secret", q, dialect), revealable))
+    return sa.and_(visible, hit)
 
 
 def snippet(body: str, q: str) -> Markup:
