@@ -57,9 +57,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .audit import register as register_audit
     from .cli import register_cli
+    from .search import register as register_search
     from .web import register_web
 
     register_audit(app)
+    register_search()
     register_cli(app)
     register_layout(app)  # the side menu's current entry, breadcrumbs, status tags, local times (views.layout)
     register_web(app)

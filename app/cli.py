@@ -86,3 +86,15 @@ def register_cli(app: Flask) -> None:
         click.echo(f"已发送 {resend()} 个任务。")
 
     app.cli.add_command(jobs_group)
+
+    search_group = AppGroup("search", help="检索索引。")
+
+    @search_group.command("reindex")
+    def search_reindex():
+        """按全部记录重建检索索引（迁移 0005g 之后运行一次；此后每次写入自动同步）。"""
+        from app.extensions import db
+        from app.search import reindex
+
+        click.echo(f"已建立 {reindex(db.session)} 条检索索引。")
+
+    app.cli.add_command(search_group)

@@ -88,6 +88,7 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
 SELF_SERVICE = (
     ("can_read", "MyTodo"),
     ("can_read", "Job"),  # 后台任务: each user's own (app.scope)
+    ("can_read", "Search"),  # 检索: every role, each within its own scope (app.commands.search)
     ("can_userinfo", "UserDBModelView"),
     ("resetmypassword", "UserDBModelView"),
     ("can_this_form_get", "ResetMyPasswordView"),

@@ -52,6 +52,10 @@ def _check_int(name: str, raw, lo: int, hi: int) -> str | None:
     return None
 
 
+# APIs whose `q` is plain text, not FAB's rison: the search words (issue 17 contract, app.commands.search checks them)
+PLAIN_Q_PATHS = frozenset({"/api/v1/search"})
+
+
 def guard_request():
     """Reject crafted ids, page numbers, page sizes and rison queries before FAB parses them."""
     pk = (request.view_args or {}).get("pk")
@@ -71,7 +75,7 @@ def guard_request():
         if b"\\u0000" in raw or b"\x00" in raw:
             return _bad("请求数据含有不允许的空字符（NUL）")
     q = request.args.get("q")
-    if q is not None and request.path.startswith("/api/"):
+    if q is not None and request.path.startswith("/api/") and request.path not in PLAIN_Q_PATHS:
         try:
             parsed = prison.loads(q)
         except (RecursionError, Exception):  # prison raises bare ParserException / IndexError / RecursionError

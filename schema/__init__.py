@@ -27,6 +27,7 @@ from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
 from .rules import CalendarDay, Deadline, DeadlineRule, Notification, StatusTransition
 from .screens import ScreenSetting
+from .search import SearchEntry
 from .statistics import Bulletin, RepeatRule, RepeatSubmission
 from .transfer import ClueExhibit, RoutingRule, Submission, Transfer
 
@@ -40,4 +41,5 @@ __all__ = [
     "CalendarDay", "DeadlineRule", "Deadline", "Notification", "DocumentTemplate", "Document", "StatusEvent",
     "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "LoginThrottle", "Job",
     "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission", "ScreenSetting",
+    "SearchEntry",
 ]

@@ -68,6 +68,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _include_object(obj, name, type_, reflected, compare_to):
+    from schema.search import outside_metadata
+
+    return not (reflected and compare_to is None and outside_metadata(type_, name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -89,6 +95,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    # autogenerate leaves alone what 0005g makes outside the ORM metadata (FTS5 tables, pg_trgm indexes)
+    conf_args.setdefault("include_object", _include_object)
 
     connectable = get_engine()
 
