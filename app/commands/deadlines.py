@@ -6,9 +6,11 @@ only gathers the dates in set-based SQL and stores what the scan found.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,6 +26,7 @@ from app.rules.deadlines import DONE_FIELDS, DUE_SOON, OVERDUE, STATUS_LABELS, D
 from schema import (
     ArchiveVolume,
     CalendarDay,
+    DeadlineInput,
     DeadlineRule,
     Inspection,
     Meeting,
@@ -143,64 +146,139 @@ def inspection_checks(inspection_id: int, today: date | None = None,
 
 
 # ---- the scan ----
+# Incremental (issue 18 item 4): each subject's inputs — its own dates and references, plus the rules, the calendar
+# and the thresholds — are fingerprinted into deadline_input. A scan recomputes a subject only when its fingerprint
+# changed, or when one of its results counts days ("还剩 N 天", "已逾期 N 天") and was computed on another day; every
+# other stored row is already what `compute` would give. Subjects are streamed and written in batches of CHUNK rows.
 
 
-def _rows_for_inspections(rules, calendar, today, th, ids) -> Iterator[dict]:
-    result = db.session.execute(_inspection_query(ids).execution_options(yield_per=CHUNK))
-    for row in result:
-        anchors, done = _split(row)
-        for d in compute(rules, anchors, done, today, calendar, th):
-            yield _row(d, f"inspection:{row.id}", today, inspection_id=row.id, round_id=row.round_id,
-                       team_id=row.team_id, unit_id=row.unit_id)
+def _calendar_and_digest() -> tuple[WorkCalendar, bytes]:
+    """The calendar, read once per scan, and a digest of everything every subject's results depend on."""
+    days = db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday).order_by(CalendarDay.day)).all()
+    return WorkCalendar(dict(days)), repr([tuple(d) for d in days]).encode()
 
 
-def _rows_for(model, anchor: str, done_key: str, rules, calendar, today, th) -> Iterator[dict]:
+def _with_state(query: sa.Select, prefix: str, id_column) -> sa.Select:
+    """`query` plus the stored fingerprint and dated_on of each row's subject (NULL when never scanned)."""
+    state = DeadlineInput.__table__
+    subject = sa.literal(prefix, sa.String) + sa.cast(id_column, sa.String)
+    return query.add_columns(state.c.fingerprint.label("s:fp"), state.c.dated_on.label("s:dated")).outerjoin(
+        state, state.c.subject == subject)
+
+
+def _inspection_subjects(ids, evaluate) -> Iterator[tuple]:
+    query = _with_state(_inspection_query(ids), "inspection:", Inspection.id)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        yield f"inspection:{row.id}", row[:-2], row[-2], row[-1], partial(_inspection_rows, row, evaluate)
+
+
+def _inspection_rows(row, evaluate) -> list[dict]:
+    anchors, done = _split(row)
+    return [_row(d, f"inspection:{row.id}", inspection_id=row.id, round_id=row.round_id, team_id=row.team_id,
+                 unit_id=row.unit_id) for d in evaluate(anchors, done)]
+
+
+def _rows_for(model, anchor: str, done_key: str, evaluate) -> Iterator[tuple]:
     name = model.__tablename__
-    query = sa.select(model.id, model.inspection_id, model.department_id, model.received_on, model.reported_on)
-    for rid, insp, dept, received, reported in db.session.execute(query.execution_options(yield_per=CHUNK)):
-        for d in compute(rules, {anchor: received}, {done_key: reported}, today, calendar, th):
-            yield _row(d, f"{name}:{rid}", today, inspection_id=insp, department_id=dept, **{f"{name}_id": rid})
+    query = _with_state(sa.select(model.id, model.inspection_id, model.department_id, model.received_on,
+                                  model.reported_on).order_by(model.id), f"{name}:", model.id)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        rid, insp, dept, received, reported = row[:5]
+
+        def rows(rid=rid, insp=insp, dept=dept, received=received, reported=reported):
+            return [_row(d, f"{name}:{rid}", inspection_id=insp, department_id=dept, **{f"{name}_id": rid})
+                    for d in evaluate({anchor: received}, {done_key: reported})]
+
+        yield f"{name}:{rid}", row[:5], row[-2], row[-1], rows
 
 
-def _row(d: Deadline, subject: str, today: date, **refs) -> dict:
+def _row(d: Deadline, subject: str, **refs) -> dict:
     base = {"inspection_id": None, "transfer_id": None, "submission_id": None, "round_id": None, "team_id": None,
             "unit_id": None, "department_id": None}
     return {**base, **refs, "subject": subject, "code": d.code, "title": d.title, "earliest": d.earliest,
-            "due": d.due, "status": d.status, "done_on": d.done_on, "level": d.level, "message": d.message[:200],
-            "computed_on": today}
+            "due": d.due, "status": d.status, "done_on": d.done_on, "level": d.level, "message": d.message[:200]}
 
 
 def scan(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """`scan_report` without the number of recomputed subjects."""
+    return scan_report(today, inspection_ids)[0]
+
+
+def scan_report(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> tuple[dict[str, int], int]:
     """Recompute the stored deadlines (all, or those of some inspections) and notify whoever must act.
 
-    Set-based: one query per kind of subject; rows are merged so that only what changed is written, and the
-    same day run twice writes nothing new.
+    Incremental: only subjects whose inputs changed or whose day counts moved are recomputed (`inspection_ids` are
+    always recomputed); rows are merged so that only what changed is written, and the same day run twice writes
+    nothing new. Returns the stored rows per status in scope plus "notifications", and how many subjects it
+    recomputed.
     """
     today = today or date.today()
-    rules, calendar, th = load_rules(), load_calendar(), thresholds()
+    rules, th = load_rules(), thresholds()
+    calendar, calendar_digest = _calendar_and_digest()
+    context = hashlib.blake2b(repr((rules, th)).encode() + calendar_digest, digest_size=16).digest()
+    stamp = utcnow()
+
+    def evaluate(anchors, done):
+        return compute(rules, anchors, done, today, calendar, th)
+
     ids = list(inspection_ids) if inspection_ids is not None else None
+    sources = [_inspection_subjects(ids, evaluate)]
     if ids is None:
-        sources = [
-            _rows_for_inspections(rules, calendar, today, th, None),
-            _rows_for(Transfer, "transfer_received", "transfer.reported_on", rules, calendar, today, th),
-            _rows_for(Submission, "submission_received", "submission.reported_on", rules, calendar, today, th),
-        ]
-        in_scope = sa.true()
-    else:
-        sources = [_rows_for_inspections(rules, calendar, today, th, ids)]
-        in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids])
-    counts: dict[str, int] = defaultdict(int)
-
-    def counted():
-        for source in sources:
-            for row in source:
-                counts[row["status"]] += 1
-                yield row
-
-    _merge(counted(), in_scope)
-    counts["notifications"] = _notify(ids)
+        sources += [_rows_for(Transfer, "transfer_received", "transfer.reported_on", evaluate),
+                    _rows_for(Submission, "submission_received", "submission.reported_on", evaluate)]
+    recomputed = 0
+    states: list[dict] = []
+    rows: list[dict] = []
+    for source in sources:
+        for subject, values, old_fp, old_dated, make in source:
+            fp = hashlib.blake2b("|".join(map(str, values)).encode(), digest_size=16, key=context).hexdigest()
+            if ids is None and fp == old_fp and old_dated in (None, today):
+                continue
+            new = make()
+            for r in new:
+                r["computed_on"] = today
+            # A result counts days while it has a due date and is not done (app.rules.deadlines.evaluate).
+            dated = today if any(r["due"] is not None and r["done_on"] is None for r in new) else None
+            states.append({"subject": subject, "fingerprint": fp, "dated_on": dated, "scanned_at": stamp})
+            rows += new
+            if len(rows) >= CHUNK:
+                _store(states, rows)
+                recomputed += len(states)
+                states, rows = [], []
+    if states:
+        _store(states, rows)
+        recomputed += len(states)
+    in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids]) if ids is not None else sa.true()
+    if ids is None:
+        _prune()
+    counts: dict[str, int] = dict(db.session.execute(
+        sa.select(DeadlineRow.status, sa.func.count()).where(in_scope).group_by(DeadlineRow.status)).all())
+    counts["notifications"] = _notify(ids, stamp)
     db.session.commit()
-    return dict(counts)
+    return counts, recomputed
+
+
+def _store(states: list[dict], rows: list[dict]) -> None:
+    """Write one batch: the subjects' fingerprints, then their deadline rows (replacing what those subjects had)."""
+    state = DeadlineInput.__table__
+    dialect = db.session.get_bind().dialect.name
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(state)
+    upsert = upsert.on_conflict_do_update(index_elements=["subject"], set_={
+        "fingerprint": upsert.excluded.fingerprint, "dated_on": upsert.excluded.dated_on,
+        "scanned_at": upsert.excluded.scanned_at})
+    db.session.execute(upsert, states)
+    _merge(rows, DeadlineRow.subject.in_([s["subject"] for s in states]))
+
+
+def _prune() -> None:
+    """Drop what belongs to deleted subjects (SQLite does not enforce the foreign keys' ON DELETE CASCADE)."""
+    t = DeadlineRow.__table__
+    for column, model in ((t.c.transfer_id, Transfer), (t.c.submission_id, Submission)):
+        db.session.execute(sa.delete(t).where(column.is_not(None), ~sa.exists().where(model.id == column)))
+    db.session.execute(sa.delete(t).where(t.c.subject.like("inspection:%"),
+                                          ~sa.exists().where(Inspection.id == t.c.inspection_id)))
+    state = DeadlineInput.__table__
+    db.session.execute(sa.delete(state).where(~sa.exists().where(t.c.subject == state.c.subject)))
 
 
 _COLUMNS = ("subject", "code", "title", "inspection_id", "transfer_id", "submission_id", "round_id", "team_id",
@@ -291,10 +369,12 @@ def _recipients():
     }
 
 
-def _notify(ids: list[int] | None) -> int:
+def _notify(ids: list[int] | None, stamp) -> int:
     """One notification per (person, deadline, status): due soon or overdue, to the party the rule names.
 
-    Written in chunks with ON CONFLICT DO NOTHING on (username, key), so nothing already sent is sent again.
+    Written in chunks with ON CONFLICT DO NOTHING on (username, key), so nothing already sent is sent again. A full
+    scan looks only at the subjects it recomputed (stamp) and at rows nobody was told of yet (messages deleted):
+    a new 组长 of an unchanged inspection is told when its deadline next changes status.
     """
     responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).all())
     who = _recipients()
@@ -303,6 +383,12 @@ def _notify(ids: list[int] | None) -> int:
                       t.c.inspection_id, t.c.team_id, t.c.department_id).where(t.c.status.in_((DUE_SOON, OVERDUE)))
     if ids is not None:
         query = query.where(t.c.inspection_id.in_(ids))
+    else:
+        state, note = DeadlineInput.__table__, Notification.__table__
+        key = t.c.subject + ":" + t.c.code + ":" + t.c.status
+        query = query.where(sa.or_(
+            sa.exists().where(state.c.subject == t.c.subject, state.c.scanned_at == stamp),
+            ~sa.exists().where(note.c.key == key)))
     dialect = db.session.get_bind().dialect.name
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification.__table__)
     insert = insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
