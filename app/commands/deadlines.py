@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -105,10 +105,15 @@ def _inspection_query(ids: Iterable[int] | None = None) -> sa.Select:
 
 
 def _split(row) -> tuple[dict, dict]:
-    m = row._mapping
-    anchors = {k[2:]: v for k, v in m.items() if isinstance(k, str) and k.startswith("a:")}
-    done = {k[2:]: v for k, v in m.items() if isinstance(k, str) and k.startswith("d:")}
-    return anchors, done
+    anchors, done = _positions(row._fields)
+    return {k: row[i] for k, i in anchors}, {k: row[i] for k, i in done}
+
+
+@lru_cache(maxsize=8)
+def _positions(fields: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """(name, index) of the anchor ("a:") and done ("d:") columns of a result, found once per query shape."""
+    return tuple((f[2:], i) for i, f in enumerate(fields) if f.startswith("a:")), \
+        tuple((f[2:], i) for i, f in enumerate(fields) if f.startswith("d:"))
 
 
 def inspection_deadlines(inspection_id: int, today: date | None = None) -> list[Deadline]:
@@ -258,16 +263,63 @@ def scan_report(today: date | None = None, inspection_ids: Iterable[int] | None 
     return counts, recomputed
 
 
+_COLUMNS = ("subject", "code", "title", "inspection_id", "transfer_id", "submission_id", "round_id", "team_id",
+            "unit_id", "department_id", "earliest", "due", "status", "done_on", "level", "message", "computed_on")
+_COMPARED = [c for c in _COLUMNS if c not in ("subject", "code", "computed_on")]
+_STATE_COLUMNS = ("subject", "fingerprint", "dated_on", "scanned_at")
+_NOTE_COLUMNS = ("username", "key", "title", "message", "link", "level", "created_at")
+
+
 def _store(states: list[dict], rows: list[dict]) -> None:
     """Write one batch: the subjects' fingerprints, then their deadline rows (replacing what those subjects had)."""
-    state = DeadlineInput.__table__
-    dialect = db.session.get_bind().dialect.name
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(state)
-    upsert = upsert.on_conflict_do_update(index_elements=["subject"], set_={
-        "fingerprint": upsert.excluded.fingerprint, "dated_on": upsert.excluded.dated_on,
-        "scanned_at": upsert.excluded.scanned_at})
-    db.session.execute(upsert, states)
-    _merge(rows, DeadlineRow.subject.in_([s["subject"] for s in states]))
+    state, table = DeadlineInput.__table__, DeadlineRow.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        # The embedded engine holds little: replace the batch's rows; Core inserts keep None columns in one batch.
+        upsert = sqlite_insert(state)
+        db.session.execute(upsert.on_conflict_do_update(
+            index_elements=["subject"], set_={c: upsert.excluded[c] for c in _STATE_COLUMNS[1:]}), states)
+        db.session.execute(sa.delete(table).where(table.c.subject.in_([s["subject"] for s in states])))
+        if rows:
+            db.session.execute(table.insert(), rows)
+        return
+    # PostgreSQL: COPY both into temporary tables (a parameter list this long costs more to send than to run), then
+    # one upsert of the fingerprints, one DELETE of the rows that are gone, one INSERT … ON CONFLICT DO UPDATE …
+    # WHERE changed. The SQL is built from the module's own names (_COLUMNS, _STATE_COLUMNS), never from input.
+    conn = db.session.connection()
+    _copy_into_temp(conn, "deadline_input", _STATE_COLUMNS, states)
+    _copy_into_temp(conn, "deadline", _COLUMNS, rows)
+    state_cols, cols = ", ".join(_STATE_COLUMNS), ", ".join(_COLUMNS)
+    conn.exec_driver_sql(
+        f"INSERT INTO deadline_input ({state_cols}) SELECT {state_cols} FROM deadline_input_new "  # nosec B608
+        "ON CONFLICT (subject) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLUMNS[1:])
+    )
+    conn.exec_driver_sql(
+        "DELETE FROM deadline WHERE subject IN (SELECT subject FROM deadline_input_new) AND NOT EXISTS "
+        "(SELECT 1 FROM deadline_new n WHERE n.subject = deadline.subject AND n.code = deadline.code)"
+    )
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("subject", "code"))
+    old = ", ".join(f"deadline.{c}" for c in _COMPARED)
+    new = ", ".join(f"excluded.{c}" for c in _COMPARED)
+    conn.exec_driver_sql(
+        f"INSERT INTO deadline ({cols}) SELECT {cols} FROM deadline_new "  # nosec B608
+        f"ON CONFLICT (subject, code) DO UPDATE SET {updates} WHERE ({old}) IS DISTINCT FROM ({new})"
+    )
+    conn.exec_driver_sql("DROP TABLE deadline_new")
+    conn.exec_driver_sql("DROP TABLE deadline_input_new")
+
+
+def _copy_into_temp(conn, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """COPY `rows` into a new temporary table `<table>_new` with `columns` of `table` (PostgreSQL).
+
+    COPY blocks the connection, so it runs between the source cursor's fetches, never across.
+    """
+    cols = ", ".join(columns)
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE {table}_new ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"  # nosec B608
+    )
+    with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY {table}_new ({cols}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(tuple(row[c] for c in columns))
 
 
 def _prune() -> None:
@@ -279,61 +331,6 @@ def _prune() -> None:
                                           ~sa.exists().where(Inspection.id == t.c.inspection_id)))
     state = DeadlineInput.__table__
     db.session.execute(sa.delete(state).where(~sa.exists().where(t.c.subject == state.c.subject)))
-
-
-_COLUMNS = ("subject", "code", "title", "inspection_id", "transfer_id", "submission_id", "round_id", "team_id",
-            "unit_id", "department_id", "earliest", "due", "status", "done_on", "level", "message", "computed_on")
-_COMPARED = [c for c in _COLUMNS if c not in ("subject", "code", "computed_on")]
-
-
-def _merge(rows: Iterator[dict], in_scope) -> None:
-    """Make the stored rows in scope equal to `rows`, writing only what changed (computed_on marks the change)."""
-    table = DeadlineRow.__table__
-    if db.session.get_bind().dialect.name != "postgresql":
-        # The embedded engine holds little: replace the rows in scope; Core inserts keep None columns in one batch.
-        db.session.execute(sa.delete(table).where(in_scope))
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                db.session.execute(table.insert(), batch)
-                batch = []
-        if batch:
-            db.session.execute(table.insert(), batch)
-        return
-    # PostgreSQL: COPY into a temporary table, then one DELETE and one INSERT … ON CONFLICT DO UPDATE … WHERE changed.
-    # The SQL below is built from the module's own column names (_COLUMNS, _COMPARED), never from input (bandit B608).
-    cols = ", ".join(_COLUMNS)
-    conn = db.session.connection()
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE deadline_new ON COMMIT DROP AS SELECT {cols} FROM deadline WITH NO DATA"  # nosec B608
-    )
-    raw = conn.connection.driver_connection
-
-    def copy(batch):  # COPY blocks the connection, so it runs between the source cursor's fetches, never across
-        with raw.cursor() as cur, cur.copy(f"COPY deadline_new ({cols}) FROM STDIN") as out:
-            for values in batch:
-                out.write_row(values)
-
-    batch = []
-    for row in rows:
-        batch.append(tuple(row[c] for c in _COLUMNS))
-        if len(batch) >= CHUNK:
-            copy(batch)
-            batch = []
-    if batch:
-        copy(batch)
-    new_rows = sa.table("deadline_new", sa.column("subject"), sa.column("code"))
-    gone = ~sa.exists().where(new_rows.c.subject == table.c.subject, new_rows.c.code == table.c.code)
-    conn.execute(sa.delete(table).where(in_scope, gone))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("subject", "code"))
-    old = ", ".join(f"deadline.{c}" for c in _COMPARED)
-    new = ", ".join(f"excluded.{c}" for c in _COMPARED)
-    conn.exec_driver_sql(
-        f"INSERT INTO deadline ({cols}) SELECT {cols} FROM deadline_new "  # nosec B608
-        f"ON CONFLICT (subject, code) DO UPDATE SET {updates} WHERE ({old}) IS DISTINCT FROM ({new})"
-    )
-    conn.exec_driver_sql("DROP TABLE deadline_new")
 
 
 def _usernames_by_role(role: str) -> list[str]:
@@ -396,7 +393,16 @@ def _notify(ids: list[int] | None, stamp) -> int:
     written = 0
 
     def flush(batch):
-        rows = db.session.execute(insert, batch).all()
+        if dialect == "postgresql":  # COPY, then one INSERT … SELECT: see _store
+            conn = db.session.connection()
+            _copy_into_temp(conn, "notification", _NOTE_COLUMNS, batch)
+            cols = ", ".join(_NOTE_COLUMNS)
+            rows = conn.exec_driver_sql(
+                f"INSERT INTO notification ({cols}) SELECT {cols} FROM notification_new "  # nosec B608
+                "ON CONFLICT (username, key) DO NOTHING RETURNING username, title, message").all()
+            conn.exec_driver_sql("DROP TABLE notification_new")
+        else:
+            rows = db.session.execute(insert, batch).all()
         send_notifications([r._asdict() for r in rows])
         return len(rows)
 
