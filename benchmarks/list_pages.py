@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 
 # Reference data (loaded by `setup`, not business data) and tables never cloned.
-REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "routing_rule"}
+REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
 PAGE_SIZES = (25, 100)
