@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 # Reference data (loaded by `setup`, not business data) and tables never cloned.
 REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
