@@ -102,17 +102,20 @@ def rectification_by_unit(user) -> dict:
                   .group_by(RectificationItem.inspection_id, RectificationItem.status),
                   RectificationItem, user, _applies(user)).cte("agg")
     open_rows = sa.func.sum(sa.case((agg.c.status != DONE_STATUS, agg.c.n), else_=0))
-    top = (sa.select(agg.c.inspection_id).group_by(agg.c.inspection_id)
-           .order_by(open_rows.desc(), sa.func.sum(agg.c.n).desc(), agg.c.inspection_id).limit(TOP_N)).cte("top")
-    rows = db.session.execute(sa.select(agg.c.inspection_id, Unit.name, Round.name, agg.c.status, agg.c.n)
-                              .join(top, top.c.inspection_id == agg.c.inspection_id)
-                              .join(Inspection, Inspection.id == agg.c.inspection_id)
-                              .join(Unit, Unit.id == Inspection.unit_id)
-                              .join(Round, Round.id == Inspection.round_id)).all()
-    others = dict(db.session.execute(
-        sa.select(agg.c.status, sa.func.sum(agg.c.n)).where(agg.c.inspection_id.not_in(sa.select(top.c.inspection_id)))
-        .group_by(agg.c.status)).all())
-    counts = {(ins, status): n for ins, _u, _r, status, n in rows}
+    rank = (sa.select(agg.c.inspection_id, sa.func.row_number().over(
+        order_by=(open_rows.desc(), sa.func.sum(agg.c.n).desc(), agg.c.inspection_id)).label("rank"))
+        .group_by(agg.c.inspection_id)).subquery("ranked")
+    # one pass over the counts: the TOP_N inspections keep their id, every other one counts under NULL ("其他")
+    bar = sa.case((rank.c.rank <= TOP_N, agg.c.inspection_id)).label("bar")
+    bars = (sa.select(bar, agg.c.status, sa.func.sum(agg.c.n).label("n"))
+            .join(rank, rank.c.inspection_id == agg.c.inspection_id).group_by(bar, agg.c.status)).subquery("bars")
+    found = db.session.execute(sa.select(bars.c.bar, Unit.name, Round.name, bars.c.status, bars.c.n)
+                               .outerjoin(Inspection, Inspection.id == bars.c.bar)
+                               .outerjoin(Unit, Unit.id == Inspection.unit_id)
+                               .outerjoin(Round, Round.id == Inspection.round_id)).all()
+    rows = [row for row in found if row[0] is not None]
+    others = {status: int(n) for ins, _u, _r, status, n in found if ins is None}
+    counts = {(ins, status): int(n) for ins, _u, _r, status, n in rows}  # PostgreSQL's sum() is numeric
     totals = {ins: sum(counts.get((ins, s), 0) for s in RECTIFICATION_STATUSES) for ins, _u, _r, _s, _n in rows}
     inspections = sorted({(ins, unit, rnd) for ins, unit, rnd, _s, _n in rows},
                          key=lambda r: (counts.get((r[0], DONE_STATUS), 0) - totals[r[0]], -totals[r[0]], r[0]))
