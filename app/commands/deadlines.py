@@ -320,6 +320,8 @@ def _copy_into_temp(conn, table: str, columns: tuple[str, ...], rows: list[dict]
     with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY {table}_new ({cols}) FROM STDIN") as out:
         for row in rows:
             out.write_row(tuple(row[c] for c in columns))
+    # without statistics the planner guesses the temporary table's size and may scan all of `deadline` per batch
+    conn.exec_driver_sql(f"ANALYZE {table}_new")
 
 
 def _prune() -> None:
