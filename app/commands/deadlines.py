@@ -232,6 +232,7 @@ def scan_report(today: date | None = None, inspection_ids: Iterable[int] | None 
         sources += [_rows_for(Transfer, "transfer_received", "transfer.reported_on", evaluate),
                     _rows_for(Submission, "submission_received", "submission.reported_on", evaluate)]
     recomputed = 0
+    copied: set[str] = set()  # PostgreSQL: the temporary tables the batches were copied into
     states: list[dict] = []
     rows: list[dict] = []
     for source in sources:
@@ -247,12 +248,14 @@ def scan_report(today: date | None = None, inspection_ids: Iterable[int] | None 
             states.append({"subject": subject, "fingerprint": fp, "dated_on": dated, "scanned_at": stamp})
             rows += new
             if len(rows) >= CHUNK:
-                _store(states, rows)
+                _store(states, rows, copied)
                 recomputed += len(states)
                 states, rows = [], []
     if states:
-        _store(states, rows)
+        _store(states, rows, copied)
         recomputed += len(states)
+    if copied:
+        _apply_copied()
     in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids]) if ids is not None else sa.true()
     if ids is None:
         _prune()
@@ -270,7 +273,7 @@ _STATE_COLUMNS = ("subject", "fingerprint", "dated_on", "scanned_at")
 _NOTE_COLUMNS = ("username", "key", "title", "message", "link", "level", "created_at")
 
 
-def _store(states: list[dict], rows: list[dict]) -> None:
+def _store(states: list[dict], rows: list[dict], copied: set[str]) -> None:
     """Write one batch: the subjects' fingerprints, then their deadline rows (replacing what those subjects had)."""
     state, table = DeadlineInput.__table__, DeadlineRow.__table__
     if db.session.get_bind().dialect.name != "postgresql":
@@ -282,12 +285,20 @@ def _store(states: list[dict], rows: list[dict]) -> None:
         if rows:
             db.session.execute(table.insert(), rows)
         return
-    # PostgreSQL: COPY both into temporary tables (a parameter list this long costs more to send than to run), then
-    # one upsert of the fingerprints, one DELETE of the rows that are gone, one INSERT … ON CONFLICT DO UPDATE …
-    # WHERE changed. The SQL is built from the module's own names (_COLUMNS, _STATE_COLUMNS), never from input.
+    # PostgreSQL: every batch is COPied into two temporary tables (a parameter list this long costs more to send than
+    # to run); _apply_copied then writes them with one statement each.
     conn = db.session.connection()
-    _copy_into_temp(conn, "deadline_input", _STATE_COLUMNS, states)
-    _copy_into_temp(conn, "deadline", _COLUMNS, rows)
+    _copy_into_temp(conn, "deadline_input", _STATE_COLUMNS, states, copied)
+    _copy_into_temp(conn, "deadline", _COLUMNS, rows, copied)
+
+
+def _apply_copied() -> None:
+    """One upsert of the fingerprints, one DELETE of the rows that are gone, one INSERT … ON CONFLICT DO UPDATE …
+    WHERE changed. The SQL is built from the module's own names (_COLUMNS, _STATE_COLUMNS), never from input."""
+    conn = db.session.connection()
+    for name in ("deadline_input_new", "deadline_new"):
+        # without statistics the planner guesses the temporary table's size and may scan all of `deadline`
+        conn.exec_driver_sql(f"ANALYZE {name}")
     state_cols, cols = ", ".join(_STATE_COLUMNS), ", ".join(_COLUMNS)
     conn.exec_driver_sql(
         f"INSERT INTO deadline_input ({state_cols}) SELECT {state_cols} FROM deadline_input_new "  # nosec B608
@@ -308,20 +319,20 @@ def _store(states: list[dict], rows: list[dict]) -> None:
     conn.exec_driver_sql("DROP TABLE deadline_input_new")
 
 
-def _copy_into_temp(conn, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
-    """COPY `rows` into a new temporary table `<table>_new` with `columns` of `table` (PostgreSQL).
+def _copy_into_temp(conn, table: str, columns: tuple[str, ...], rows: list[dict], created: set[str]) -> None:
+    """COPY `rows` into the temporary table `<table>_new` with `columns` of `table` (PostgreSQL), created on first use.
 
     COPY blocks the connection, so it runs between the source cursor's fetches, never across.
     """
     cols = ", ".join(columns)
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE {table}_new ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"  # nosec B608
-    )
+    if table not in created:
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE {table}_new ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"  # nosec B608
+        )
+        created.add(table)
     with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY {table}_new ({cols}) FROM STDIN") as out:
         for row in rows:
             out.write_row(tuple(row[c] for c in columns))
-    # without statistics the planner guesses the temporary table's size and may scan all of `deadline` per batch
-    conn.exec_driver_sql(f"ANALYZE {table}_new")
 
 
 def _prune() -> None:
@@ -397,7 +408,7 @@ def _notify(ids: list[int] | None, stamp) -> int:
     def flush(batch):
         if dialect == "postgresql":  # COPY, then one INSERT … SELECT: see _store
             conn = db.session.connection()
-            _copy_into_temp(conn, "notification", _NOTE_COLUMNS, batch)
+            _copy_into_temp(conn, "notification", _NOTE_COLUMNS, batch, set())
             cols = ", ".join(_NOTE_COLUMNS)
             rows = conn.exec_driver_sql(
                 f"INSERT INTO notification ({cols}) SELECT {cols} FROM notification_new "  # nosec B608
