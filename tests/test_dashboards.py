@@ -105,7 +105,7 @@ def test_rectification_by_unit(dash_app, clients, user):
 
 
 def test_rectification_draws_the_top_inspections_and_the_rest_as_other(dash_app, clients, monkeypatch):
-    import app.dashboards as dashboards
+    from app import dashboards
 
     monkeypatch.setattr(dashboards, "TOP_N", 2)
     open_rows = sql(dash_app, "SELECT inspection_id, sum(CASE WHEN status <> '已销号' THEN 1 ELSE 0 END), count(*) "
