@@ -31,6 +31,7 @@ from schema.enums import ASPECTS, CLUE_STATUSES, RECTIFICATION_STATUSES
 DEADLINE_COLOURS = {"danger": "#d9534f", "warning": "#f0ad4e", "notice": "#5bc0de", "none": "#999999",
                     "success": "#5cb85c", "unknown": "#777777"}
 DONE_STATUS = "已销号"  # 整改完成 of a 台账 row (七 督查督办 "对整改到位的问题予以销号")
+TOP_N = 20  # bars of the rectification chart: the inspections with most open rows, the rest as "其他"
 DEFAULT_TERM_YEARS = 5  # 一届任期; XCT_TERM_YEARS / XCT_TERM_START_YEAR in the config set the 届 the grid shows
 
 
@@ -95,28 +96,42 @@ def clues_by_department(user) -> dict:
 
 
 def rectification_by_unit(user) -> dict:
-    """整改台账 completion per inspected unit (one bar per inspection: unit and round), by row status."""
+    """整改台账 completion of the TOP_N inspections with most open rows (one bar each: unit and round), by row status;
+    every other inspection in one bar "其他". Counted and ranked in SQL: the answer is the same size at any scale."""
     agg = _scoped(sa.select(RectificationItem.inspection_id, RectificationItem.status, sa.func.count().label("n"))
                   .group_by(RectificationItem.inspection_id, RectificationItem.status),
-                  RectificationItem, user, _applies(user)).subquery()
-    rows = db.session.execute(sa.select(agg.c.inspection_id, Unit.name, Round.name, agg.c.status, agg.c.n)
-                              .join(Inspection, Inspection.id == agg.c.inspection_id)
-                              .join(Unit, Unit.id == Inspection.unit_id)
-                              .join(Round, Round.id == Inspection.round_id)).all()
-    inspections = sorted({(ins, unit, rnd) for ins, unit, rnd, _s, _n in rows}, key=lambda r: (r[2], r[1]))
-    counts = {(ins, status): n for ins, _u, _r, status, n in rows}
-    totals = {ins: sum(counts.get((ins, s), 0) for s in RECTIFICATION_STATUSES) for ins, _u, _r in inspections}
+                  RectificationItem, user, _applies(user)).cte("agg")
+    open_rows = sa.func.sum(sa.case((agg.c.status != DONE_STATUS, agg.c.n), else_=0))
+    rank = (sa.select(agg.c.inspection_id, sa.func.row_number().over(
+        order_by=(open_rows.desc(), sa.func.sum(agg.c.n).desc(), agg.c.inspection_id)).label("rank"))
+        .group_by(agg.c.inspection_id)).subquery("ranked")
+    # one pass over the counts: the TOP_N inspections keep their id, every other one counts under NULL ("其他")
+    bar = sa.case((rank.c.rank <= TOP_N, agg.c.inspection_id)).label("bar")
+    bars = (sa.select(bar, agg.c.status, sa.func.sum(agg.c.n).label("n"))
+            .join(rank, rank.c.inspection_id == agg.c.inspection_id).group_by(bar, agg.c.status)).subquery("bars")
+    found = db.session.execute(sa.select(bars.c.bar, Unit.name, Round.name, bars.c.status, bars.c.n)
+                               .outerjoin(Inspection, Inspection.id == bars.c.bar)
+                               .outerjoin(Unit, Unit.id == Inspection.unit_id)
+                               .outerjoin(Round, Round.id == Inspection.round_id)).all()
+    rows = [row for row in found if row[0] is not None]
+    others = {status: int(n) for ins, _u, _r, status, n in found if ins is None}
+    counts = {(ins, status): int(n) for ins, _u, _r, status, n in rows}  # PostgreSQL's sum() is numeric
+    totals = {ins: sum(counts.get((ins, s), 0) for s in RECTIFICATION_STATUSES) for ins, _u, _r, _s, _n in rows}
+    inspections = sorted({(ins, unit, rnd) for ins, unit, rnd, _s, _n in rows},
+                         key=lambda r: (counts.get((r[0], DONE_STATUS), 0) - totals[r[0]], -totals[r[0]], r[0]))
     return {
         "title": "整改完成情况（按被巡察单位）", "kind": "stacked_bar_horizontal",
-        "categories": [f"{unit}（{rnd}）" for _i, unit, rnd in inspections],
+        "categories": [f"{unit}（{rnd}）" for _i, unit, rnd in inspections] + (["其他"] if others else []),
         "completion": [{"inspection_id": ins, "unit": unit, "round": rnd, "total": totals[ins],
                         "done": counts.get((ins, DONE_STATUS), 0),
                         "rate": round(counts.get((ins, DONE_STATUS), 0) / totals[ins], 4) if totals[ins] else 0}
                        for ins, unit, rnd in inspections],
         "series": [{"name": status,
-                    "data": [counts.get((ins, status), 0) for ins, _u, _r in inspections],
+                    "data": [counts.get((ins, status), 0) for ins, _u, _r in inspections]
+                    + ([int(others.get(status, 0))] if others else []),
+                    # "其他" has no list filter ("none of these inspections"): no link
                     "links": [list_url("RectificationItemView", inspection=ins,
-                                       status=status) for ins, _u, _r in inspections]}
+                                       status=status) for ins, _u, _r in inspections] + ([None] if others else [])}
                    for status in RECTIFICATION_STATUSES],
     }
 

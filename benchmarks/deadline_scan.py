@@ -3,7 +3,8 @@
 Not a test: it builds a database (setup + demo data), generates N inspections in bulk with realistic dates
 (2024–2026: finished and archived, in the field, only planned, overdue) and their work plans, rectifications,
 archive volumes, 专题民主生活会, transfers and submissions, then runs the daily scan twice on the same day
-(the second run must write no notification) and times `inspection_deadlines(id)` as the per-page figure.
+(the second run must write no notification and recompute nothing), once more after one inspection's date
+changed (it must recompute exactly that one) and once the next day, and times `inspection_deadlines(id)` as the per-page figure.
 
     .venv/bin/python benchmarks/deadline_scan.py [--inspections 100000] [--database-url URL]
 
@@ -293,8 +294,8 @@ def status_counts() -> dict[str, int]:
     return dict(db.session.execute(sa.select(Deadline.status, sa.func.count()).group_by(Deadline.status)).all())
 
 
-def timed_scan(label: str, use_tracemalloc: bool) -> dict:
-    from app.commands.deadlines import scan
+def timed_scan(label: str, use_tracemalloc: bool, day: date = TODAY) -> dict:
+    from app.commands.deadlines import scan_report
     from app.extensions import db
     from schema import Deadline, Notification
 
@@ -305,7 +306,7 @@ def timed_scan(label: str, use_tracemalloc: bool) -> dict:
     if use_tracemalloc:
         tracemalloc.start()
     t0 = time.perf_counter()
-    result = scan(TODAY)
+    result, recomputed = scan_report(day)
     wall = time.perf_counter() - t0
     traced = tracemalloc.get_traced_memory()[1] / 2**20 if use_tracemalloc else None
     if use_tracemalloc:
@@ -317,8 +318,8 @@ def timed_scan(label: str, use_tracemalloc: bool) -> dict:
     statuses = status_counts()
     from app.rules.deadlines import STATUS_LABELS
 
-    print(f"\n{label}（scan({TODAY.isoformat()})）")
-    print(f"  耗时：{wall:.1f} s")
+    print(f"\n{label}（scan({day.isoformat()})）")
+    print(f"  耗时：{wall:.1f} s；重新计算的对象（巡察、移送、提交事项）：{recomputed:,}")
     print(f"  deadline 表行数：{rows:,}")
     print("  状态：" + "，".join(f"{STATUS_LABELS.get(k, k)} {v:,}" for k, v in sorted(statuses.items(), key=lambda kv: -kv[1])))
     returned = {k: v for k, v in result.items() if k != "notifications"}
@@ -329,8 +330,20 @@ def timed_scan(label: str, use_tracemalloc: bool) -> dict:
           f"扫描后 {after:.0f} MB；进程峰值 RSS {peak_rss_mb():.0f} MB")
     if traced is not None:
         print(f"  tracemalloc 峰值（Python 分配）：{traced:.0f} MB（开启 tracemalloc 后耗时偏高）")
-    return {"wall": wall, "rows": rows, "notifications": result.get("notifications", 0), "growth": peak - before,
+    return {"wall": wall, "rows": rows, "recomputed": recomputed, "notifications": result.get("notifications", 0), "growth": peak - before,
             "peak": peak}
+
+
+def change_one() -> None:
+    """Move one inspection's work start by a day, as an edit on the inspection screen would."""
+    from app.extensions import db
+    from schema import Inspection
+
+    iid = db.session.scalar(sa.select(sa.func.min(Inspection.id)).where(Inspection.work_start.is_not(None)))
+    db.session.execute(sa.update(Inspection).where(Inspection.id == iid)
+                       .values(work_start=Inspection.work_start + timedelta(days=1)))
+    db.session.commit()
+    db.session.remove()
 
 
 def median_ms(fn, runs: int) -> float:
@@ -468,6 +481,11 @@ def run(args, url: str, storage: str) -> int:
         ok = second["notifications"] == 0 and second["rows"] == first["rows"]
         print(f"\n幂等：{'是' if ok else '否'}（第二次新写通知 {second['notifications']}，"
               f"deadline 行数 {first['rows']:,} → {second['rows']:,}）")
+
+        change_one()
+        third = timed_scan("第三次扫描（同一天，改动一个巡察的日期后）", args.tracemalloc)
+        ok = ok and third["recomputed"] == 1
+        timed_scan("第四次扫描（次日：只重算按天计数的对象）", args.tracemalloc, TODAY + timedelta(days=1))
 
         per_page(args.page_runs)
         if args.profile:

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 # Reference data (loaded by `setup`, not business data) and tables never cloned.
-REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "routing_rule"}
+REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
 PAGE_SIZES = (25, 100)

@@ -86,6 +86,17 @@ class Deadline(Model):
         return f"{self.code} {self.title}"
 
 
+class DeadlineInput(Model):
+    """What the last scan computed one subject's deadlines from, so the daily scan recomputes only the subjects whose
+    dates changed or whose results depend on the day (app.commands.deadlines.scan)."""
+
+    __tablename__ = "deadline_input"
+    subject: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # as in deadline.subject
+    fingerprint: Mapped[str] = mapped_column(sa.String(32), nullable=False)  # of its dates, the rules and the calendar
+    dated_on: Mapped[date | None] = mapped_column(sa.Date)  # the scan day when a result counts days, else empty
+    scanned_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, index=True)  # which scan recomputed it
+
+
 class Notification(Model):
     """An in-app message to one login; `key` makes the daily scan idempotent (one message per state)."""
 

@@ -104,6 +104,22 @@ def test_rectification_by_unit(dash_app, clients, user):
         assert done[("图书馆", "2026")][0] == 0
 
 
+def test_rectification_draws_the_top_inspections_and_the_rest_as_other(dash_app, clients, monkeypatch):
+    from app import dashboards
+
+    monkeypatch.setattr(dashboards, "TOP_N", 2)
+    open_rows = sql(dash_app, "SELECT inspection_id, sum(CASE WHEN status <> '已销号' THEN 1 ELSE 0 END), count(*) "
+                              "FROM rectification_item GROUP BY inspection_id ORDER BY 2 DESC, 3 DESC, 1")
+    assert len(open_rows) > 2  # the demo has more inspections with 台账 rows than bars here
+    data = chart(clients, "office", "rectification")
+    assert len(data["categories"]) == 3 and data["categories"][-1] == "其他"
+    assert [row["inspection_id"] for row in data["completion"]] == [ins for ins, _o, _n in open_rows[:2]]
+    other = sum(s["data"][-1] for s in data["series"])
+    assert other == sum(n for _i, _o, n in open_rows[2:]) and all(s["links"][-1] is None for s in data["series"])
+    total = sql(dash_app, "SELECT count(*) FROM rectification_item")[0][0]
+    assert sum(sum(s["data"]) for s in data["series"]) == total
+
+
 @pytest.mark.parametrize("user", ["office", "zuzhang"])
 def test_deadlines_by_colour(dash_app, clients, user):
     expected = dict(sql(dash_app, "SELECT level, count(*) FROM deadline" + where_team(user) + " GROUP BY level",

@@ -7,9 +7,11 @@ only gathers the dates in set-based SQL and stores what the scan found.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import lru_cache, partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,6 +28,7 @@ from app.rules.deadlines import DONE_FIELDS, DUE_SOON, OVERDUE, STATUS_LABELS, D
 from schema import (
     ArchiveVolume,
     CalendarDay,
+    DeadlineInput,
     DeadlineRule,
     Inspection,
     Meeting,
@@ -106,10 +109,15 @@ def _inspection_query(ids: Iterable[int] | None = None) -> sa.Select:
 
 
 def _split(row) -> tuple[dict, dict]:
-    m = row._mapping
-    anchors = {k[2:]: v for k, v in m.items() if isinstance(k, str) and k.startswith("a:")}
-    done = {k[2:]: v for k, v in m.items() if isinstance(k, str) and k.startswith("d:")}
-    return anchors, done
+    anchors, done = _positions(row._fields)
+    return {k: row[i] for k, i in anchors}, {k: row[i] for k, i in done}
+
+
+@lru_cache(maxsize=8)
+def _positions(fields: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """(name, index) of the anchor ("a:") and done ("d:") columns of a result, found once per query shape."""
+    return tuple((f[2:], i) for i, f in enumerate(fields) if f.startswith("a:")), \
+        tuple((f[2:], i) for i, f in enumerate(fields) if f.startswith("d:"))
 
 
 def inspection_deadlines(inspection_id: int, today: date | None = None) -> list[Deadline]:
@@ -149,111 +157,164 @@ def inspection_checks(inspection_id: int, today: date | None = None,
 
 
 # ---- the scan ----
+# Incremental (issue 18 item 4): each subject's inputs — its own dates and references, plus the rules, the calendar
+# and the thresholds — are fingerprinted into deadline_input. A scan recomputes a subject only when its fingerprint
+# changed, or when one of its results counts days ("还剩 N 天", "已逾期 N 天") and was computed on another day; every
+# other stored row is already what `compute` would give. Subjects are streamed and written in batches of CHUNK rows.
 
 
-def _rows_for_inspections(rules, calendar, today, th, ids) -> Iterator[dict]:
-    result = db.session.execute(_inspection_query(ids).execution_options(yield_per=CHUNK))
-    for row in result:
-        anchors, done = _split(row)
-        for d in compute(rules, anchors, done, today, calendar, th):
-            yield _row(d, f"inspection:{row.id}", today, inspection_id=row.id, round_id=row.round_id,
-                       team_id=row.team_id, unit_id=row.unit_id)
+def _calendar_and_digest() -> tuple[WorkCalendar, bytes]:
+    """The calendar, read once per scan, and a digest of everything every subject's results depend on."""
+    days = db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday).order_by(CalendarDay.day)).all()
+    return WorkCalendar(dict(days)), repr([tuple(d) for d in days]).encode()
 
 
-def _rows_for(model, anchor: str, done_key: str, rules, calendar, today, th) -> Iterator[dict]:
+def _with_state(query: sa.Select, prefix: str, id_column) -> sa.Select:
+    """`query` plus the stored fingerprint and dated_on of each row's subject (NULL when never scanned)."""
+    state = DeadlineInput.__table__
+    subject = sa.literal(prefix, sa.String) + sa.cast(id_column, sa.String)
+    return query.add_columns(state.c.fingerprint.label("s:fp"), state.c.dated_on.label("s:dated")).outerjoin(
+        state, state.c.subject == subject)
+
+
+def _inspection_subjects(ids, evaluate) -> Iterator[tuple]:
+    query = _with_state(_inspection_query(ids), "inspection:", Inspection.id)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        yield f"inspection:{row.id}", row[:-2], row[-2], row[-1], partial(_inspection_rows, row, evaluate)
+
+
+def _inspection_rows(row, evaluate) -> list[dict]:
+    anchors, done = _split(row)
+    return [_row(d, f"inspection:{row.id}", inspection_id=row.id, round_id=row.round_id, team_id=row.team_id,
+                 unit_id=row.unit_id) for d in evaluate(anchors, done)]
+
+
+def _rows_for(model, anchor: str, done_key: str, evaluate) -> Iterator[tuple]:
     name = model.__tablename__
-    query = sa.select(model.id, model.inspection_id, model.department_id, model.received_on, model.reported_on)
-    for rid, insp, dept, received, reported in db.session.execute(query.execution_options(yield_per=CHUNK)):
-        for d in compute(rules, {anchor: received}, {done_key: reported}, today, calendar, th):
-            yield _row(d, f"{name}:{rid}", today, inspection_id=insp, department_id=dept, **{f"{name}_id": rid})
+    query = _with_state(sa.select(model.id, model.inspection_id, model.department_id, model.received_on,
+                                  model.reported_on).order_by(model.id), f"{name}:", model.id)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        rid, insp, dept, received, reported = row[:5]
+
+        def rows(rid=rid, insp=insp, dept=dept, received=received, reported=reported):
+            return [_row(d, f"{name}:{rid}", inspection_id=insp, department_id=dept, **{f"{name}_id": rid})
+                    for d in evaluate({anchor: received}, {done_key: reported})]
+
+        yield f"{name}:{rid}", row[:5], row[-2], row[-1], rows
 
 
-def _row(d: Deadline, subject: str, today: date, **refs) -> dict:
+def _row(d: Deadline, subject: str, **refs) -> dict:
     base = {"inspection_id": None, "transfer_id": None, "submission_id": None, "round_id": None, "team_id": None,
             "unit_id": None, "department_id": None}
     return {**base, **refs, "subject": subject, "code": d.code, "title": d.title, "earliest": d.earliest,
-            "due": d.due, "status": d.status, "done_on": d.done_on, "level": d.level, "message": d.message[:200],
-            "computed_on": today}
+            "due": d.due, "status": d.status, "done_on": d.done_on, "level": d.level, "message": d.message[:200]}
 
 
 @transaction
 def scan(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """`scan_report` without the number of recomputed subjects."""
+    return scan_report(today, inspection_ids)[0]
+
+
+@transaction
+def scan_report(today: date | None = None, inspection_ids: Iterable[int] | None = None) -> tuple[dict[str, int], int]:
     """Recompute the stored deadlines (all, or those of some inspections) and notify whoever must act.
 
-    Set-based: one query per kind of subject; rows are merged so that only what changed is written, and the
-    same day run twice writes nothing new.
+    Incremental: only subjects whose inputs changed or whose day counts moved are recomputed (`inspection_ids` are
+    always recomputed); rows are merged so that only what changed is written, and the same day run twice writes
+    nothing new. Returns the stored rows per status in scope plus "notifications", and how many subjects it
+    recomputed.
     """
     today = today or date.today()
-    rules, calendar, th = load_rules(), load_calendar(), thresholds()
+    rules, th = load_rules(), thresholds()
+    calendar, calendar_digest = _calendar_and_digest()
+    context = hashlib.blake2b(repr((rules, th)).encode() + calendar_digest, digest_size=16).digest()
+    stamp = utcnow()
+
+    def evaluate(anchors, done):
+        return compute(rules, anchors, done, today, calendar, th)
+
     ids = list(inspection_ids) if inspection_ids is not None else None
+    sources = [_inspection_subjects(ids, evaluate)]
     if ids is None:
-        sources = [
-            _rows_for_inspections(rules, calendar, today, th, None),
-            _rows_for(Transfer, "transfer_received", "transfer.reported_on", rules, calendar, today, th),
-            _rows_for(Submission, "submission_received", "submission.reported_on", rules, calendar, today, th),
-        ]
-        in_scope = sa.true()
-    else:
-        sources = [_rows_for_inspections(rules, calendar, today, th, ids)]
-        in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids])
-    counts: dict[str, int] = defaultdict(int)
-
-    def counted():
-        for source in sources:
-            for row in source:
-                counts[row["status"]] += 1
-                yield row
-
-    _merge(counted(), in_scope)
-    counts["notifications"] = _notify(ids)
-    return dict(counts)
+        sources += [_rows_for(Transfer, "transfer_received", "transfer.reported_on", evaluate),
+                    _rows_for(Submission, "submission_received", "submission.reported_on", evaluate)]
+    recomputed = 0
+    copied: set[str] = set()  # PostgreSQL: the temporary tables the batches were copied into
+    states: list[dict] = []
+    rows: list[dict] = []
+    for source in sources:
+        for subject, values, old_fp, old_dated, make in source:
+            fp = hashlib.blake2b("|".join(map(str, values)).encode(), digest_size=16, key=context).hexdigest()
+            if ids is None and fp == old_fp and old_dated in (None, today):
+                continue
+            new = make()
+            for r in new:
+                r["computed_on"] = today
+            # A result counts days while it has a due date and is not done (app.rules.deadlines.evaluate).
+            dated = today if any(r["due"] is not None and r["done_on"] is None for r in new) else None
+            states.append({"subject": subject, "fingerprint": fp, "dated_on": dated, "scanned_at": stamp})
+            rows += new
+            if len(rows) >= CHUNK:
+                _store(states, rows, copied)
+                recomputed += len(states)
+                states, rows = [], []
+    if states:
+        _store(states, rows, copied)
+        recomputed += len(states)
+    if copied:
+        _apply_copied()
+    in_scope = DeadlineRow.subject.in_([f"inspection:{i}" for i in ids]) if ids is not None else sa.true()
+    if ids is None:
+        _prune()
+    counts: dict[str, int] = dict(db.session.execute(
+        sa.select(DeadlineRow.status, sa.func.count()).where(in_scope).group_by(DeadlineRow.status)).all())
+    counts["notifications"] = _notify(ids, stamp)
+    return counts, recomputed
 
 
 _COLUMNS = ("subject", "code", "title", "inspection_id", "transfer_id", "submission_id", "round_id", "team_id",
             "unit_id", "department_id", "earliest", "due", "status", "done_on", "level", "message", "computed_on")
 _COMPARED = [c for c in _COLUMNS if c not in ("subject", "code", "computed_on")]
+_STATE_COLUMNS = ("subject", "fingerprint", "dated_on", "scanned_at")
+_NOTE_COLUMNS = ("username", "key", "title", "message", "link", "level", "created_at")
 
 
-def _merge(rows: Iterator[dict], in_scope) -> None:
-    """Make the stored rows in scope equal to `rows`, writing only what changed (computed_on marks the change)."""
-    table = DeadlineRow.__table__
+def _store(states: list[dict], rows: list[dict], copied: set[str]) -> None:
+    """Write one batch: the subjects' fingerprints, then their deadline rows (replacing what those subjects had)."""
+    state, table = DeadlineInput.__table__, DeadlineRow.__table__
     if db.session.get_bind().dialect.name != "postgresql":
-        # The embedded engine holds little: replace the rows in scope; Core inserts keep None columns in one batch.
-        db.session.execute(sa.delete(table).where(in_scope))
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                db.session.execute(table.insert(), batch)
-                batch = []
-        if batch:
-            db.session.execute(table.insert(), batch)
+        # The embedded engine holds little: replace the batch's rows; Core inserts keep None columns in one batch.
+        upsert = sqlite_insert(state)
+        db.session.execute(upsert.on_conflict_do_update(
+            index_elements=["subject"], set_={c: upsert.excluded[c] for c in _STATE_COLUMNS[1:]}), states)
+        db.session.execute(sa.delete(table).where(table.c.subject.in_([s["subject"] for s in states])))
+        if rows:
+            db.session.execute(table.insert(), rows)
         return
-    # PostgreSQL: COPY into a temporary table, then one DELETE and one INSERT … ON CONFLICT DO UPDATE … WHERE changed.
-    # The SQL below is built from the module's own column names (_COLUMNS, _COMPARED), never from input (bandit B608).
-    cols = ", ".join(_COLUMNS)
+    # PostgreSQL: every batch is COPied into two temporary tables (a parameter list this long costs more to send than
+    # to run); _apply_copied then writes them with one statement each.
     conn = db.session.connection()
+    _copy_into_temp(conn, "deadline_input", _STATE_COLUMNS, states, copied)
+    _copy_into_temp(conn, "deadline", _COLUMNS, rows, copied)
+
+
+def _apply_copied() -> None:
+    """One upsert of the fingerprints, one DELETE of the rows that are gone, one INSERT … ON CONFLICT DO UPDATE …
+    WHERE changed. The SQL is built from the module's own names (_COLUMNS, _STATE_COLUMNS), never from input."""
+    conn = db.session.connection()
+    for name in ("deadline_input_new", "deadline_new"):
+        # without statistics the planner guesses the temporary table's size and may scan all of `deadline`
+        conn.exec_driver_sql(f"ANALYZE {name}")
+    state_cols, cols = ", ".join(_STATE_COLUMNS), ", ".join(_COLUMNS)
     conn.exec_driver_sql(
-        f"CREATE TEMP TABLE deadline_new ON COMMIT DROP AS SELECT {cols} FROM deadline WITH NO DATA"  # nosec B608
+        f"INSERT INTO deadline_input ({state_cols}) SELECT {state_cols} FROM deadline_input_new "  # nosec B608
+        "ON CONFLICT (subject) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLUMNS[1:])
     )
-    raw = conn.connection.driver_connection
-
-    def copy(batch):  # COPY blocks the connection, so it runs between the source cursor's fetches, never across
-        with raw.cursor() as cur, cur.copy(f"COPY deadline_new ({cols}) FROM STDIN") as out:
-            for values in batch:
-                out.write_row(values)
-
-    batch = []
-    for row in rows:
-        batch.append(tuple(row[c] for c in _COLUMNS))
-        if len(batch) >= CHUNK:
-            copy(batch)
-            batch = []
-    if batch:
-        copy(batch)
-    new_rows = sa.table("deadline_new", sa.column("subject"), sa.column("code"))
-    gone = ~sa.exists().where(new_rows.c.subject == table.c.subject, new_rows.c.code == table.c.code)
-    conn.execute(sa.delete(table).where(in_scope, gone))
+    conn.exec_driver_sql(
+        "DELETE FROM deadline WHERE subject IN (SELECT subject FROM deadline_input_new) AND NOT EXISTS "
+        "(SELECT 1 FROM deadline_new n WHERE n.subject = deadline.subject AND n.code = deadline.code)"
+    )
     updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("subject", "code"))
     old = ", ".join(f"deadline.{c}" for c in _COMPARED)
     new = ", ".join(f"excluded.{c}" for c in _COMPARED)
@@ -262,6 +323,34 @@ def _merge(rows: Iterator[dict], in_scope) -> None:
         f"ON CONFLICT (subject, code) DO UPDATE SET {updates} WHERE ({old}) IS DISTINCT FROM ({new})"
     )
     conn.exec_driver_sql("DROP TABLE deadline_new")
+    conn.exec_driver_sql("DROP TABLE deadline_input_new")
+
+
+def _copy_into_temp(conn, table: str, columns: tuple[str, ...], rows: list[dict], created: set[str]) -> None:
+    """COPY `rows` into the temporary table `<table>_new` with `columns` of `table` (PostgreSQL), created on first use.
+
+    COPY blocks the connection, so it runs between the source cursor's fetches, never across.
+    """
+    cols = ", ".join(columns)
+    if table not in created:
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE {table}_new ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"  # nosec B608
+        )
+        created.add(table)
+    with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY {table}_new ({cols}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(tuple(row[c] for c in columns))
+
+
+def _prune() -> None:
+    """Drop what belongs to deleted subjects (SQLite does not enforce the foreign keys' ON DELETE CASCADE)."""
+    t = DeadlineRow.__table__
+    for column, model in ((t.c.transfer_id, Transfer), (t.c.submission_id, Submission)):
+        db.session.execute(sa.delete(t).where(column.is_not(None), ~sa.exists().where(model.id == column)))
+    db.session.execute(sa.delete(t).where(t.c.subject.like("inspection:%"),
+                                          ~sa.exists().where(Inspection.id == t.c.inspection_id)))
+    state = DeadlineInput.__table__
+    db.session.execute(sa.delete(state).where(~sa.exists().where(t.c.subject == state.c.subject)))
 
 
 def _usernames_by_role(role: str) -> list[str]:
@@ -297,10 +386,12 @@ def _recipients():
     }
 
 
-def _notify(ids: list[int] | None) -> int:
+def _notify(ids: list[int] | None, stamp) -> int:
     """One notification per (person, deadline, status): due soon or overdue, to the party the rule names.
 
-    Written in chunks with ON CONFLICT DO NOTHING on (username, key), so nothing already sent is sent again.
+    Written in chunks with ON CONFLICT DO NOTHING on (username, key), so nothing already sent is sent again. A full
+    scan looks only at the subjects it recomputed (stamp) and at rows nobody was told of yet (messages deleted):
+    a new 组长 of an unchanged inspection is told when its deadline next changes status.
     """
     responsible = dict(db.session.execute(sa.select(DeadlineRule.code, DeadlineRule.responsible)).all())
     who = _recipients()
@@ -309,6 +400,12 @@ def _notify(ids: list[int] | None) -> int:
                       t.c.inspection_id, t.c.team_id, t.c.department_id).where(t.c.status.in_((DUE_SOON, OVERDUE)))
     if ids is not None:
         query = query.where(t.c.inspection_id.in_(ids))
+    else:
+        state, note = DeadlineInput.__table__, Notification.__table__
+        key = t.c.subject + ":" + t.c.code + ":" + t.c.status
+        query = query.where(sa.or_(
+            sa.exists().where(state.c.subject == t.c.subject, state.c.scanned_at == stamp),
+            ~sa.exists().where(note.c.key == key)))
     dialect = db.session.get_bind().dialect.name
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification.__table__)
     insert = insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
@@ -316,7 +413,16 @@ def _notify(ids: list[int] | None) -> int:
     written = 0
 
     def flush(batch):
-        rows = db.session.execute(insert, batch).all()
+        if dialect == "postgresql":  # COPY, then one INSERT … SELECT: see _store
+            conn = db.session.connection()
+            _copy_into_temp(conn, "notification", _NOTE_COLUMNS, batch, set())
+            cols = ", ".join(_NOTE_COLUMNS)
+            rows = conn.exec_driver_sql(
+                f"INSERT INTO notification ({cols}) SELECT {cols} FROM notification_new "  # nosec B608
+                "ON CONFLICT (username, key) DO NOTHING RETURNING username, title, message").all()
+            conn.exec_driver_sql("DROP TABLE notification_new")
+        else:
+            rows = db.session.execute(insert, batch).all()
         # mail only what is stored: a scan that fails later must not have sent its notifications
         after_commit(functools.partial(send_notifications, [r._asdict() for r in rows]))
         return len(rows)

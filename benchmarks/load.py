@@ -1,0 +1,307 @@
+"""Load benchmark: many logged-in users of every role at once against gunicorn on PostgreSQL (issue 18 item 2).
+
+Not a test. Creates a PostgreSQL database xct_bench_load_<random> on postgresql://postgres@127.0.0.1:5432, runs
+setup and the demo data, optionally scales the business rows ×N (benchmarks/list_pages.py's cloning), starts
+gunicorn (production config, loopback only, no Redis) on a free port, logs in USERS virtual users spread over the
+demo roles (office, zuzhang, zuyuan, liaison, leader, jiwei), and has each one request pages of its role's mix
+without think time until the time or request budget is spent. Prints throughput and, per page, requests, errors,
+p50/p95/p99. Gunicorn and the database are removed at the end (--keep keeps the database).
+
+    .venv/bin/python benchmarks/load.py [--users 40] [--seconds 60] [--max-requests 5000] [--scale 1] [--workers 4]
+
+The client is asyncio over the standard library (each request a short HTTP/1.1 exchange on loopback: gunicorn's
+sync workers close the connection after every answer anyway), so it needs no package beyond the project's.
+Stock FAB side by side (issue 18) is not run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from collections import defaultdict
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import sqlalchemy as sa
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+ROLES = ("office", "zuzhang", "zuyuan", "liaison", "leader", "jiwei")
+# role → (page label, path, weight); "{inspection}" is one inspection the user may open. Each role's mix is what
+# its user does most: 巡察办 runs the lists and the dashboard, the team its inspection and records, 联络人 its
+# inspection's rectification, 领导 the dashboard, 接收部门 its transfers and clues.
+MIX = {
+    "office": [("首页", "/", 3), ("巡察列表", "/inspectionview/list/", 3), ("巡察详情", "/inspectionview/show/{inspection}", 2),
+               ("线索列表", "/clueview/list/", 2), ("期限预警", "/deadlineview/list/", 2), ("领导看板", "/dashboard/", 1),
+               ("整改台账", "/rectificationitemview/list/", 1), ("REST 巡察", "/api/v1/inspection/", 1)],
+    "zuzhang": [("首页", "/", 3), ("巡察详情", "/inspectionview/show/{inspection}", 3), ("线索列表", "/clueview/list/", 2),
+                ("巡察列表", "/inspectionview/list/", 1), ("谈话列表", "/talkview/list/", 2), ("领导看板", "/dashboard/", 1),
+                ("REST 线索", "/api/v1/clue/", 1)],
+    "zuyuan": [("首页", "/", 3), ("巡察详情", "/inspectionview/show/{inspection}", 3), ("谈话列表", "/talkview/list/", 3),
+               ("线索列表", "/clueview/list/", 2), ("REST 线索", "/api/v1/clue/", 1)],
+    "liaison": [("首页", "/", 3), ("巡察详情", "/inspectionview/show/{inspection}", 2),
+                ("整改台账", "/rectificationitemview/list/", 3)],
+    "leader": [("首页", "/", 2), ("领导看板", "/dashboard/", 4), ("巡察列表", "/inspectionview/list/", 2),
+               ("看板数据", "/api/v1/dashboard/rectification", 1), ("巡察详情", "/inspectionview/show/{inspection}", 1)],
+    "jiwei": [("首页", "/", 3), ("移送列表", "/transferview/list/", 3), ("线索列表", "/clueview/list/", 3),
+              ("期限预警", "/deadlineview/list/", 1)],
+}
+
+
+# ------------------------------------------------------------------------------------------------ the database
+
+
+def create_database() -> tuple[str, str]:
+    name = f"xct_bench_load_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, f"{PG_SERVER}/{name}"
+
+
+def drop_database(name: str) -> None:
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def prepare(url: str, storage: str, scale: int) -> dict[str, list[int]]:
+    """Setup, demo data, ×scale; returns each role's openable inspections (its row scope)."""
+    from list_pages import scale_data
+
+    from app import create_app
+    from app.commands.deadlines import scan
+    from app.commands.setup import run_setup
+    from app.extensions import db
+    from app.scope import scope_criterion
+    from schema import Inspection
+    from seeds.demo import load_demo
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=storage)
+    with app.app_context():
+        t0 = time.perf_counter()
+        run_setup()
+        load_demo()
+        db.session.commit()
+        if scale > 1:
+            scale_data(db.engine, db.metadata, scale)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
+        scan()
+        counts = {t: db.session.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # fixed table names
+                  for t in ("inspection", "clue", "talk", "rectification_item", "deadline", "change_log")}
+        print(f"建库、演示数据{f'、放大 ×{scale}' if scale > 1 else ''}：{time.perf_counter() - t0:.1f} s；"
+              + "，".join(f"{t} {n:,}" for t, n in counts.items()), flush=True)
+        visible = {}
+        for role in ROLES:
+            user = app.appbuilder.sm.find_user(username=role)
+            crit = scope_criterion(Inspection, user)
+            query = sa.select(Inspection.id).order_by(Inspection.id.desc()).limit(20)
+            visible[role] = list(db.session.scalars(query.where(crit) if crit is not None else query))
+        db.session.remove()
+        db.engine.dispose()
+    return visible
+
+
+# ------------------------------------------------------------------------------------------------ the server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, storage: str, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "STORAGE_DIR": storage, "SECRET_KEY": secrets.token_hex(32),
+           "SESSION_COOKIE_SECURE": "0", "LOGIN_RATE_LIMIT": "100000 per minute", "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_URL", None)
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
+           "--log-level", "warning", "app:create_app('production')"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("gunicorn 未能启动") from None
+            time.sleep(0.3)
+    stop_gunicorn(proc)
+    raise RuntimeError("gunicorn 60 秒内未监听端口")
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)  # its own session: the master and its workers, nothing else
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------------------------------------ the client
+
+
+class Client:
+    """One user's cookie jar over asyncio streams (HTTP/1.1, Connection: close)."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+
+    async def request(self, method: str, path: str, form: dict | None = None, timeout: float = 60.0):
+        body = urlencode(form).encode() if form is not None else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: close",
+                "User-Agent: xct-load", f"Content-Length: {len(body)}"]
+        if form is not None:
+            head.append("Content-Type: application/x-www-form-urlencoded")
+        if self.cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", self.port), timeout)
+        try:
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+            await writer.drain()
+            raw = await asyncio.wait_for(reader.read(), timeout)
+        finally:
+            writer.close()
+        header, _, payload = raw.partition(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = [line.split(":", 1) for line in lines[1:] if ":" in line]
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                for key, morsel in SimpleCookie(value.strip()).items():
+                    self.cookies[key] = morsel.value
+        if any(n.lower() == "transfer-encoding" and "chunked" in v for n, v in headers):
+            payload = _unchunk(payload)
+        location = next((v.strip() for n, v in headers if n.lower() == "location"), "")
+        return status, location, payload
+
+    async def login(self, username: str, password: str) -> bool:
+        _s, _l, page = await self.request("GET", "/login/")
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+        form = {"username": username, "password": password, "csrf_token": token.group(1).decode() if token else ""}
+        status, location, _p = await self.request("POST", "/login/", form)
+        return status == 302 and "/login" not in location
+
+
+def _unchunk(data: bytes) -> bytes:
+    out, rest = b"", data
+    while rest:
+        size, _, rest = rest.partition(b"\r\n")
+        n = int(size.split(b";")[0] or b"0", 16)
+        if not n:
+            break
+        out, rest = out + rest[:n], rest[n + 2:]
+    return out
+
+
+async def user_loop(client: Client, role: str, inspections: list[int], stop_at: float, budget: list[int],
+                    results: dict, rng: random.Random) -> None:
+    pages = MIX[role]
+    if not inspections:
+        pages = [p for p in pages if "{inspection}" not in p[1]]
+    weights = [w for _l, _p, w in pages]
+    while time.monotonic() < stop_at and budget[0] > 0:
+        budget[0] -= 1
+        label, path, _w = rng.choices(pages, weights)[0]
+        path = path.format(inspection=rng.choice(inspections) if inspections else 0)
+        t0 = time.perf_counter()
+        try:
+            status, location, _body = await client.request("GET", path)
+            error = status >= 400 or (status in (301, 302) and "/login" in location)
+        except (OSError, TimeoutError, ValueError, IndexError):
+            status, error = 0, True
+        results[(role, label)].append(((time.perf_counter() - t0) * 1000, error, status))
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def run_load(port: int, users: int, seconds: float, max_requests: int, visible: dict, seed: int) -> None:
+    from seeds.demo import DEMO_PASSWORD
+
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    everyone = [(Client(port), ROLES[i % len(ROLES)]) for i in range(users)]
+    logged_in = await asyncio.gather(*(client.login(role, DEMO_PASSWORD) for client, role in everyone))
+    clients = [pair for pair, ok in zip(everyone, logged_in) if ok]
+    for (_c, role), ok in zip(everyone, logged_in):
+        if not ok:
+            print(f"  ! {role} 登录失败")
+    print(f"登录 {len(clients)} 个虚拟用户：{time.perf_counter() - t0:.1f} s", flush=True)
+    results: dict = defaultdict(list)
+    budget = [max_requests]
+    started = time.monotonic()
+    await asyncio.gather(*(user_loop(c, role, visible[role], started + seconds, budget, results,
+                                     random.Random(rng.random())) for c, role in clients))
+    elapsed = time.monotonic() - started
+    every = [r for rs in results.values() for r in rs]
+    errors = sum(1 for r in every if r[1])
+    times = [r[0] for r in every]
+    print(f"\n{len(clients)} 个用户，无思考时间，{elapsed:.1f} s：{len(every):,} 个请求，"
+          f"{len(every) / elapsed:.1f} 请求/秒，错误 {errors}；"
+          f"p50 {pct(times, 50):.0f} ms，p95 {pct(times, 95):.0f} ms，p99 {pct(times, 99):.0f} ms")
+    print(f"\n{'角色':<9}{'页面':<14}{'请求':>7}{'错误':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  状态码")
+    for (role, label), rows in sorted(results.items()):
+        ms = [r[0] for r in rows]
+        codes = sorted({r[2] for r in rows})
+        print(f"{role:<10}{label:<14}{len(rows):>7}{sum(1 for r in rows if r[1]):>6}"
+              f"{pct(ms, 50):>9.0f}{pct(ms, 95):>9.0f}{pct(ms, 99):>9.0f}  {codes}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=40, help="并发虚拟用户数（默认 40，按角色轮流分配）")
+    parser.add_argument("--seconds", type=float, default=60, help="压测时长上限（秒，默认 60）")
+    parser.add_argument("--max-requests", type=int, default=5000, help="请求总数上限（默认 5000）")
+    parser.add_argument("--scale", type=int, default=1, help="业务数据放大倍数（默认 1：演示数据原样）")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn 工作进程数（默认 4）")
+    parser.add_argument("--keep", action="store_true", help="结束时不删除新建的数据库")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message="The HMAC key is")
+
+    name, url = create_database()
+    storage = tempfile.TemporaryDirectory(prefix="xct-bench-load-")
+    proc = None
+    try:
+        print(f"数据库：{url}；CPU 核数：{os.cpu_count()}；gunicorn 工作进程 {args.workers}", flush=True)
+        visible = prepare(url, storage.name, args.scale)
+        port = free_port()
+        proc = start_gunicorn(url, storage.name, port, args.workers)
+        asyncio.run(run_load(port, args.users, args.seconds, args.max_requests, visible, args.seed))
+    finally:
+        if proc is not None:
+            stop_gunicorn(proc)
+        if not args.keep:
+            drop_database(name)
+            print(f"\n已删除数据库 {name}")
+        storage.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
