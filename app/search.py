@@ -26,6 +26,7 @@ from sqlalchemy.orm import MANYTOONE, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import identity_columns
+from app.uow import transaction
 from schema import Clue, Document, Finding, Material, Meeting, Petition, SearchEntry, Talk
 
 # model → its searched columns (besides its title, str(record)). Identity columns are added to `secret` by
@@ -116,8 +117,9 @@ def _after_flush(session: Session, _flush_context) -> None:
         conn.execute(sa.insert(SearchEntry), rows)
 
 
+@transaction
 def reindex(session: Session, batch: int = 1000) -> int:
-    """Rebuild the whole index from the records; answers the number of entries written."""
+    """Rebuild the whole index from the records, in one unit of work; answers the number of entries written."""
     session.execute(sa.delete(SearchEntry))
     written = 0
     for model in SEARCHED:
@@ -126,7 +128,6 @@ def reindex(session: Session, batch: int = 1000) -> int:
             session.execute(sa.insert(SearchEntry), rows)
             written += len(rows)
             session.expunge_all()  # keep memory flat over a large table
-    session.commit()
     return written
 
 
