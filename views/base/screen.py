@@ -17,6 +17,7 @@ from app.web import MAX_ID
 from schema import ChangeLog
 
 from .. import ownership
+from ..choices import fill_defaults
 from ..labels import LABELS, MODEL_NOUNS
 from .helpers import blank_none, check_item_rule, describe_changes, export_list, integer_in_range, masked, yes_no
 from .interface import XctSQLAInterface
@@ -98,6 +99,7 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         return ownership.posted_refusal(self) or super().edit(pk)
 
     def _get_add_widget(self, form, *args, **kwargs):  # app.fab_compat OVERRIDES
+        fill_defaults(self, form)  # an empty add form starts from the current round, the reader, today (issue 14)
         ownership.readonly_owned(self, form)
         return super()._get_add_widget(form, *args, **kwargs)
 
