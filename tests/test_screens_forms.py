@@ -91,14 +91,17 @@ def test_dependent_dropdowns_follow_the_round_and_stay_in_scope(world):
         assert offered_ids(client, html, "team", round=round_id) == teams
     # a team member is offered only the own team's inspections, whatever the parameters say
     member = form_login(app, "zuyuan")
-    mine = {i for i, in rows(app, sa.select(m.Inspection.id).join(m.TeamMember, m.TeamMember.team_id == m.Inspection.team_id)
+    mine = {i for i, in rows(app, sa.select(m.Inspection.id)
+                                .join(m.TeamMember, m.TeamMember.team_id == m.Inspection.team_id)
                                 .join(m.Person).where(m.Person.username == "zuyuan"))}
     page = member.get("/talkview/add").get_data(as_text=True)
     assert offered_ids(member, page, "inspection") == mine
     outside = scalar(app, sa.select(m.Inspection.id).where(m.Inspection.id.not_in(mine)).limit(1))
-    refused = member.post("/talkview/add", data={"inspection": str(outside), "held_on": "2026-03-02", "place": "谈话室"})
-    assert refused.status_code == 200 and scalar(app, sa.select(sa.func.count()).select_from(m.Talk).where(
-        m.Talk.inspection_id == outside, m.Talk.place == "谈话室")) == 0
+    refused = member.post("/talkview/add", data={"inspection": str(outside), "held_on": "2026-03-02",
+                                                 "place": "谈话室"})
+    saved = sa.select(sa.func.count()).select_from(m.Talk).where(m.Talk.inspection_id == outside,
+                                                                 m.Talk.place == "谈话室")
+    assert refused.status_code == 200 and scalar(app, saved) == 0
 
 
 def test_an_empty_add_form_starts_from_the_current_round_the_reader_and_today(world):
@@ -127,7 +130,9 @@ def test_required_fields_are_marked_and_rule_fields_explained(world):
     app, _, _ = world
     html = form_login(app, "office").get("/talkview/add").get_data(as_text=True)
     assert re.search(r'for="held_on"[^>]*>\s*谈话日期\s*<strong[^>]*>&#42;</strong>', html), "必填字段没有 * 标记"
-    assert "带 * 的为必填项" in html
+    assert 'class="help-block xct-required-note">带 <strong class="xct-req">&#42;</strong> 的为必填项' in html
+    office = form_login(app, "office").get("/inspectionview/add").get_data(as_text=True)
+    assert "规程二（二）2：巡察工作开展3-5个工作日前" in office, "有规则的字段没有显示规程条款"
 
 
 # ---- item 1: the page knows how long its login lasts ----

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from seeds.demo import DEMO_USERS
+from tests.test_screens_forms import first_offered
 
 INTERNALS = ("__None", "object at 0x", "built-in method", "Traceback")
 MENU_LINK = re.compile(r'<nav class="navbar-side xct-sidebar".*?</nav>', re.S)
@@ -54,12 +55,6 @@ def test_every_menu_page_has_menu_breadcrumbs_and_title(app, login, username):
         assert re.search(rf'<li class="active">\s*<a href="{re.escape(url)}"', page), f"{url}：菜单未高亮当前页"
 
 
-def _first_option(html: str, name: str) -> str:
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    assert select, f"表单没有字段 {name}"
-    return re.search(r'<option[^>]*value="(\d+)"', select.group(1)).group(1)
-
-
 def _talks(app, inspection_id: int) -> int:
     from tests.conftest import scalar
 
@@ -75,7 +70,7 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     assert_layout(url, form)
     fixed = re.search(r'class="xct-fixed-parent">.*?<strong>(.*?)</strong>', form, re.S)
     assert fixed and "巡察" in fixed.group(1), "新增表单没有显示带入的巡察"
-    person = _first_option(form, "interviewee")
+    person = first_offered(client, form, "interviewee")
     before = _talks(app, 1)
 
     data = {"interviewee": person, "held_on": "2026-02-30", "place": "巡察组谈话室", "record": "测试记录"}
@@ -116,7 +111,7 @@ def test_too_long_text_is_refused_with_a_message_not_cut(app, login):
     client = login("office")
     url = "/talkview/add?_flt_0_inspection=1"
     form = client.get(url).get_data(as_text=True)
-    data = {"interviewee": _first_option(form, "interviewee"), "held_on": "2026-02-27", "place": "谈" * 500}
+    data = {"interviewee": first_offered(client, form, "interviewee"), "held_on": "2026-02-27", "place": "谈" * 500}
     text = client.post(url, data=data).get_data(as_text=True)
     assert "长度不能超过" in text and "谈" * 500 in text, "过长的地点没有提示，或内容被截断"
 
