@@ -61,17 +61,26 @@ def _talks(app, inspection_id: int) -> int:
     return scalar(app, sa.text("SELECT count(*) FROM talk WHERE inspection_id = :i").bindparams(i=inspection_id))
 
 
+def _open_inspection(app) -> int:
+    from tests.conftest import scalar
+
+    return scalar(app, sa.text("SELECT min(id) FROM inspection WHERE id NOT IN (SELECT inspection_id FROM "
+                               "archive_volume WHERE handed_over_on IS NOT NULL AND inspection_id IS NOT NULL)"))
+
+
 def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(app, login):
     client = login("office")
-    tab = client.get("/inspectionview/related/1/TalkView").get_data(as_text=True)
-    assert "/talkview/add?_flt_0_inspection=1" in tab, "巡察页的个别谈话标签页没有新增按钮"
-    url = "/talkview/add?_flt_0_inspection=1"
+    # an inspection still open: one whose archive went to 巡察办 is read-only (规程八（二）, issue 13)
+    insp = _open_inspection(app)
+    tab = client.get(f"/inspectionview/related/{insp}/TalkView").get_data(as_text=True)
+    assert f"/talkview/add?_flt_0_inspection={insp}" in tab, "巡察页的个别谈话标签页没有新增按钮"
+    url = f"/talkview/add?_flt_0_inspection={insp}"
     form = client.get(url).get_data(as_text=True)
     assert_layout(url, form)
     fixed = re.search(r'class="xct-fixed-parent">.*?<strong>(.*?)</strong>', form, re.S)
     assert fixed and "巡察" in fixed.group(1), "新增表单没有显示带入的巡察"
     person = first_offered(client, form, "interviewee")
-    before = _talks(app, 1)
+    before = _talks(app, insp)
 
     data = {"interviewee": person, "held_on": "2026-02-30", "place": "巡察组谈话室", "record": "测试记录"}
     refused = client.post(url, data=data)
@@ -79,7 +88,7 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     assert refused.status_code == 200
     assert "「谈话日期」不是有效的日期：2026-02-30" in text, "不可能的日期没有被拒绝并指明字段"
     assert "测试记录" in text, "被拒绝的表单丢失了已填写的内容"
-    assert _talks(app, 1) == before
+    assert _talks(app, insp) == before
 
     data["held_on"] = "2026-02-27"
     saved = client.post(url, data=data)
@@ -87,9 +96,9 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     from tests.conftest import rows
 
     talk = rows(app, sa.text("SELECT id, inspection_id, held_on FROM talk ORDER BY id DESC LIMIT 1"))[0]
-    assert talk[1] == 1 and str(talk[2]) == str(date(2026, 2, 27))
+    assert talk[1] == insp and str(talk[2]) == str(date(2026, 2, 27))
     assert client.post(f"/talkview/delete/{talk[0]}").status_code == 302  # the shared demo stays as it was
-    assert _talks(app, 1) == before
+    assert _talks(app, insp) == before
 
 
 def test_every_related_tab_add_form_shows_its_fixed_parent(app, login):

@@ -12,6 +12,7 @@ inspection, 登记人 = the reader's person, today's date where the procedure me
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -72,7 +73,7 @@ def _pk(value) -> int | None:
 
 
 def _text_match(model, q: str):
-    cols = [c for c in model.__table__.columns if isinstance(c.type, sa.String) and not c.foreign_keys][:4]
+    cols = [c for c in model.__table__.columns if isinstance(c.type, sa.String) and not c.foreign_keys]
     clauses = [getattr(model, c.key).contains(q) for c in cols if hasattr(model, c.key)]
     if model.__name__ in SEARCH_JOINS:
         clauses.append(SEARCH_JOINS[model.__name__](q))
@@ -110,8 +111,9 @@ def choices(view_name: str, field: str):
     q = (request.args.get("q") or "").strip()[:50]
     page = min(_pk(request.args.get("page")) or 1, 10_000)
     stmt = sa.select(model)
-    if q:
-        stmt = stmt.where(_text_match(model, q))
+    for term in re.split(r"[\s·、,，]+", q):  # "2026年第一轮巡察·材料学院": every part matches somewhere
+        if term:
+            stmt = stmt.where(_text_match(model, term))
     stmt = _dependent(model, stmt, request.args)
     crit = related_scope(related)
     if crit is not None:

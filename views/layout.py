@@ -152,6 +152,23 @@ def zh_flash(message) -> str:
     return message
 
 
+def shown_flashes(messages) -> list[tuple[str, str]]:
+    """(category, Chinese text) of the flashes to show. FAB answers a page opened without a live login with a red
+    "Access is Denied": after a login timed out (app.sessions says so in its own flash) that is no fault of the
+    reader, so it is left out, and for a reader not signed in it becomes a plain request to sign in."""
+    anonymous = not (current_user and current_user.is_authenticated)
+    timed_out = any("登录已超时" in str(m) for _c, m in messages)
+    out = []
+    for category, message in messages:
+        denied = str(message).startswith("Access is Denied")
+        if denied and anonymous:
+            if timed_out:
+                continue
+            category, message = "info", "请先登录"
+        out.append((category if category and category != "message" else "info", zh_flash(message)))
+    return out
+
+
 def register_layout(app) -> None:
     from .choices import register_choices
     from .help import register_help
@@ -163,3 +180,4 @@ def register_layout(app) -> None:
     app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time, zh_flash=zh_flash,
                                  role_label=lambda name: ROLE_LABELS.get(name, name))
     app.jinja_env.globals["xct_cell"] = cell
+    app.jinja_env.globals["xct_flashes"] = shown_flashes
