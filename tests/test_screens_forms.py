@@ -89,6 +89,11 @@ def test_dependent_dropdowns_follow_the_round_and_stay_in_scope(world):
     for round_id, in rows(app, sa.select(m.Round.id)):
         teams = {t for t, in rows(app, sa.select(m.Team.id).where(m.Team.round_id == round_id))}
         assert offered_ids(client, html, "team", round=round_id) == teams
+    # an interviewee is usually of the inspected unit: its people come first, the others still follow
+    insp, unit = rows(app, sa.select(m.Inspection.id, m.Inspection.unit_id)
+                      .where(m.Inspection.unit_id.in_(sa.select(m.Person.unit_id))).limit(1))[0]
+    first = client.get("/choices/TalkView/interviewee", query_string={"inspection": insp}).json["results"][0]
+    assert scalar(app, sa.select(m.Person.unit_id).where(m.Person.id == int(first["id"]))) == unit
     # a team member is offered only the own team's inspections, whatever the parameters say
     member = form_login(app, "zuyuan")
     mine = {i for i, in rows(app, sa.select(m.Inspection.id)

@@ -28,16 +28,17 @@ PAGE = 20
 AJAX_MODELS = frozenset({"Person", "Unit", "Inspection", "Team", "Clue", "Petition", "Finding", "Talk", "Material",
                          "RectificationItem", "Transfer", "Feedback", "ArchiveVolume", "Meeting"})
 
-# related model → form field it depends on → (column of the related model, strict). Strict: only matching rows are
+# related model → form field it depends on → (criterion on the parent's id, strict). Strict: only matching rows are
 # offered (a team of another round is never right); not strict: matching rows come first (an interviewee is usually,
 # not always, of the inspected unit).
 DEPENDS: dict[str, dict[str, tuple[object, bool]]] = {
-    "Team": {"round": (Team.round_id, True)},
-    "Inspection": {"round": (Inspection.round_id, True), "team": (Inspection.team_id, True),
-                   "unit": (Inspection.unit_id, True)},
-    "Person": {"unit": (Person.unit_id, False),
-               "inspection": (Person.unit_id.in_(sa.select(Inspection.unit_id).where(
-                   Inspection.id == sa.bindparam("parent"))), False)},
+    "Team": {"round": (lambda pk: Team.round_id == pk, True)},
+    "Inspection": {"round": (lambda pk: Inspection.round_id == pk, True),
+                   "team": (lambda pk: Inspection.team_id == pk, True),
+                   "unit": (lambda pk: Inspection.unit_id == pk, True)},
+    "Person": {"unit": (lambda pk: Person.unit_id == pk, False),
+               "inspection": (lambda pk: Person.unit_id.in_(
+                   sa.select(Inspection.unit_id).where(Inspection.id == pk).scalar_subquery()), False)},
 }
 
 # What a search matches beyond the model's own text columns.
@@ -82,11 +83,11 @@ def _text_match(model, q: str):
 
 def _dependent(model, stmt: sa.Select, args) -> sa.Select:
     preferred = []
-    for field, (column, strict) in DEPENDS.get(model.__name__, {}).items():
+    for field, (criterion, strict) in DEPENDS.get(model.__name__, {}).items():
         parent = _pk(args.get(field))
         if parent is None:
             continue
-        crit = column.params(parent=parent) if field == "inspection" else column == parent
+        crit = criterion(parent)
         if strict:
             stmt = stmt.where(crit)
         else:

@@ -148,8 +148,10 @@
             settle();
             if (user && !onLogin) {
                 $("form").filter(function () {
+                    // forms one types into (not a list's row selection), never one asking for a password
                     return (this.method || "").toLowerCase() === "post" && !$(this).is("[data-xct-no-draft]") &&
-                        !$(this).find("input[type=password]").length;
+                        !$(this).find("input[type=password]").length &&
+                        $(this).find("textarea, input[type=text], input[type=number], input:not([type])").length > 0;
                 }).each(function (i) { track($(this), i); });
             }
         }
