@@ -4,7 +4,7 @@ Headless Chromium from Debian's package (/usr/bin/chromium, installed by scripts
 scripts/test.sh), driven by Playwright, against the app served on a free localhost port (werkzeug in a thread) over a
 database of its own with the demo data set and CSRF protection on, as in production. Each role signs in through the
 login form; every stage uses the screens a person uses (FAB's add forms, the flow steps of views/disposal.py and
-views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifacts/browser/<engine>/NN-stage.png.
+views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifacts/browser/<engine>/<test>/NN-stage.png.
 
 Throughout: no request may leave 127.0.0.1/localhost (each one is checked on the way out, and one to another host is
 stopped and fails the test), no console error (a CSP-blocked script is one), no failed request, no answer ≥ 400.
@@ -300,8 +300,8 @@ class Walk:
 
 
 @pytest.fixture()
-def walk(chromium, served, db_kind):
-    folder = ARTIFACTS / db_kind
+def walk(chromium, served, db_kind, request):
+    folder = ARTIFACTS / db_kind / request.node.name.removeprefix("test_")  # each walk keeps its own screenshots
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     w = Walk(chromium, served[1], folder)
