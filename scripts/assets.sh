@@ -10,3 +10,6 @@ fi
 npm ci --no-audit --no-fund >/dev/null
 mkdir -p views/static/xct/vendor
 cp node_modules/echarts/dist/echarts.min.js views/static/xct/vendor/echarts.min.js
+# Apache-2.0 asks that the licence and NOTICE travel with the copy (they are package data of the wheel too).
+cp node_modules/echarts/LICENSE views/static/xct/vendor/ECHARTS-LICENSE.txt
+cp node_modules/echarts/NOTICE views/static/xct/vendor/ECHARTS-NOTICE.txt

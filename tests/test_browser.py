@@ -4,7 +4,7 @@ Headless Chromium from Debian's package (/usr/bin/chromium, installed by scripts
 scripts/test.sh), driven by Playwright, against the app served on a free localhost port (werkzeug in a thread) over a
 database of its own with the demo data set and CSRF protection on, as in production. Each role signs in through the
 login form; every stage uses the screens a person uses (FAB's add forms, the flow steps of views/disposal.py and
-views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifacts/browser/<engine>/NN-stage.png.
+views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifacts/browser/<engine>/<test>/NN-stage.png.
 
 Throughout: no request may leave 127.0.0.1/localhost (each one is checked on the way out, and one to another host is
 stopped and fails the test), no console error (a CSP-blocked script is one), no failed request, no answer ≥ 400.
@@ -206,6 +206,12 @@ class Walk:
         self.shots.append(path)
         return title
 
+    def shot_error(self, page, stage: str):
+        """A screenshot of a page that shows a refusal on purpose (no other check than the request guard)."""
+        self.check()
+        self.n += 1
+        page.screenshot(path=str(self.folder / f"{self.n:02d}-{stage}.png"), full_page=True)
+
     # ------------------------------------------------------------------ forms
 
     def fill(self, page, fields: dict):
@@ -213,7 +219,28 @@ class Walk:
         for name, value in fields.items():
             el = page.locator(f'[name="{name}"]').first
             kind = el.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-            if kind.startswith("select"):
+            if kind.startswith("select") and el.get_attribute("data-xct-choices"):
+                # a dropdown searched on the server (views/choices.py): asked as select2 asks while one types
+                labels = value if isinstance(value, list) else [value]
+                hit = el.evaluate(
+                    """async (e, labels) => {
+                      const parents = (e.getAttribute('data-xct-parents') || '').split(',').filter(Boolean);
+                      for (const l of labels) {
+                        const q = new URLSearchParams({q: l, page: 1});
+                        parents.forEach(p => { const f = e.form && e.form.elements[p]; if (f && f.value) q.set(p, f.value); });
+                        const r = await fetch(e.getAttribute('data-xct-choices') + '?' + q, {credentials: 'same-origin'});
+                        const found = (await r.json()).results;
+                        const pick = found.find(x => x.text.trim() === l) || found.find(x => x.text.includes(l));
+                        if (!pick) return false;
+                        if (!Array.from(e.options).some(o => o.value === pick.id)) e.add(new Option(pick.text, pick.id));
+                        Array.from(e.options).forEach(o => { o.selected = o.value === pick.id || (e.multiple && o.selected); });
+                      }
+                      if (window.jQuery) window.jQuery(e).trigger('change');
+                      else e.dispatchEvent(new Event('change', {bubbles: true}));
+                      return true;
+                    }""", labels)
+                assert hit, f"{page.url}：字段 {name} 搜索不到 {labels}"
+            elif kind.startswith("select"):
                 labels = value if isinstance(value, list) else [value]
                 hit = el.evaluate(
                     """(e, labels) => {
@@ -273,8 +300,8 @@ class Walk:
 
 
 @pytest.fixture()
-def walk(chromium, served, db_kind):
-    folder = ARTIFACTS / db_kind
+def walk(chromium, served, db_kind, request):
+    folder = ARTIFACTS / db_kind / request.node.name.removeprefix("test_")  # each walk keeps its own screenshots
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     w = Walk(chromium, served[1], folder)
@@ -478,3 +505,89 @@ def test_one_inspection_through_the_procedure(walk, served, tmp_path):
 
     w.check()
     assert len(w.shots) >= 25, [p.name for p in w.shots]
+
+
+def test_forms_keep_what_was_typed_and_the_liaison_reaches_the_ledger(walk, served, tmp_path):
+    """Issue 14 items 1 and 6: an impossible date is refused naming the field, a pasted date survives leaving the
+    field, a login that times out mid-form loses nothing (the draft comes back after logging in again), and the
+    liaison downloads and uploads the unit's ledger from the home page; the liaison's phone screen too."""
+    w = walk
+    office = w.as_("office")
+    w.go(office, "/roundview/add")
+    w.fill(office, {"name": "2028年第一轮巡察", "year": 2028, "kind": "常规", "starts_on": "2028-02-30"})
+    with office.expect_navigation():
+        office.locator("form.xct-form [type=submit]").first.click()
+    body = office.locator("body").inner_text()
+    assert "「开始日期」不是有效的日期：2028-02-30" in body or "不是有效的日期：2028-02-30" in body, body[:800]
+    assert office.locator('[name="starts_on"]').input_value() == "2028-02-30"
+    w.shot_error(office, "不可能的日期")
+
+    # a paste: text arrives without key presses; leaving the field keeps it as pasted
+    date_box = office.locator('[name="starts_on"]')
+    date_box.fill("")
+    date_box.focus()
+    office.keyboard.insert_text("2028-03-01")
+    office.locator("h1").first.click()
+    assert date_box.input_value() == "2028-03-01"
+
+    # the login times out while the clerk types a long note; submitting leads to the login, then back to the form
+    note = "本轮巡察重点关注科研经费管理和选人用人情况。" * 20
+    w.fill(office, {"note": note})
+    office.wait_for_timeout(600)  # drafts.js saves 300 ms after the last keystroke
+    _expire_logins(served[0], "office")
+    with office.expect_navigation():
+        office.locator("form.xct-form [type=submit]").first.click()
+    assert "/login/" in office.url, office.url
+    assert "登录已超时" in office.locator("body").inner_text()
+    from seeds.demo import DEMO_PASSWORD
+
+    office.fill("#username", "office")
+    office.fill("#password", DEMO_PASSWORD)
+    with office.expect_navigation():
+        office.locator("form [type=submit]").first.click()
+    assert "/roundview/add" in office.url, office.url
+    assert "已恢复您上次未提交的内容" in office.locator(".xct-draft-note").inner_text()
+    assert office.locator('[name="note"]').input_value() == note
+    assert office.locator('[name="name"]').input_value() == "2028年第一轮巡察"
+    w.shot(office, "恢复未提交的内容", "已恢复您上次未提交的内容")
+    w.submit(office)
+    assert "/roundview/add" not in office.url, office.url
+    drafts = office.evaluate("Object.keys(localStorage).filter(k => k.startsWith('xct.draft:'))")
+    assert drafts == [], drafts
+
+    # the liaison: 下载整改台账 and 上传整改台账 straight from the home page
+    liaison = w.as_("liaison")
+    w.go(liaison, "/")
+    with liaison.expect_download() as download:
+        liaison.get_by_role("link", name="下载整改台账").first.click()
+    assert download.value.suggested_filename.endswith(".xlsx"), download.value.suggested_filename
+    w.go(liaison, "/")
+    w.click(liaison, "上传整改台账")
+    w.shot(liaison, "上传整改台账", "上传整改台账")
+    # on a phone: the menu slides in, a list row is a card with its key column first
+    liaison.set_viewport_size({"width": 390, "height": 844})
+    w.go(liaison, "/")
+    w.shot(liaison, "联络人手机首页", "整改台账")
+    w.go(liaison, "/rectificationitemview/list/")
+    w.shot(liaison, "联络人手机台账")
+    key = liaison.locator(".xct-list-table td.xct-key").first
+    if key.count():
+        box, actions = key.bounding_box(), liaison.locator(".xct-list-table .xct-row-actions").first.bounding_box()
+        assert box and actions and box["y"] < actions["y"], "手机上关键列没有排在最前"
+    w.check()
+
+
+def _expire_logins(app, username: str) -> None:
+    """The user's logins as if idle past SESSION_IDLE_MINUTES (app.sessions reads these times)."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from schema.auth import UserSession
+
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        db.session.execute(sa.update(UserSession).where(UserSession.user_id == user.id)
+                           .values(last_seen_at=datetime(2000, 1, 1), created_at=datetime(2000, 1, 1)))
+        db.session.commit()

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import fab_compat
+from tests.test_screens_forms import offered_ids
 
 USER = "zuyuan"  # a TeamMember of the demo
 MY_TEAMS = ("SELECT tm.team_id FROM team_member tm JOIN person p ON p.id = tm.person_id WHERE p.username = :u")
@@ -145,9 +146,9 @@ def test_scope_related(app, login, client, tokens, petitions):
     """The related records a form or the REST _info offers (FAB's get_related_interface) are scoped too."""
     _, (_, _, finsp) = petitions
     mine = {r[0] for r in _rows(app, TEAM_INSPECTIONS, u=USER)}
-    form = login(USER).get("/petitionview/add").get_data(as_text=True)
-    select = re.search(r'<select[^>]*name="inspection".*?</select>', form, re.S).group(0)
-    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select)}
+    user = login(USER)
+    form = user.get("/petitionview/add").get_data(as_text=True)
+    offered = offered_ids(user, form, "inspection")  # searched on the server (views.choices), scoped
     assert offered == mine and finsp not in offered
     info = client.get("/api/v1/petition/_info?q=(keys:!(add_columns))", headers=tokens(USER)).json
     field = next(f for f in info["add_columns"] if f["name"] == "inspection")

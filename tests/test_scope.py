@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.permissions import READ, ROLE_GRANTS, WRITE
+from tests.test_screens_forms import offered_ids
 
 # REST resource → (table, HTML view, permission resource)
 RESOURCES = {
@@ -229,9 +230,7 @@ def test_form_dropdowns_and_related_ids_are_scoped(app, client, login, tokens):
     mine = _ids(app, TEAM_INSPECTIONS, u="zuyuan")
     login("zuyuan")
     page = client.get("/talkview/add").get_data(as_text=True)
-    select = re.search(r'<select[^>]*name="inspection".*?</select>', page, flags=re.S).group(0)
-    options = {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', select)}
-    assert options == mine
+    assert offered_ids(client, page, "inspection") == mine  # searched on the server (views.choices), scoped
     outside = _outside(app, "zuyuan", "inspection")
     resp = client.post("/api/v1/talk/", json={"inspection": outside}, headers=tokens("zuyuan"))
     assert resp.status_code == 400

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from seeds.demo import DEMO_USERS
+from tests.test_screens_forms import first_offered
 
 INTERNALS = ("__None", "object at 0x", "built-in method", "Traceback")
 MENU_LINK = re.compile(r'<nav class="navbar-side xct-sidebar".*?</nav>', re.S)
@@ -54,29 +55,32 @@ def test_every_menu_page_has_menu_breadcrumbs_and_title(app, login, username):
         assert re.search(rf'<li class="active">\s*<a href="{re.escape(url)}"', page), f"{url}：菜单未高亮当前页"
 
 
-def _first_option(html: str, name: str) -> str:
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    assert select, f"表单没有字段 {name}"
-    return re.search(r'<option[^>]*value="(\d+)"', select.group(1)).group(1)
-
-
 def _talks(app, inspection_id: int) -> int:
     from tests.conftest import scalar
 
     return scalar(app, sa.text("SELECT count(*) FROM talk WHERE inspection_id = :i").bindparams(i=inspection_id))
 
 
+def _open_inspection(app) -> int:
+    from tests.conftest import scalar
+
+    return scalar(app, sa.text("SELECT min(id) FROM inspection WHERE id NOT IN (SELECT inspection_id FROM "
+                               "archive_volume WHERE handed_over_on IS NOT NULL AND inspection_id IS NOT NULL)"))
+
+
 def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(app, login):
     client = login("office")
-    tab = client.get("/inspectionview/related/1/TalkView").get_data(as_text=True)
-    assert "/talkview/add?_flt_0_inspection=1" in tab, "巡察页的个别谈话标签页没有新增按钮"
-    url = "/talkview/add?_flt_0_inspection=1"
+    # an inspection still open: one whose archive went to 巡察办 is read-only (规程八（二）, issue 13)
+    insp = _open_inspection(app)
+    tab = client.get(f"/inspectionview/related/{insp}/TalkView").get_data(as_text=True)
+    assert f"/talkview/add?_flt_0_inspection={insp}" in tab, "巡察页的个别谈话标签页没有新增按钮"
+    url = f"/talkview/add?_flt_0_inspection={insp}"
     form = client.get(url).get_data(as_text=True)
     assert_layout(url, form)
     fixed = re.search(r'class="xct-fixed-parent">.*?<strong>(.*?)</strong>', form, re.S)
     assert fixed and "巡察" in fixed.group(1), "新增表单没有显示带入的巡察"
-    person = _first_option(form, "interviewee")
-    before = _talks(app, 1)
+    person = first_offered(client, form, "interviewee")
+    before = _talks(app, insp)
 
     data = {"interviewee": person, "held_on": "2026-02-30", "place": "巡察组谈话室", "record": "测试记录"}
     refused = client.post(url, data=data)
@@ -84,7 +88,7 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     assert refused.status_code == 200
     assert "「谈话日期」不是有效的日期：2026-02-30" in text, "不可能的日期没有被拒绝并指明字段"
     assert "测试记录" in text, "被拒绝的表单丢失了已填写的内容"
-    assert _talks(app, 1) == before
+    assert _talks(app, insp) == before
 
     data["held_on"] = "2026-02-27"
     saved = client.post(url, data=data)
@@ -92,9 +96,9 @@ def test_related_tab_add_fixes_and_shows_parent_and_refuses_an_impossible_date(a
     from tests.conftest import rows
 
     talk = rows(app, sa.text("SELECT id, inspection_id, held_on FROM talk ORDER BY id DESC LIMIT 1"))[0]
-    assert talk[1] == 1 and str(talk[2]) == str(date(2026, 2, 27))
+    assert talk[1] == insp and str(talk[2]) == str(date(2026, 2, 27))
     assert client.post(f"/talkview/delete/{talk[0]}").status_code == 302  # the shared demo stays as it was
-    assert _talks(app, 1) == before
+    assert _talks(app, insp) == before
 
 
 def test_every_related_tab_add_form_shows_its_fixed_parent(app, login):
@@ -116,7 +120,7 @@ def test_too_long_text_is_refused_with_a_message_not_cut(app, login):
     client = login("office")
     url = "/talkview/add?_flt_0_inspection=1"
     form = client.get(url).get_data(as_text=True)
-    data = {"interviewee": _first_option(form, "interviewee"), "held_on": "2026-02-27", "place": "谈" * 500}
+    data = {"interviewee": first_offered(client, form, "interviewee"), "held_on": "2026-02-27", "place": "谈" * 500}
     text = client.post(url, data=data).get_data(as_text=True)
     assert "长度不能超过" in text and "谈" * 500 in text, "过长的地点没有提示，或内容被截断"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import request
+from flask import has_request_context, request
 
 from flask_appbuilder import fields as fab_fields
 from flask_appbuilder import forms as fab_forms
@@ -13,6 +13,8 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import DateField, DateTimeField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
+
+from schema.base import INT_MAX
 
 
 def choice_field(label: str, values, labels: dict[str, str] | None = None, *, blank: str | None = None):
@@ -85,8 +87,45 @@ class StrictDateTimeField(DateTimeField):
 
 
 class BlankQuerySelectField(fab_fields.QuerySelectField):
-    """FAB's optional relation select with an empty first option: WTForms 3 shows a blank label as its value, and
-    FAB's blank value is the text `__None`, which every optional dropdown displayed."""
+    """FAB's relation select, changed twice (issue 14 item 2, issue 18).
+
+    The empty first option is blank: WTForms 3 shows a blank label as its value, and FAB's blank value is the text
+    `__None`, which every optional dropdown displayed. And a relation over a table that grows with the work
+    (views.choices.AJAX_MODELS) no longer lists the table: the page holds the chosen row only and select2 searches
+    on the server; a posted id is looked up alone, through the same scoped interface.
+    """
+
+    def _source(self):
+        if not hasattr(self, "_xct_source"):
+            from .choices import ajax_source
+
+            self._xct_source = ajax_source(self.name) if has_request_context() else None
+        return self._xct_source
+
+    def _get_object_list(self):
+        source = self._source()
+        if source is None:
+            return super()._get_object_list()
+        if self._object_list is None:
+            related = source[1]
+            if self._formdata is not None:
+                pk = self._formdata
+                obj = related.get(int(pk)) if str(pk).isdigit() and int(pk) <= INT_MAX else None
+                objs = [obj] if obj is not None else []
+            else:
+                objs = [self._data] if self._data is not None else []
+            self._object_list = [(str(self.get_pk_func(obj)), obj) for obj in objs]
+        return self._object_list
+
+    def __call__(self, **kwargs):
+        source = self._source()
+        if source is not None:
+            from .choices import strict_parents
+
+            kwargs.setdefault("data-xct-choices", source[0])
+            kwargs.setdefault("data-xct-parents", ",".join(source[2]))
+            kwargs.setdefault("data-xct-strict", ",".join(strict_parents(source[1].obj.__name__)))
+        return super().__call__(**kwargs)
 
     def iter_choices(self):
         for value, label, *rest in super().iter_choices():
@@ -103,6 +142,10 @@ class BlankQuerySelectField(fab_fields.QuerySelectField):
         if self.data is not None:
             return self.data
         wanted = {v for k, v in request.args.items() if re.fullmatch(rf"_flt_\d_{re.escape(self.name)}", k)}
+        source = self._source()
+        if source is not None:
+            pks = [int(v) for v in wanted if v.isdigit() and int(v) <= INT_MAX]
+            return next((obj for obj in map(source[1].get, pks) if obj is not None), None)
         return next((obj for pk, obj in self._get_object_list() if pk in wanted), None)
 
 

@@ -51,6 +51,25 @@ GUIDES: dict[str, list[tuple[str, str]]] = {
         ("系统设置", "维护用户与角色、工作日历、期限规则、移送规则、文书模板和界面配置。"),
     ],
 }
+# model → field → the 规程 clause the field's date is judged by, shown under the field on the add and edit forms
+# (issue 14 item 2): the reader sees the rule where the value is typed, not only when a deadline turns red.
+FIELD_HELP: dict[str, dict[str, str]] = {
+    "Inspection": {
+        "notice_date": "规程二（二）2：巡察工作开展3-5个工作日前，巡察办向被巡察党组织下发巡察通知。",
+        "work_start": "规程二（二）2：巡察工作时间一般为1个月左右。",
+        "work_end": "规程二（二）2：巡察工作时间一般为1个月左右。",
+    },
+    "Rectification": {
+        "plan_submitted_on": "规程六（一）：于反馈后10日内制定巡察整改方案报巡察办，整改方案应当建立台账。",
+        "report_submitted_on": "规程六（一）：接到反馈意见后2个月内将整改情况报告报巡察办。",
+    },
+    "Transfer": {
+        "reported_on": "规程六（二）4：接收部门于接收之日起3个月内将办理情况报领导小组。",
+    },
+    "ArchiveVolume": {
+        "handed_over_on": "规程八（二）1：巡察组在反馈工作结束后1个月内向巡察办移交本次巡察的档案。",
+    },
+}
 COMMON = "每个页面左侧是按规程顺序排列的菜单，上方的路径指出当前所在位置；列表为空时，页面会提示先做什么。"
 
 

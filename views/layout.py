@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
+from flask_login import current_user
 from flask_babel import gettext
 from markupsafe import Markup
 
@@ -55,8 +56,25 @@ def here() -> Here:
     return current_entry(appbuilder.menu.get_list(), request.path)
 
 
+# The server touches a session's idle clock at most once a minute (app.sessions.TOUCH_EVERY): a page may have been
+# served up to that long after the last touch, so it is told a minute less than the configured idle time.
+TOUCH_SLACK = 60
+
+
+def idle_seconds() -> int:
+    """How long the current login lasts without another request (SESSION_IDLE_MINUTES), as a page may count it."""
+    return max(0, int(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()) - TOUCH_SLACK)
+
+
+def session_alive():
+    """GET /session/alive: whether the browser is still signed in; asking restarts the idle clock (the 继续工作 button
+    of the idle warning, views/static/xct/drafts.js)."""
+    signed_in = bool(current_user and current_user.is_authenticated)  # loading the user touches the session
+    return jsonify(signed_in=signed_in, idle_seconds=idle_seconds() if signed_in else 0)
+
+
 def layout_context() -> dict:
-    return {"xct_here": here}
+    return {"xct_here": here, "xct_idle_seconds": idle_seconds}
 
 
 # ---- one meaning per colour: a status is shown as a tag of the colour of what it asks of the reader ----
@@ -134,11 +152,32 @@ def zh_flash(message) -> str:
     return message
 
 
+def shown_flashes(messages) -> list[tuple[str, str]]:
+    """(category, Chinese text) of the flashes to show. FAB answers a page opened without a live login with a red
+    "Access is Denied": after a login timed out (app.sessions says so in its own flash) that is no fault of the
+    reader, so it is left out, and for a reader not signed in it becomes a plain request to sign in."""
+    anonymous = not (current_user and current_user.is_authenticated)
+    timed_out = any("登录已超时" in str(m) for _c, m in messages)
+    out = []
+    for category, message in messages:
+        denied = str(message).startswith("Access is Denied")
+        if denied and anonymous:
+            if timed_out:
+                continue
+            category, message = "info", "请先登录"
+        out.append((category if category and category != "message" else "info", zh_flash(message)))
+    return out
+
+
 def register_layout(app) -> None:
+    from .choices import register_choices
     from .help import register_help
 
     register_help(app)  # 使用说明, linked from the top bar
+    register_choices(app)  # the relation dropdowns' server search
+    app.add_url_rule("/session/alive", "xct_session_alive", session_alive)
     app.context_processor(layout_context)
     app.jinja_env.filters.update(status_tag=status_tag, local_time=local_time, zh_flash=zh_flash,
                                  role_label=lambda name: ROLE_LABELS.get(name, name))
     app.jinja_env.globals["xct_cell"] = cell
+    app.jinja_env.globals["xct_flashes"] = shown_flashes

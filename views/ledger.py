@@ -7,6 +7,7 @@ case of app.commands.rectification.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
@@ -18,9 +19,11 @@ from wtforms.validators import Length
 from app.commands import CommandError
 from app.commands import rectification as ledger
 from app.commands.status import open_moves
+from app.extensions import db
 from app.permissions import READ, WRITE
+from app.scope import scope_criterion
 from app.storage import content_disposition
-from schema import Inspection, RectificationItem
+from schema import Inspection, RectificationItem, Round
 
 from .base import XctSQLAInterface, document_answer, uploaded
 from .disposal import UploadForm, _step, scoped
@@ -41,6 +44,26 @@ def item_page(item: RectificationItem) -> dict:
                       for t in open_moves(item, g.user)],
             "evidence": item.evidence,
             "upload_url": url_for("LedgerView.evidence", pk=item.id) if item.status != "已销号" else None}
+
+
+# 六（一） the unit fills in its ledger: its liaison's home page links straight to the download and the upload
+# (issue 14 item 6: two clicks at most), newest inspection first.
+SHORTCUT_ROLES = frozenset({"UnitLiaison"})
+SHORTCUT_LIMIT = 3
+
+
+def ledger_shortcuts(user) -> list[dict]:
+    """[{label, download, upload}] of the reader's (scoped) inspections, for a liaison's home page; [] for others."""
+    roles = {r.name for r in getattr(user, "roles", None) or []}
+    if not roles & SHORTCUT_ROLES:
+        return []
+    stmt = sa.select(Inspection).join(Inspection.round).order_by(Round.year.desc(), Inspection.id.desc())
+    crit = scope_criterion(Inspection, user)
+    if crit is not None:
+        stmt = stmt.where(crit)
+    return [{"label": f"{i.round.name} · {i.unit.name}",
+             "download": url_for("LedgerView.download", pk=i.id), "upload": url_for("LedgerView.upload", pk=i.id)}
+            for i in db.session.scalars(stmt.limit(SHORTCUT_LIMIT))]
 
 
 def _ledger_file(inspection: Inspection):

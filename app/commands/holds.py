@@ -101,6 +101,10 @@ def write_problem(item, roles, labels: dict | None = None, deleting: bool = Fals
         if refusal:
             return refusal
     model = type(item).__name__
+    if deleting:
+        refusal = ownership.delete_refusal(model, roles)
+        if refusal:
+            return "id", refusal
     message = handover.write_refusal(handed_over_on(inspection_id_of(item)), model) \
         if handover.is_locked_kind(model) else None
     if message:

@@ -57,6 +57,24 @@ DIRECT_WRITERS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+# model → roles that may not delete its rows on any generic path (screen, REST). 六（一） the unit rectifies what
+# the inspection found: its liaison fills in the ledger rows assigned to the unit and reports on them, but a row
+# stands for a finding 巡察办 handed over, so removing one is not the unit's to do.
+NO_DELETE: dict[str, frozenset[str]] = {
+    "RectificationItem": frozenset({"UnitLiaison"}),
+}
+
+
+def delete_refusal(model: str, roles) -> str | None:
+    """Why a caller with `roles` may not delete a `model` row, or None; a caller holding another role that writes
+    the model (e.g. also 巡察办) may."""
+    roles = set(roles or ())
+    denied = NO_DELETE.get(model, frozenset())
+    if not roles or is_admin(roles) or not roles <= denied | {"Public"}:
+        return None
+    return "整改台账事项由巡察办根据反馈意见下达，被巡察单位不能删除；如有错误，请联系巡察办"
+
+
 def owned_fields(model: str) -> dict[str, str]:
     """field → owning step of `model` (empty when it has none)."""
     return OWNED.get(model, {})

@@ -17,6 +17,8 @@ from app.web import MAX_ID
 from schema import ChangeLog
 
 from .. import ownership
+from ..choices import fill_defaults
+from ..help import FIELD_HELP
 from ..labels import LABELS, MODEL_NOUNS
 from .helpers import blank_none, check_item_rule, describe_changes, export_list, integer_in_range, masked, yes_no
 from .interface import XctSQLAInterface
@@ -52,6 +54,8 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         if self.class_permission_name is None:
             self.class_permission_name = self.datamodel.obj.__name__
         self.label_columns = {**LABELS, **(self.label_columns or {})}
+        self.description_columns = {**FIELD_HELP.get(self.datamodel.obj.__name__, {}),
+                                    **(self.description_columns or {})}
         noun = MODEL_NOUNS[self.datamodel.obj.__name__]
         self.list_title = self.list_title or f"{noun}列表"
         self.show_title = self.show_title or f"{noun}详情"
@@ -105,6 +109,7 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         return ownership.posted_refusal(self) or super().edit(pk)
 
     def _get_add_widget(self, form, *args, **kwargs):  # app.fab_compat OVERRIDES
+        fill_defaults(self, form)  # an empty add form starts from the current round, the reader, today (issue 14)
         ownership.readonly_owned(self, form)
         return super()._get_add_widget(form, *args, **kwargs)
 
