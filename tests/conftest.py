@@ -214,6 +214,16 @@ def scalar(app, stmt):
         return db.session.execute(stmt).scalar()
 
 
+def open_inspection(app, *where) -> int | None:
+    """The first inspection (matching `where`) whose archive is not handed over: after 八（二） an inspection and
+    everything under it are read-only, and its team can no longer export or download (app.rules.handover)."""
+    import schema as m
+
+    handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+    return scalar(app, sa.select(m.Inspection.id).where(m.Inspection.id.not_in(handed), *where)
+                  .order_by(m.Inspection.id).limit(1))
+
+
 def demo_world(databases, tmp_path_factory, name: str):
     """(app, client, username → JWT header) over a demo database of its own: for a module fixture to yield from."""
     for application in demo_app(databases, tmp_path_factory, name):

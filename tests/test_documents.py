@@ -18,6 +18,7 @@ from docx.shared import Twips
 import schema as m
 from schema.enums import ASPECTS
 from schema.transfer import transfer_clue
+from tests.conftest import open_inspection
 
 
 def _text(data: bytes) -> str:
@@ -269,14 +270,23 @@ def test_export_is_scoped(app, client, tokens, mech):
     get = lambda user, pk, n: client.get(f"/api/v1/inspection/{pk}/export/{n}", headers=tokens(user))  # noqa: E731
     assert get("zuyuan", other_team, 4).status_code == 404  # another team's inspection
     assert get("liaison", mech, 19).status_code == 404  # another unit's
-    assert get("zuyuan", mech, 14).status_code == 200  # the team reads its own talks
+    # the team reads its own talks while it holds the archive (zuyuan's open inspection: 学工部, 第三巡察组)
+    zuyuan_teams = sa.select(m.TeamMember.team_id).join(m.Person).where(m.Person.username == "zuyuan")
+    own = open_inspection(app, m.Inspection.team_id.in_(zuyuan_teams),
+                          m.Inspection.id.in_(sa.select(m.Talk.inspection_id)))
+    assert get("zuyuan", own, 14).status_code == 200
+    # 八（二）: after the handover (机械工程学院, 2026-05-28) the team keeps nothing; 巡察办 still has it
+    resp = get("zuyuan", mech, 14)
+    assert resp.status_code == 403 and "档案已于2026-05-28移交巡察办" in resp.json["message"]
+    assert get("office", mech, 14).status_code == 200
     # the unit liaison gets its feedback, never talk records, petitions or materials (DOMAIN.md §6)
     assert get("liaison", liaison_unit, 19).status_code == 200
     for n in (11, 13, 14, 15, 18, 23):
         resp = get("liaison", liaison_unit, n)
         assert resp.status_code == 403 and f"无权查看附件{n}" in resp.json["message"], n
     # the team keeps no copy of the transfer list (六（二）3)
-    assert get("zuyuan", mech, 12).status_code == 403
+    resp = get("zuyuan", own, 12)
+    assert resp.status_code == 403 and "无权查看附件12" in resp.json["message"]
     for n in (0, 25):
         assert get("office", mech, n).status_code == 404
     assert client.get(f"/api/v1/inspection/{mech}/export/4").status_code == 401

@@ -36,8 +36,11 @@ def _last_read_id(app) -> int:
     return _scalar(app, "SELECT coalesce(max(id), 0) FROM read_log")
 
 
-def _team_petition(app, user: str, with_name: bool = True) -> int:
+def _team_petition(app, user: str, with_name: bool = True, editable: bool = False) -> int:
     named = "AND petitioner_name IS NOT NULL" if with_name else ""
+    # after the archive handover (八（二）) the petitions of an inspection are read-only
+    if editable:
+        named += " AND inspection_id NOT IN (SELECT inspection_id FROM archive_volume WHERE handed_over_on IS NOT NULL)"
     return _scalar(app, f"SELECT min(id) FROM petition WHERE inspection_id IN ({TEAM_INSPECTIONS}) {named}", u=user)
 
 
@@ -108,7 +111,7 @@ def test_identity_is_no_search_criterion(app, client, tokens):
 
 
 def test_editing_keeps_the_hidden_identity(app, client, tokens):
-    pk = _team_petition(app, "zuzhang")
+    pk = _team_petition(app, "zuzhang", editable=True)
     before = _scalar(app, "SELECT petitioner_name FROM petition WHERE id = :p", p=pk)
     headers = tokens("office")
     shown = client.get(f"/api/v1/petition/{pk}", headers=headers).json["result"]
@@ -120,7 +123,7 @@ def test_editing_keeps_the_hidden_identity(app, client, tokens):
 
 
 def test_screen_edit_left_blank_keeps_the_identity(app, client, login):
-    pk = _team_petition(app, "zuzhang")
+    pk = _team_petition(app, "zuzhang", editable=True)
     with app.app_context():
         p = _db().session.get(m.Petition, pk)
         before = p.petitioner_name

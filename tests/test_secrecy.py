@@ -3,7 +3,9 @@
 规程五（三）1 "反馈后由巡察组组长、被巡察单位党组织主要负责人、巡察办负责人在《巡察反馈签收单》上签字": the unit holds the
 反馈意见 once the 签收单 is signed (the inspection's feedback_date); until then it sees nothing the team produced, and
 never the 巡察情况报告, talk records, petitions, clues or materials (DOMAIN.md §6). 六（二）3 "巡察组不留存移送材料":
-a transferred clue leaves the team for the receiving department.
+a transferred clue leaves the team for the receiving department. 八（二） "巡察组应在巡察反馈结束后1个月内……将巡察
+工作档案移交巡察办": once the archive is handed over the team still lists and reads its records, but no longer exports
+a 附件 or downloads a file (app.rules.handover); the others' access is unchanged.
 
 One inspection of a demo copy (材料科学与工程学院: the demo liaison's unit, 第一巡察组 of zuzhang and zuyuan) is set
 to each phase by its phase fields (Core UPDATEs on the test's own database); its clue XS2026-03-001 is transferred
@@ -24,6 +26,8 @@ from tests.conftest import demo_world, rows, scalar
 PHASES = ("准备", "进驻", "报告", "反馈", "整改", "归档")
 DELIVERED_FROM = PHASES.index("反馈")  # feedback_date set: the 签收单 signed in full
 SENT_FROM = PHASES.index("整改")  # the transfer of XS2026-03-001 sent
+HANDED_OVER = PHASES.index("归档")  # the archive handed over to 巡察办
+TEAM = ("zuyuan", "zuzhang")
 USERS = ("liaison", "zuyuan", "zuzhang", "jiwei")
 RESOURCES = {  # REST resource → table
     "talk": "talk", "petition": "petition", "clue": "clue", "material": "material", "finding": "finding",
@@ -165,7 +169,7 @@ def test_every_role_in_every_phase_lists_reads_exports_and_downloads_what_it_may
                 checked += 1
         for n, doc in w["docs"].items():  # download a filed 附件
             resp = client.get(f"/api/v1/document/{doc}/file", headers=w["h"](user))
-            visible = doc in expected(w, user, "document", phase)
+            visible = doc in expected(w, user, "document", phase) and not (user in TEAM and at >= HANDED_OVER)
             assert (resp.status_code == 200) == visible and resp.status_code in (200, 403, 404), (phase, user, n)
     assert checked > 30  # the inspection has talks, petitions, clues, findings … to check
     # export (生成文书): the liaison gets the 公告 always, the 反馈意见 once delivered, never the rest
@@ -177,10 +181,13 @@ def test_every_role_in_every_phase_lists_reads_exports_and_downloads_what_it_may
         assert resp.status_code == 403 and f"无权查看附件{n}" in resp.json["message"], (phase, n)
     for n in (11, 14, 17, 19):
         assert export("jiwei", n).status_code == (403 if at >= SENT_FROM else 404), (phase, n)
-    if phase != "归档":  # after handover the team's exports are item 4's (another step's rule)
-        for user in ("zuyuan", "zuzhang"):
-            for n in (11, 14, 17, 19):
-                assert export(user, n).status_code == 200, (phase, user, n)
+    for user in TEAM:  # the team exports its 附件 until it hands the archive over (八（二）)
+        for n in (11, 14, 17, 19):
+            resp = export(user, n)
+            if at >= HANDED_OVER:
+                assert resp.status_code == 403 and "移交巡察办" in resp.json["message"], (phase, user, n)
+            else:
+                assert resp.status_code == 200, (phase, user, n)
 
 
 def test_a_finding_page_names_no_interviewee_to_whom_may_not_read_the_talk(world):
