@@ -325,17 +325,27 @@ def test_read_only_after_handover(app, tokens, library, login):
     assert locked in show and "/archivevolumeflow/handover" not in show
 
 
-def test_archive_list_24_lists_the_volume_items(app, tokens, library):
-    vid = _volume(app, library)
-    resp = app.test_client().get(f"/api/v1/inspection/{library}/export/24", headers=tokens("office"))
+def test_archive_list_24_lists_the_volume_items(app, tokens):
+    """The demo 机械工程学院 volume (28 items, handed over by 陈静 to 孙雅琴): independent of the order above. The
+    移交人 line is one merged cell under the table, running across it, after the last item (not left at the
+    template's row)."""
+    mech = _insp(app, "机械工程学院")
+    vid = _volume(app, mech)
+    resp = app.test_client().get(f"/api/v1/inspection/{mech}/export/24", headers=tokens("office"))
     assert resp.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(resp.data)).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c not in (None, "")]
     items = _items(app, vid)
-    assert all(title in cells for _, _, title, _ in items)
+    assert len(items) > 20 and all(title in cells for _, _, title, _ in items)
     rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] in {t for _, _, t, _ in items}]
     assert [(r[0], r[1]) for r in rows] == [(s, t) for s, _, t, _ in items]
-    assert "移交人：周敏" in cells and "接收人：孙雅琴" in cells
+    signed = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "移交人" in c.value]
+    assert len(signed) == 1
+    line = signed[0]
+    assert "移交人：陈静" in line.value and "接收人：孙雅琴" in line.value and "2026-05-28" in line.value
+    last_item = max(c.row for row in sheet.iter_rows() for c in row if c.value == items[-1][2])
+    merged = next(r for r in sheet.merged_cells.ranges if line.coordinate in r)
+    assert line.row > last_item and (merged.min_col, merged.max_col) == (1, sheet.max_column)
 
 
 def test_destruction_removes_the_file_and_keeps_the_trace(app, tokens, library):

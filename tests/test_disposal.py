@@ -117,8 +117,12 @@ def test_a_clue_from_proposal_to_report(world):
         assert listing.attachment_no == 12
         sheet = openpyxl.load_workbook(storage_path(listing.storage_name)).active
         cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
-    assert "接收部门：纪委监察室" in cells and "文号：" not in cells and "XS2026-05-001" in cells
-    assert any(isinstance(c, str) and "信访材料：来信（匿名）.pdf" in c for c in cells)
+    # the info line above the table is one merged cell: 接收部门, 移送日期 and 文号 (filled, not a bare "文号：")
+    info = [c for c in cells if isinstance(c, str) and "接收部门：纪委监察室" in c]
+    assert len(info) == 1 and "文号：校巡移〔2026〕9号" in info[0] and "XS2026-05-001" in cells
+    # 移送材料 as the department counts it (附件12 in 件/页): each kind with its 件, a missing kind with its reason
+    package = [c for c in cells if isinstance(c, str) and "信访材料1件" in c]
+    assert package and "谈话摘录：无（当事人尚未谈话）" in package[0]
 
     # the team keeps nothing (六（二）3): the clue, its files and the list are gone for it; 巡察办 keeps them
     for user in ("zuyuan", "zuzhang"):

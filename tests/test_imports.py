@@ -236,8 +236,10 @@ def test_attachment_23_carries_per_question_figures(app):
     inspection = _scalar(app, "SELECT inspection_id FROM survey WHERE id = :s", s=survey)
     resp = _client(app).get(f"/inspectionview/export/{inspection}/23")
     assert resp.status_code == 200
-    rows = [r for r in openpyxl.load_workbook(io.BytesIO(resp.data)).worksheets[0].values if r and "问卷统计" in r]
-    found = {r[2]: r[3] for r in rows}
+    # the survey's figures are on a sheet of their own (问卷统计): 序号, 第N题, 统计项目, 数值
+    book = openpyxl.load_workbook(io.BytesIO(resp.data))
+    assert book.sheetnames == ["相关数据统计", "问卷统计"]
+    found = {f"{r[1]} {r[2]}": r[3] for r in book["问卷统计"].values if r and isinstance(r[1], str) and r[1][:1] == "第"}
     answered = _scalar(app, "SELECT count(*) FROM survey_answer a JOIN survey_question q ON q.id = a.question_id "
                             "WHERE q.survey_id = :s AND q.seq = 3 AND a.value IS NOT NULL", s=survey)
     counts = _expected(app, survey, 3)
