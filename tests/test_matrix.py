@@ -81,8 +81,22 @@ def inspection_of(table: sa.Table, alias: str, depth: int = 0) -> str | None:
     return None
 
 
+# issue 18: a document of no inspection, transfer or rectification (a job's result…) is its owner's and 巡察办's
+UNATTACHED = ("(r.inspection_id IS NULL AND r.transfer_id IS NULL AND r.id NOT IN "
+              "(SELECT document_id FROM rectification_evidence))")
+# 八（二）: once an inspection's archive is handed over, it and every record under it are read-only (422 on a write)
+HANDED_OVER = "SELECT inspection_id FROM archive_volume WHERE handed_over_on IS NOT NULL"
+
+
 def scope_condition(role: str, table: sa.Table) -> str:
     """DOMAIN.md §6 "sees", for one role and one table, as a condition on alias `r`."""
+    cond = _sees(role, table)
+    if table.name == "document" and role not in SEE_ALL_OWN:
+        return f"(({UNATTACHED} AND r.uploaded_by = :u) OR (NOT {UNATTACHED} AND {cond}))"
+    return cond
+
+
+def _sees(role: str, table: sa.Table) -> str:
     name = table.name
     if name in OWN_RECORDS:
         return "1=1" if role in SEE_ALL_OWN else f"r.{OWN_RECORDS[name]} = :u"
@@ -291,6 +305,12 @@ def rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
     return mine, every - mine
 
 
+def locked_rows(app, table: sa.Table) -> set[int]:
+    """Rows under an inspection whose archive is handed over (八（二）): read-only for everyone."""
+    ins = inspection_of(table, "r")
+    return _ids(app, f"SELECT r.id FROM {table.name} r WHERE {ins} IN ({HANDED_OVER})") if ins else set()
+
+
 def cell_rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
     """`rows`, for a cell that must check a row: over an empty table it would pass without asserting, and a scoped
     user's cell without a row outside the scope would never check the refusal."""
@@ -455,14 +475,16 @@ def test_api(matrix, user, api, resource, endpoint):
         ok = (201, 400, 422) if endpoint == "post" and answer == 200 else (answer,)
         assert resp.status_code in ok, (user, api, endpoint, resp.status_code, resp.get_data(as_text=True)[:200])
         return
-    for pk, inside in ((min(mine, default=None), True), (max(other, default=None), False)):
+    locked = locked_rows(app, _table(instance)) if endpoint == "put" else set()
+    first = min(mine - locked, default=None) or min(mine, default=None)  # a writable row where there is one
+    for pk, inside in ((first, True), (max(other, default=None), False)):
         if pk is None:
             continue
         if endpoint == "get":
             resp = client.get(f"{base}{pk}", headers=h)
         else:
             resp = client.put(f"{base}{pk}", json={}, headers=h)  # no field changes: the row stays as it was
-        expected = 404 if answer == 200 and not inside else answer
+        expected = 404 if answer == 200 and not inside else 422 if answer == 200 and pk in locked else answer
         assert resp.status_code == expected, (user, api, endpoint, f"row {pk}", "在范围内" if inside else "范围外",
                                               resp.status_code, resp.get_data(as_text=True)[:200])
 
