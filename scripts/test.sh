@@ -20,6 +20,9 @@ echo "== bandit =="
 .venv/bin/bandit -q -c pyproject.toml -r app schema views jobs seeds config.py 2> >(grep -v "nosec encountered" >&2)
 bandit_rc=$?
 [ $bandit_rc -eq 0 ] && echo "bandit：无未说明的发现"
+echo "== ruff =="
+.venv/bin/ruff check --quiet . && echo "ruff：无发现"
+ruff_rc=$?
 echo "== pip-audit =="
 .venv/bin/python scripts/pip_audit.py; audit_rc=$?
 # Both engines at once, each in a process of its own (two cores: one each; the PostgreSQL server's work overlaps the
@@ -40,4 +43,4 @@ cat "$logs/sqlite.log"
 echo "== PostgreSQL =="
 cat "$logs/postgresql.log"
 rm -rf "$logs"
-[ $bandit_rc -eq 0 ] && [ $audit_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]
+[ $bandit_rc -eq 0 ] && [ $ruff_rc -eq 0 ] && [ $audit_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]
