@@ -86,6 +86,11 @@ UNATTACHED = ("(r.inspection_id IS NULL AND r.transfer_id IS NULL AND r.id NOT I
               "(SELECT document_id FROM rectification_evidence))")
 # 八（二）: once an inspection's archive is handed over, it and every record under it are read-only (422 on a write)
 HANDED_OVER = "SELECT inspection_id FROM archive_volume WHERE handed_over_on IS NOT NULL"
+# README rule table: what goes on after the handover (六 成果运用: rectification D9, transfers D10, submissions D11;
+# 七 督查督办) and the archive's own records (its steps) are not locked by it
+GO_ON_AFTER_HANDOVER = {"rectification", "rectification_item", "transfer", "submission", "supervision",
+                        "rebound_check", "immediate_fix", "clue_exhibit", "archive_volume", "archive_item",
+                        "destruction_record"}
 
 
 def scope_condition(role: str, table: sa.Table) -> str:
@@ -308,7 +313,9 @@ def rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
 def locked_rows(app, table: sa.Table) -> set[int]:
     """Rows under an inspection whose archive is handed over (八（二）): read-only for everyone."""
     ins = inspection_of(table, "r")
-    return _ids(app, f"SELECT r.id FROM {table.name} r WHERE {ins} IN ({HANDED_OVER})") if ins else set()
+    if ins is None or table.name in GO_ON_AFTER_HANDOVER:
+        return set()
+    return _ids(app, f"SELECT r.id FROM {table.name} r WHERE {ins} IN ({HANDED_OVER})")
 
 
 def cell_rows(app, user: str, table: sa.Table) -> tuple[set[int], set[int]]:
