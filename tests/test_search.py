@@ -93,7 +93,9 @@ FINDS = {
     "zuzhang": {"team_talk", "team_petition"},
     "zuyuan": {"team_talk", "team_petition"},
     "jiwei": {"sent_clue"},  # only clues transferred to the department
-    "liaison": {"unit_finding"},  # the unit's findings; never talks, petitions or clues
+    # never talks, petitions or clues; and a finding only once the 反馈意见 carrying it is delivered (五（三）1,
+    # issue 13 item 3): this module's new finding is in no feedback, so the unit does not find it
+    "liaison": set(),
     "dangban": {"unit_finding"},  # findings (提交事项 rest on them), nothing of the fieldwork
 }
 
