@@ -140,12 +140,12 @@ def snippet(body: str, q: str) -> Markup:
     """The text around the first hit, escaped, each occurrence of `q` in it wrapped in <mark>."""
     at = body.lower().find(q.lower())
     if at < 0:
-        return Markup(escape(IDENTITY_HIT))  # nosec B704 - escaped text
+        return Markup(escape(IDENTITY_HIT))  # escaped  # nosec B704
     start, end = max(0, at - SNIPPET_BEFORE), min(len(body), at + len(q) + SNIPPET_AFTER)
     window = body[start:end].replace("\n", " ")
     pieces = re.split(f"({re.escape(q)})", window, flags=re.IGNORECASE)
     marked = "".join(f"<mark>{escape(p)}</mark>" if i % 2 else str(escape(p)) for i, p in enumerate(pieces))
-    return Markup(("…" if start else "") + marked + ("…" if end < len(body) else ""))  # nosec B704 - escaped
+    return Markup(("…" if start else "") + marked + ("…" if end < len(body) else ""))  # escaped  # nosec B704
 
 
 def search(user, q, limit=None) -> dict:

@@ -56,7 +56,7 @@ ASPECT_HEADINGS = {
     "党风廉政建设和反腐败斗争": "（四）党风廉政建设和反腐败斗争方面", "重点领域风险防控": "（五）重点领域风险防控方面",
     "整改落实": "（六）落实上一轮巡视（督查）整改情况方面", "其他": "（七）其他方面",
 }
-SECRET = "秘密"  # nosec B105 - not a password: the 密级 of a confidential 附件 (talk records, petitions, clues, materials)
+SECRET = "秘密"  # the 密级 of a confidential 附件 (talks, petitions, clues, materials)  # nosec B105
 REPORT_LENGTH = 3000  # 四（一）"总体篇幅一般在3000字左右"
 LENGTH_TOLERANCE = 0.2
 

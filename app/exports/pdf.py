@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import signal
-import subprocess  # nosec B404 - LibreOffice is run with a fixed argument list, never a shell
+import subprocess  # nosec B404  # LibreOffice runs with a fixed argument list, never a shell
 import tempfile
 import threading
 from pathlib import Path
@@ -67,7 +67,8 @@ def to_pdf(data: bytes, suffix: str, timeout: int = TIMEOUT) -> bytes:
         source.write_bytes(data)
         cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", "pdf", "--outdir", job, str(source)]
-        proc = subprocess.Popen(cmd, env=env,  # nosec B603 - our binary, our temp paths, no shell stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # our binary, our temp paths, a fixed argument list and no shell
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # nosec B603
                                 start_new_session=True)
         try:
             _, err = proc.communicate(timeout=timeout)

@@ -31,7 +31,7 @@ CONDENSE = math.floor((TEXT_WIDTH.pt / CHARS - BODY_SIZE) * 20)
 HEADING_FONTS = {"黑体", "楷体_GB2312", "楷体"}
 HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 SHORT_LIMIT = 300  # a table row with more text than this may break across pages (it could exceed one)
-DEFAULT_SECRET = "秘密"  # nosec B105 - not a password: the 密级 mark printed on confidential documents
+DEFAULT_SECRET = "秘密"  # not a password: the 密级 printed on confidential documents  # nosec B105
 SETTINGS_AFTER = {
     "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets", "drawingGridHorizontalSpacing",
     "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
