@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 import schema as m
+from tests.conftest import open_inspection
 from app.rules.routing import ANY_DEPARTMENT, RoutingRule, route
 
 # category, involves_leadership → department named in the procedure
@@ -31,10 +32,7 @@ ROWS = [
 @pytest.fixture()
 def clue_for(app, client, tokens):
     h = tokens("admin")
-    with app.app_context():
-        from app.extensions import db
-
-        inspection = db.session.scalar(sa.select(m.Inspection.id).limit(1))
+    inspection = open_inspection(app)  # a handed-over inspection is read-only (八（二）)
     made = []
 
     def make(category, leadership):
