@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 import schema as m
+from tests.conftest import open_inspection
 
 # field name → True where the field is a relation written as id(s) and read back as object(s) with `id`.
 RELATIONS = {"unit", "round", "team", "person", "inspection", "interviewee", "finding", "responsible",
@@ -34,11 +35,8 @@ def ctx(app, client, tokens):
     tag = uuid.uuid4().hex[:6]
     unit = _post(client, h, "unit", {"name": f"契约测试学院{tag}", "kind": "教学科研单位", "staff_count": 88})
     person = _post(client, h, "person", {"name": "契约测试人", "unit": unit, "title": "教授"})
-    # an inspection whose archive is not yet handed over (八（二）: after it, everything under it is read-only), with
-    # a finding for the ledger row
-    handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
-    inspection = _first(app, m.Inspection, m.Inspection.id.not_in(handed),
-                        m.Inspection.id.in_(sa.select(m.Finding.inspection_id)))
+    # an inspection whose archive is not yet handed over (八（二）), with a finding for the ledger row
+    inspection = open_inspection(app, m.Inspection.id.in_(sa.select(m.Finding.inspection_id)))
     return {
         "h": h,
         "tag": tag,
