@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.rules import handover
 from schema import (
     ArchiveItem,
     ArchiveVolume,
@@ -465,6 +466,19 @@ def scoped(stmt, model: type, user=_CURRENT):
     The one place a query meets the row scope; lists, pages, exports and commands all call it."""
     crit = current_criterion(model) if user is _CURRENT else scope_criterion(model, user)
     return stmt if crit is None else stmt.where(crit)
+
+
+def taken_out(stmt, model: type):
+    """`stmt` limited to what the current caller may take out of the system (a list export, inline or as a job):
+    八（二）1 “任何个人不得以任何形式保留巡察工作文件和材料” — a caller who is only of a team exports nothing of an
+    inspection whose archive was handed over; what goes on after the handover (handover.CONTINUES: rectification,
+    transfers, 督办 …, which the 组长 still reports on) stays exportable."""
+    applies, user = current_scope_user()
+    if not applies or model.__name__ in handover.CONTINUES or not handover.keeps_nothing(
+            {r.name for r in getattr(user, "roles", None) or ()}):
+        return stmt
+    crit = reach(model, sa.select(ArchiveVolume.inspection_id).where(ArchiveVolume.handed_over_on.is_not(None)))
+    return stmt if crit is None else stmt.where(sa.not_(crit))
 
 
 def readable_ids(model: type, ids) -> set[int]:

@@ -163,6 +163,7 @@ class Visit(Timestamps, Model):
     topic: Mapped[str | None] = mapped_column(sa.String(200))
     findings: Mapped[str | None] = mapped_column(sa.Text)
     approved_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
+    approved_on: Mapped[date | None] = mapped_column(sa.Date)  # the step 组长批准走访调研 (issue 13)
     recorder_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")

@@ -134,7 +134,7 @@ class InspectionRecords:
         self.add(Visit(inspection=i, target="机械设计系、机电工程实验中心", held_on=d("2026-03-26"), place="机电楼",
                             participants="李红梅、张伟", topic="设备采购与使用情况",
                             findings="抽查12台大型设备，3台到货超过6个月未安装调试；设备使用记录不完整。",
-                            approved_by=p("王建国"), recorder=p("张伟")))
+                            approved_by=p("王建国"), approved_on=d("2026-03-25"), recorder=p("张伟")))
         self.add(DeepDive(inspection=i, topic="实验室大型设备采购与使用情况", owner=p("李红梅"),
                           plan="调阅2024-2025年采购合同，走访实验中心，约谈相关课题组负责人，征求资产处意见。",
                           plan_approved_by=p("王建国"), plan_approved_on=d("2026-03-27"),
@@ -468,7 +468,8 @@ class InspectionRecords:
                           events=[("借阅", "2026-11-16", "徐涛", "核对发放名单")])
         self.material(i, "2025年巡察整改台账及佐证材料", "潘悦", "2026-11-10", by="马晓", pages=210)
         self.add(Visit(inspection=i, target="学生资助管理中心", held_on=d("2026-11-19"), place="学生活动中心三层",
-                       participants="林芳、张伟", topic="资助认定与发放流程", approved_by=p("王建国"), recorder=p("张伟"),
+                       participants="林芳、张伟", topic="资助认定与发放流程", approved_by=p("王建国"),
+                       approved_on=d("2026-11-18"), recorder=p("张伟"),
                        findings="认定材料齐全，但公示期不足5个工作日。"))
         self.add(DeepDive(inspection=i, topic="学生资助资金发放管理", owner=p("张伟"),
                           plan="核对2025-2026学年发放明细与学籍信息，走访3个学院资助专干。",

@@ -25,10 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _team_inspections(username: str) -> tuple[list[int], list[int]]:
-    """(inspections of `username`'s team, inspections of other teams)."""
+    """(inspections of `username`'s team whose archive is not handed over — after the handover the team exports
+    nothing of one, 八（二） — and inspections of other teams)."""
     teams = sa.select(m.TeamMember.team_id).join(m.Person, m.Person.id == m.TeamMember.person_id).where(
         m.Person.username == username)
-    own = db.session.scalars(sa.select(m.Inspection.id).where(m.Inspection.team_id.in_(teams))).all()
+    handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+    own = db.session.scalars(sa.select(m.Inspection.id).where(m.Inspection.team_id.in_(teams),
+                                                              m.Inspection.id.not_in(handed))).all()
     other = db.session.scalars(sa.select(m.Inspection.id).where(m.Inspection.team_id.not_in(teams))).all()
     return own, other
 
@@ -65,13 +68,15 @@ def clean_jobs(app):
 
 
 def _expected_codes(app, channel: str | None = None) -> set[str]:
-    """The petitions zuyuan may see (scope computed by app.scope directly, not through the export), of `channel`."""
+    """The petitions zuyuan may take out (scope computed by app.scope directly, not through the export), of `channel`:
+    those he sees, less those of inspections whose archive was handed over (八（二）: the team keeps nothing)."""
     from app.scope import scope_criterion
 
     with app.app_context():
         user = app.appbuilder.sm.find_user(username="zuyuan")
         crit = scope_criterion(m.Petition, user)
-        query = sa.select(m.Petition.code)
+        handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+        query = sa.select(m.Petition.code).where(m.Petition.inspection_id.not_in(handed))
         if channel:
             query = query.where(m.Petition.channel == channel)
         return set(db.session.scalars(query.where(crit) if crit is not None else query).all())

@@ -144,7 +144,8 @@ def test_demo_sessions_follow_the_procedure(world):
 def test_the_signing_sheet_needs_all_three_before_feedback_is_delivered(world):
     app, client, h = world
     insp = inspection_of(app, "党委学生工作部")  # 2026 回头看, not yet fed back
-    people = dict(q(app, sa.select(m.Person.name, m.Person.id).where(m.Person.name.in_(["王建国", "袁伟", "赵立新"]))))
+    people = dict(q(app, sa.select(m.Person.name, m.Person.id).where(
+        m.Person.name.in_(["王建国", "袁伟", "赵立新", "潘悦", "孙志刚"]))))
     fb = client.post("/api/v1/feedback/", headers=h("office"), json={"inspection": insp, "doc_no": "校巡反〔2026〕5号"})
     assert fb.status_code == 201, fb.json
     fb_id = fb.json["id"]
@@ -163,6 +164,12 @@ def test_the_signing_sheet_needs_all_three_before_feedback_is_delivered(world):
     early = sign("巡察组组长", "王建国", "2026-12-09")
     assert early.status_code == 422 and early.json["errors"].keys() == {"signed_on"}
     assert sign("巡察组组长", "王建国", "2026-12-10").json["result"]["feedback_date"] is None
+    # 五（三）1 the 主要负责人 signs for the party organisation: a 领导班子成员 of the inspected unit, not its office
+    # staff (潘悦, 综合办公室主任) nor another unit's secretary (孙志刚, 机械工程学院)
+    for who in ("潘悦", "孙志刚"):
+        wrong = sign("被巡察党组织主要负责人", who, "2026-12-10")
+        assert wrong.status_code == 422 and wrong.json["errors"] == {
+            "person": ["「被巡察党组织主要负责人」一栏只能由被巡察单位领导班子成员（党组织主要负责人，或主持工作的负责人）签字"]}, who
     second = sign("被巡察党组织主要负责人", "袁伟", "2026-12-10").json["result"]
     assert second == {"signer_role": "被巡察党组织主要负责人", "feedback_date": None,
                       "missing": ["《巡察反馈签收单》缺少巡察办负责人签字"]}

@@ -26,7 +26,7 @@ def world(databases, tmp_path_factory):
 
 
 def seed_missing(app):
-    """The demo has no 签收单 signature nor 提交 item under an open inspection: add one of each to try."""
+    """The demo has no 签收单 signature, 提交 item nor 巡察情况报告 under an open inspection: add one of each to try."""
     from app.extensions import db
 
     with app.app_context():
@@ -42,6 +42,10 @@ def seed_missing(app):
                                            signed_on=date(2026, 6, 1)))
         db.session.add(m.Submission(inspection_id=feedback.inspection_id, title="专题报告：测试", status="已提交",
                                     received_on=date(2026, 6, 2)))
+        if db.session.scalar(sa.select(m.InspectionReport.id)
+                             .where(m.InspectionReport.inspection_id == feedback.inspection_id)) is None:
+            db.session.add(m.InspectionReport(inspection_id=feedback.inspection_id, title="巡察情况报告：测试",
+                                              drafted_on=date(2026, 5, 1)))
         db.session.commit()
         db.session.remove()
 
@@ -227,3 +231,39 @@ def test_admin_writes_an_owned_date_recorded_but_not_past_a_date_order(world):
     logged = rows(app, sa.select(m.ChangeLog.actor, m.ChangeLog.changes).where(
         m.ChangeLog.entity == "inspection", m.ChangeLog.entity_id == pk).order_by(m.ChangeLog.id.desc()).limit(1))
     assert logged[0][0] == "admin" and "committee_report_date" in logged[0][1]
+
+
+def owned_state(app) -> dict:
+    """Every step-owned field of every row of every model OWNED declares."""
+    out = {}
+    for model, fields in OWNED.items():
+        cls = getattr(m, model)
+        cols = [column_of(cls, f) for f in fields]
+        out[model] = sorted(tuple(r) for r in rows(app, sa.select(cls.id, *cols)))
+    return out
+
+
+def bulk_actions(app):
+    """(route base, action name, model) of every list screen's bulk action (FAB @action), found by introspection."""
+    from views.base import XctModelView
+
+    return sorted({(v.route_base, name, v.datamodel.obj.__name__) for v in app.appbuilder.baseviews
+                   if isinstance(v, XctModelView) for name in (getattr(v, "actions", None) or {})})
+
+
+def test_bulk_actions_write_no_owned_field(world, screens):
+    """ISSUE 13-1 “… tries every owned field through screen edit, REST POST/PUT and bulk actions as every role”: each
+    bulk action of every list screen, posted by every role but Admin over the rows of its model, answers without a
+    500 and leaves every step-owned field of every model as it was: a bulk action is a step's door (its form or its
+    command decides), never a way round one."""
+    app, _, _ = world
+    actions = bulk_actions(app)
+    assert {("/clueview", "decide", "Clue"), ("/clueview", "build_transfers", "Clue"),
+            ("/petitionview", "to_clue", "Petition")} <= set(actions), actions
+    before = owned_state(app)
+    for route, name, model in actions:
+        ids = [str(r[0]) for r in rows(app, sa.select(getattr(m, model).id).order_by(getattr(m, model).id).limit(5))]
+        for role, c in screens.items():
+            resp = c.post(f"{route}/action_post", data={"action": name, "rowid": ids})
+            assert resp.status_code in (200, 302, 403, 404), (route, name, role, resp.status_code)
+            assert owned_state(app) == before, (route, name, role)

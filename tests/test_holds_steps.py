@@ -113,6 +113,37 @@ def test_after_handover_the_inspection_is_read_only_and_the_team_takes_nothing_o
                       json={"progress": "持续推进"}).status_code == 200
 
 
+def exported_ids(client, headers, resource) -> list[int]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    resp = client.get(f"/api/v1/{resource}/export?q=(order_column:id,order_direction:asc)", headers=headers)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    sheet = load_workbook(BytesIO(resp.data), read_only=True).worksheets[0]
+    header, *body = [list(r) for r in sheet.iter_rows(values_only=True)]
+    return [r[header.index("编号")] for r in body if r and r[0] is not None]
+
+
+def test_after_handover_the_teams_list_export_leaves_the_inspection_out(world):
+    """八（二）1“任何个人不得以任何形式保留巡察工作文件和材料”: a list export (inline or as a job, the same query) by the
+    team holds nothing of a handed-over inspection; 巡察办's holds it; the ledger the 组长 still reports on stays."""
+    app, client, h = world
+    handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+    team = sa.select(m.Inspection.id).join(m.TeamMember, m.TeamMember.team_id == m.Inspection.team_id).join(
+        m.Person).where(m.Person.name == "王建国")
+    kept = {r[0] for r in rows(app, sa.select(m.Finding.id).where(m.Finding.inspection_id.in_(team),
+                                                                   m.Finding.inspection_id.not_in(handed)))}
+    gone = {r[0] for r in rows(app, sa.select(m.Finding.id).where(m.Finding.inspection_id.in_(team),
+                                                                   m.Finding.inspection_id.in_(handed)))}
+    assert gone, "王建国的组应有已移交档案的巡察"
+    assert set(exported_ids(client, h("zuzhang"), "finding")) == kept
+    assert gone <= set(exported_ids(client, h("office"), "finding"))
+    ledger = {r[0] for r in rows(app, sa.select(m.RectificationItem.id).where(
+        m.RectificationItem.inspection_id.in_(team), m.RectificationItem.inspection_id.in_(handed)))}
+    assert ledger and ledger <= set(exported_ids(client, h("zuzhang"), "rectification_item"))
+
+
 # ---------------------------------------------------------------------------------------------- item 5
 
 
@@ -217,3 +248,63 @@ def test_the_talk_page_offers_the_leaders_steps_and_the_screen_step_records_him(
     assert done.status_code == 302
     assert rows(app, sa.select(m.Talk.single_approved_by_id, m.Talk.single_approved_on)
                 .where(m.Talk.id == talk.json["id"]))[0] == (person(app, "王建国"), date(2026, 11, 26))
+
+
+def test_visit_is_approved_by_the_teams_leader_and_never_by_its_recorder(world):
+    """三（三）7“根据需要，经巡察组组长批准后，巡察组可以深入被巡察党组织下属系（所、中心）开展调研工作”: the 组长 of the
+    team approves (recorded from his login, dated), not a member, and not a visit he records himself (four-eyes)."""
+    app, client, h = world
+    insp = inspection_of(app, "党委学生工作部")
+    new = {"inspection": insp, "target": "学生公寓管理中心", "held_on": "2026-11-30", "place": "学生公寓"}
+    by_member = client.post("/api/v1/visit/", headers=h("zuyuan"), json={**new, "recorder": person(app, "张伟")})
+    by_leader = client.post("/api/v1/visit/", headers=h("zuyuan"), json={**new, "recorder": person(app, "王建国")})
+    assert by_member.status_code == by_leader.status_code == 201, (by_member.json, by_leader.json)
+    typed = client.put(f"/api/v1/visit/{by_member.json['id']}", headers=h("zuyuan"),
+                       json={"approved_by": person(app, "王建国")})
+    assert typed.status_code == 422 and "组长批准走访调研" in typed.json["message"]
+    member = client.post(f"/api/v1/step/visit/{by_member.json['id']}", headers=h("zuyuan"), json={"on": "2026-11-28"})
+    assert member.status_code == 422 and "只能由本巡察组组长办理" in member.json["message"]
+    late = client.post(f"/api/v1/step/visit/{by_member.json['id']}", headers=h("zuzhang"), json={"on": "2026-12-01"})
+    assert late.status_code == 422 and late.json["message"].startswith(  # approved after the visit took place
+        "「批准日期」（2026-12-01）不能晚于「日期」（2026-11-30）")
+    ok = client.post(f"/api/v1/step/visit/{by_member.json['id']}", headers=h("zuzhang"), json={"on": "2026-11-28"})
+    assert ok.status_code == 200, ok.json
+    assert tuple(rows(app, sa.select(m.Visit.approved_by_id, m.Visit.approved_on)
+                      .where(m.Visit.id == by_member.json["id"]))[0]) == (person(app, "王建国"), date(2026, 11, 28))
+    own = client.post(f"/api/v1/step/visit/{by_leader.json['id']}", headers=h("zuzhang"), json={"on": "2026-11-28"})
+    assert own.status_code == 422 and "四眼原则" in own.json["message"]
+
+
+def test_report_and_feedback_reviews_are_office_steps_in_the_procedures_order(world):
+    """四（一）1“巡察组起草巡察情况报告，征求巡察办意见后修改完善。巡察报告经领导小组有关领导同志审阅后，巡察办应及时安排
+    向学校党委汇报”; 五（一）“巡察办商巡察组根据会议要求修改巡察反馈意见并报领导小组审定”: the team drafts, 巡察办 records
+    its opinion, then the 领导小组's reading and approval; nobody types those dates, and they keep the clauses' order."""
+    app, client, h = world
+    insp = inspection_of(app, "后勤集团")
+    report = client.post("/api/v1/inspection_report/", headers=h("zuzhang"), json={
+        "inspection": insp, "title": "关于巡察后勤集团党委情况的报告", "drafted_on": "2026-11-20"})
+    assert report.status_code == 201, report.json
+    pk = report.json["id"]
+    typed = client.put(f"/api/v1/inspection_report/{pk}", headers=h("zuzhang"), json={"office_reviewed_on": "2026-11-21"})
+    assert typed.status_code == 422 and "巡察办提出报告意见" in typed.json["message"]
+    team = client.post(f"/api/v1/step/report_office/{pk}", headers=h("zuzhang"), json={"on": "2026-11-21"})
+    assert team.status_code == 422 and "只能由巡察办办理" in team.json["message"]
+    early = client.post(f"/api/v1/step/report_office/{pk}", headers=h("office"), json={"on": "2026-11-19"})
+    assert early.status_code == 422 and early.json["message"].startswith(
+        "「起草日期」（2026-11-20）不能晚于「巡察办审阅日期」（2026-11-19）"), early.json
+    assert client.post(f"/api/v1/step/report_office/{pk}", headers=h("office"),
+                       json={"on": "2026-11-22"}).status_code == 200
+    before = client.post(f"/api/v1/step/report_leaders/{pk}", headers=h("office"), json={"on": "2026-11-21"})
+    assert before.status_code == 422, before.json  # the 领导小组 reads the report after 巡察办's opinion
+    assert client.post(f"/api/v1/step/report_leaders/{pk}", headers=h("office"),
+                       json={"on": "2026-11-24"}).status_code == 200
+    assert tuple(rows(app, sa.select(m.InspectionReport.office_reviewed_on, m.InspectionReport.leader_reviewed_on)
+                      .where(m.InspectionReport.id == pk))[0]) == (date(2026, 11, 22), date(2026, 11, 24))
+    feedback = client.post("/api/v1/feedback/", headers=h("office"), json={"inspection": insp})
+    assert feedback.status_code == 201, feedback.json
+    fb = feedback.json["id"]
+    assert client.put(f"/api/v1/feedback/{fb}", headers=h("office"),
+                      json={"leading_group_approved_on": "2026-11-25"}).status_code == 422
+    assert client.post(f"/api/v1/step/feedback_approval/{fb}", headers=h("zuzhang"), json={}).status_code == 422
+    assert client.post(f"/api/v1/step/feedback_approval/{fb}", headers=h("office"),
+                       json={"on": "2026-11-25"}).status_code == 200

@@ -339,7 +339,7 @@ class CustodyEventApi(XctModelRestApi):
 
 VISIT = Resource(Visit, {"findings": "了解的情况", "held_on": "走访日期"},
                  ("inspection", "target", "held_on", "place", "participants", "topic", "findings", "approved_by",
-                  "recorder"))
+                  "approved_on", "recorder"))
 
 
 class VisitView(XctModelView):
@@ -355,8 +355,8 @@ class VisitApi(XctModelRestApi):
     resource_name = "visit"
     resource = VISIT
     list_columns = ["id", "inspection.id", "target", "held_on", "place", "topic"]
-    show_columns = list_columns + ["participants", "findings", "approved_by.id", "approved_by.name", "recorder.id",
-                                   "recorder.name"] + STAMPS
+    show_columns = list_columns + ["participants", "findings", "approved_by.id", "approved_by.name", "approved_on",
+                                   "recorder.id", "recorder.name"] + STAMPS
 
 
 DEEP_DIVE = Resource(DeepDive, {"plan": "工作方案", "report": "情况报告"},

@@ -30,7 +30,7 @@ from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSAL
 from .archive import file_response
 from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, uploaded, yes_no
 from .fields import choice_field, tristate_field, with_blank
-from .labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
+from app.labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
 CATEGORY = "系统设置"
 TABLE_NOUNS = {
@@ -254,7 +254,6 @@ class DocumentTemplateView(XctModelView):
 
     @action("activate", "启用此版本", "启用所选版本？该附件的其他版本将停用。", "fa-check", multiple=False)
     def activate(self, item):
-        item = item[0] if isinstance(item, list) else item
         with transaction():
             activate_template(item, g.user)
         flash(f"已启用附件{item.attachment_no}模板第{item.version}版", "success")

@@ -64,7 +64,7 @@ def signer_check(inspection: Inspection, role: str, person: Person) -> str | Non
         return None
     return signer_refusal(role, is_team_leader=person.id in team_person_ids(inspection, "组长"),
                           of_unit=person.unit_id == inspection.unit_id,
-                          on_team=person.id in team_person_ids(inspection))
+                          on_team=person.id in team_person_ids(inspection), is_leadership=bool(person.is_leadership))
 
 
 def require_roles(allowed: frozenset[str], message: str, field: str) -> None:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from app.extensions import db
+from app.labels import LABELS
 from app.rules import dates, handover, ownership, team
 from schema import ArchiveVolume, Inspection, Person, TeamMember, Unit
 
@@ -80,7 +81,9 @@ def handed_over_on(inspection_id: int | None):
 
 
 def date_problems(item, labels: dict | None = None) -> list[tuple[str, str]]:
+    """The impossible orders of `item`, named by `labels` (a screen's own) or else the shared Chinese labels."""
     model = type(item).__name__
+    labels = labels or LABELS
     names = {n for o in dates.pairs_of(model) for n in (o.earlier, o.later)}
     with db.session.no_autoflush:
         values = {n: value_at(item, n) for n in names}

@@ -34,11 +34,20 @@ APPROVALS: dict[str, Approval] = {a.key: a for a in (
              ("interviewers", "recorder"), "三（三）5 谈话记录由巡察组组长审阅"),
     Approval("material", "Material", "组长批准调阅重要资料", "approved_on", "approved_by", TEAM_LEADER,
              ("received_by",), "三（三）6“调阅重要资料须经巡察组组长批准”"),
+    Approval("visit", "Visit", "组长批准走访调研", "approved_on", "approved_by", TEAM_LEADER, ("recorder",),
+             "三（三）7“经巡察组组长批准后，巡察组可以深入被巡察党组织下属系（所、中心）开展调研工作”"),
     Approval("deep_dive_plan", "DeepDive", "组长审批深入了解方案", "plan_approved_on", "plan_approved_by",
              TEAM_LEADER, ("owner",), "三（三）8 深入了解的工作方案经巡察组组长审批"),
     # 三（四）2 the 领导小组's consent is recorded by 巡察办, the 领导小组's office
     Approval("fix_consent", "ImmediateFix", "记录领导小组同意", "leading_group_approved_on", None, OFFICE, (),
              "三（四）2“对重大、敏感问题的处理意见，需报领导小组同意后，再向被巡察党组织提出”"),
+    Approval("report_office", "InspectionReport", "巡察办提出报告意见", "office_reviewed_on", None, OFFICE, (),
+             "四（一）1“巡察组起草巡察情况报告，征求巡察办意见后修改完善”"),
+    # 四（一）1 the 领导小组's reading of the report is recorded by 巡察办, which then 安排向学校党委汇报
+    Approval("report_leaders", "InspectionReport", "记录领导小组审阅报告", "leader_reviewed_on", None, OFFICE, (),
+             "四（一）1“巡察报告经领导小组有关领导同志审阅后，巡察办应及时安排向学校党委汇报”"),
+    Approval("feedback_approval", "Feedback", "记录领导小组审定反馈意见", "leading_group_approved_on", None, OFFICE,
+             (), "五（一）“巡察办商巡察组根据会议要求修改巡察反馈意见并报领导小组审定”"),
     Approval("committee_report", "Inspection", "记录向常委会汇报", "committee_report_date", None, OFFICE, (),
              "四（二）“巡察结束后两周内……向学校党委常委会汇报”"),
 )}
@@ -67,15 +76,17 @@ def approver_refusal(approval: Approval, *, roles, person_id: int | None, leader
 # 五（三）1《巡察反馈签收单》: who may sign for each party.
 SIGNERS = {
     "巡察组组长": "本巡察组组长",
-    "被巡察党组织主要负责人": "被巡察单位的人员（党组织主要负责人）",
+    "被巡察党组织主要负责人": "被巡察单位领导班子成员（党组织主要负责人，或主持工作的负责人）",
     "巡察办负责人": "巡察办的人员（不是本巡察组成员，也不是被巡察单位的人员）",
 }
 
 
-def signer_refusal(signer_role: str, *, is_team_leader: bool, of_unit: bool, on_team: bool) -> str | None:
+def signer_refusal(signer_role: str, *, is_team_leader: bool, of_unit: bool, on_team: bool,
+                   is_leadership: bool = False) -> str | None:
     """五（三）1 “巡察组组长、被巡察党组织主要负责人、巡察办负责人……在《巡察反馈签收单》上签字”: the person
-    signing for a party must be of that party."""
-    ok = {"巡察组组长": is_team_leader, "被巡察党组织主要负责人": of_unit and not on_team,
+    signing for a party must be of that party. The 主要负责人 is a 领导班子成员 of the inspected unit: the 规程 names
+    the office, not the person, so one who presides in the secretary's absence may sign (no title matching)."""
+    ok = {"巡察组组长": is_team_leader, "被巡察党组织主要负责人": of_unit and is_leadership and not on_team,
           "巡察办负责人": not of_unit and not on_team}.get(signer_role, False)
     return None if ok else f"「{signer_role}」一栏只能由{SIGNERS.get(signer_role, '规定的人员')}签字"
 

@@ -32,6 +32,18 @@ ORDERS: tuple[Order, ...] = (
     Order("Talk", "single_approved_on", "held_on", "三（三）5（3）“经巡察组组长同意，可进行单独谈话”"),
     Order("ImmediateFix", "leading_group_approved_on", "raised_on",
           "三（四）2“对重大、敏感问题的处理意见，需报领导小组同意后，再向被巡察党组织提出”"),
+    Order("Visit", "approved_on", "held_on", "三（三）7“经巡察组组长批准后……走访相关人员”"),
+    # 四（一）1 起草 → 征求巡察办意见 → 领导小组审阅 → 四（二） 向常委会汇报
+    Order("InspectionReport", "drafted_on", "office_reviewed_on", "四（一）1“起草巡察情况报告，征求巡察办意见”"),
+    Order("InspectionReport", "office_reviewed_on", "leader_reviewed_on",
+          "四（一）1“征求巡察办意见后修改完善。巡察报告经领导小组有关领导同志审阅”"),
+    Order("InspectionReport", "leader_reviewed_on", "inspection.committee_report_date",
+          "四（一）1“巡察报告经领导小组有关领导同志审阅后，巡察办应及时安排向学校党委汇报”"),
+    # 五（一） 党委听取汇报后修改反馈意见报领导小组审定, then 反馈
+    Order("Feedback", "inspection.committee_report_date", "leading_group_approved_on",
+          "五（一）“学校党委听取巡察组汇报后，巡察办商巡察组根据会议要求修改巡察反馈意见并报领导小组审定”"),
+    Order("Feedback", "leading_group_approved_on", "inspection.feedback_date",
+          "五（一）反馈意见经领导小组审定后向被巡察党组织反馈"),
     Order("DeepDive", "plan_approved_on", "finished_on", "三（三）8 深入了解的工作方案经组长审批"),
     Order("NewsRelease", "leader_approved_on", "published_on", "五（四）“新闻稿……经巡察组组长审定后发布”"),
     Order("NewsRelease", "office_approved_on", "published_on", "五（四）反馈新闻稿经巡察办审定后发布"),

@@ -34,10 +34,15 @@ def write_refusal(handed_over_on: date | None, model: str = "Inspection") -> str
             "巡察及其下的记录均为只读，不能再新增、修改或删除")
 
 
+def keeps_nothing(roles) -> bool:
+    """A caller who is only of a team (no other role): after the handover he takes nothing out (八（二）)."""
+    roles = set(roles or ())
+    return bool(roles & TEAM_ROLES) and not roles - TEAM_ROLES
+
+
 def take_out_refusal(handed_over_on: date | None, roles) -> str | None:
     """An export or download by the team after the handover: 巡察组不再保留 (八（二）)."""
-    roles = set(roles or ())
-    if handed_over_on is None or not roles & TEAM_ROLES or roles - TEAM_ROLES:
+    if handed_over_on is None or not keeps_nothing(roles):
         return None
     return (f"本次巡察的档案已于{handed_over_on.isoformat()}移交巡察办（规程八（二）），"
             "巡察组不能再导出附件或下载文件，请向巡察办查阅")

@@ -17,10 +17,18 @@ OWNED: dict[str, dict[str, str]] = {
              "reviewed_by": "组长审阅谈话记录", "reviewed_on": "组长审阅谈话记录"},
     # 三（三）6 调阅重要资料须经巡察组组长批准
     "Material": {"approved_by": "组长批准调阅重要资料", "approved_on": "组长批准调阅重要资料"},
+    # 三（三）7 “经巡察组组长批准后，巡察组可以……开展调研工作，走访相关人员”
+    "Visit": {"approved_by": "组长批准走访调研", "approved_on": "组长批准走访调研"},
     # 三（三）8 深入了解的工作方案经组长审批
     "DeepDive": {"plan_approved_by": "组长审批深入了解方案", "plan_approved_on": "组长审批深入了解方案"},
     # 三（四）2 重大、敏感问题须经巡察工作领导小组同意
     "ImmediateFix": {"leading_group_approved_on": "记录领导小组同意"},
+    # 一（一） 巡察办“拟定巡察任务方案报巡察工作领导小组、党委常委会审批”: 巡察办 records each body's approval
+    "PlanApproval": {"approved_on": "记录计划审批"},
+    # 四（一）1 “巡察组起草巡察情况报告，征求巡察办意见后修改完善。巡察报告经领导小组有关领导同志审阅后……”
+    "InspectionReport": {"office_reviewed_on": "巡察办提出报告意见", "leader_reviewed_on": "记录领导小组审阅报告"},
+    # 五（一） “巡察办商巡察组根据会议要求修改巡察反馈意见并报领导小组审定”
+    "Feedback": {"leading_group_approved_on": "记录领导小组审定反馈意见"},
     # 四（二） 向党委常委会汇报；五（三） 签收单签齐即为反馈日期；大会反馈记录反馈结束
     "Inspection": {"committee_report_date": "记录向常委会汇报", "feedback_date": "反馈签收（签收单签齐）",
                    "feedback_done_date": "记录大会反馈"},
@@ -54,6 +62,7 @@ OWNED: dict[str, dict[str, str]] = {
 # (model, field) → roles that write the field directly on the generic form: the step *is* their edit.
 DIRECT_WRITERS: dict[tuple[str, str], frozenset[str]] = {
     ("TeamMember", "exemption_reason"): frozenset({"Office"}),
+    ("PlanApproval", "approved_on"): frozenset({"Office"}),
 }
 
 

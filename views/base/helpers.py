@@ -17,7 +17,7 @@ from app.extensions import db
 from app.storage import CONTENT_TYPES, content_disposition
 from schema.base import INT_MAX, INT_MIN
 
-from ..labels import LABELS
+from app.labels import LABELS
 
 
 def integer_in_range(form, field):

@@ -11,7 +11,7 @@ from app.fab_compat import ScopedQueryMixin
 from app.scope import scoped
 from schema.base import INT_MAX
 
-from ..labels import LABELS
+from app.labels import LABELS
 from .messages import integrity_message
 
 

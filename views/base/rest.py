@@ -22,7 +22,7 @@ from app.uow import transaction
 from app.web import BAD_VALUE, is_bad_value
 from schema.base import INT_MAX, INT_MIN
 
-from ..labels import LABELS, MODEL_NOUNS
+from app.labels import LABELS, MODEL_NOUNS
 from .helpers import export_list
 from .messages import flatten_messages, integrity_message, zh_api_message, zh_validation_text
 from .resource import declare

@@ -19,7 +19,7 @@ from schema import ChangeLog
 from .. import ownership
 from ..choices import fill_defaults
 from ..help import FIELD_HELP
-from ..labels import LABELS, MODEL_NOUNS
+from app.labels import LABELS, MODEL_NOUNS
 from .helpers import blank_none, check_item_rule, describe_changes, export_list, integer_in_range, masked, yes_no
 from .interface import XctSQLAInterface
 from .resource import declare
@@ -196,6 +196,11 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
             if not items:
                 flash("所选记录不存在或无权操作", "warning")
                 return redirect(self.get_redirect())
+            if not self.actions[name].multiple:  # a one-row action (its own page's button) takes one row, not a list
+                if len(items) > 1:
+                    flash(f"「{self.actions[name].text}」一次只能选择一条记录", "warning")
+                    return redirect(self.get_redirect())
+                return self.actions[name].func(items[0])
             return self.actions[name].func(items)
         return super().action_post()
 

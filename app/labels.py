@@ -1,4 +1,5 @@
-"""Chinese labels for column names shared across screens; a view overrides a label where it means more."""
+"""Chinese labels for column names shared across screens and the commands' messages; a view overrides a label where it
+means more."""
 
 LABELS = {
     "id": "编号", "actor": "操作人", "agenda": "议程", "anchor": "起算事件", "answers": "答案", "approvals": "审批",
