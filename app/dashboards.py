@@ -215,6 +215,33 @@ def coverage(user, today: date | None = None) -> dict:
     }
 
 
+OPEN_CLUE_END = "已办结"  # 六（二）: a clue is open until its handling is reported done
+
+
+def headline(user, today: date | None = None) -> dict:
+    """The four numbers above the charts (issue 14 item 6), each one COUNT within the viewer's scope: inspections of
+    the current 届, clues not yet 已办结, deadlines overdue as of the last scan, and the 销号率 of the 整改台账."""
+    years = term_years(today)
+
+    def count(model, *where) -> int:
+        return int(db.session.scalar(_scoped(sa.select(sa.func.count()).select_from(model).where(*where), model,
+                                             user, _applies(user))) or 0)
+
+    inspections = count(Inspection, Inspection.round_id.in_(
+        sa.select(Round.id).where(Round.year.between(years[0], years[-1]))))
+    items, done = count(RectificationItem), count(RectificationItem, RectificationItem.status == DONE_STATUS)
+    return {"title": "概览", "numbers": [
+        {"key": "inspections", "label": f"本届巡察（{years[0]}—{years[-1]}年）", "value": inspections, "unit": "次",
+         "link": list_url("InspectionView")},
+        {"key": "open_clues", "label": "在办问题线索", "value": count(Clue, Clue.status != OPEN_CLUE_END),
+         "unit": "条", "link": list_url("ClueView")},
+        {"key": "overdue", "label": "已逾期期限", "value": count(Deadline, Deadline.level == "danger"), "unit": "项",
+         "link": list_url("DeadlineView", level="danger"), "level": "danger"},
+        {"key": "closed_rate", "label": "整改销号率", "value": round(done * 100 / items, 1) if items else None,
+         "unit": "%", "detail": f"{done}/{items}", "link": list_url("RectificationItemView", status=DONE_STATUS)},
+    ]}
+
+
 CHARTS = {
     "findings": findings_by_aspect,
     "clues": clues_by_department,

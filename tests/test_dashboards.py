@@ -410,3 +410,43 @@ def test_recent_records_are_mine_and_in_scope(dash_app, clients):
 def test_anonymous_home_is_the_login_page_button(dash_app):
     html = dash_app.test_client().get("/").get_data(as_text=True)
     assert "登录" in html and "home-due" not in html
+
+
+@pytest.mark.parametrize("user", ["office", "zuzhang"])
+def test_headline_numbers_count_within_the_scope(dash_app, clients, user):
+    """Issue 14 item 6: 本届巡察, 在办线索, 已逾期, 销号率 above the charts, each a COUNT in the viewer's scope."""
+    from app.dashboards import term_years
+
+    with dash_app.app_context():
+        years = term_years()
+    team = "" if user == "office" else f" AND {{c}} IN ({TEAM_INSPECTIONS})"
+    inspections = sql(dash_app, "SELECT count(*) FROM inspection s JOIN round r ON r.id = s.round_id "
+                                "WHERE r.year BETWEEN :a AND :b" + team.format(c="s.id"), a=years[0], b=years[-1],
+                      u=user)[0][0]
+    sent = "" if user == "office" else f" AND id NOT IN ({SENT_CLUES})"  # 六（二）3: the team keeps no sent clue
+    clues = sql(dash_app, "SELECT count(*) FROM clue WHERE status <> '已办结'" + team.format(c="inspection_id")
+                + sent, u=user)[0][0]
+    overdue = sql(dash_app, "SELECT count(*) FROM deadline WHERE level = 'danger'" + team.format(c="inspection_id"),
+                  u=user)[0][0]
+    done, total = sql(dash_app, "SELECT sum(CASE WHEN status = '已销号' THEN 1 ELSE 0 END), count(*) "
+                                "FROM rectification_item WHERE 1 = 1" + team.format(c="inspection_id"), u=user)[0]
+    numbers = {n["key"]: n for n in chart(clients, user, "headline")["numbers"]}
+    assert {k: n["value"] for k, n in numbers.items()} == {
+        "inspections": inspections, "open_clues": clues, "overdue": overdue,
+        "closed_rate": round(int(done) * 100 / total, 1)}
+    assert inspections and clues and overdue and total and numbers["closed_rate"]["detail"] == f"{int(done)}/{total}"
+    page = clients[user].get("/dashboard/").get_data(as_text=True)
+    shown = re.findall(r'data-key="(\w+)">\s*<div class="panel-body">\s*<div[^>]*>([^<]*)</div>\s*'
+                       r'<div class="xct-number-value[^"]*">\s*([\d.]+)', page)
+    assert [(k, float(v)) for k, _label, v in shown] == [(k, float(n["value"])) for k, n in numbers.items()]
+    assert len(list_ids(clients[user], numbers["overdue"]["link"])) == overdue  # the number opens its rows
+
+
+def test_a_zero_slice_has_no_label():
+    """Issue 14 item 6 “no labels on zero slices”."""
+    from views.dashboards import echarts_option
+
+    option = echarts_option({"title": "期限预警", "kind": "pie", "categories": ["红", "绿"], "colours": ["r", "g"],
+                             "series": [{"name": "期限数", "data": [0, 3], "links": [None, None]}]})
+    red, green = option["series"][0]["data"]
+    assert red["label"] == {"show": False} and red["labelLine"] == {"show": False} and "label" not in green

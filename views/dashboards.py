@@ -10,7 +10,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.decorators import protect
 
-from app.dashboards import CHARTS
+from app.dashboards import CHARTS, headline
 from app.permissions import READ
 
 # Copied from node_modules at install (scripts/start.sh, scripts/test.sh), gitignored; served as a plain static
@@ -36,7 +36,9 @@ def echarts_option(chart: dict) -> dict:
         title = {**base["title"], "subtext": "暂无数据" if empty else ""}
         return {**base, "title": title, "color": chart["colours"], "legend": {"bottom": 0},
                 "series": [{"type": "pie", "radius": ["35%", "62%"], "name": names[0], "stillShowZeroSum": False,
-                            "data": [{"name": c, "value": v}
+                            # a zero slice draws nothing: no label or label line pointing at it either
+                            "data": [{"name": c, "value": v, **({} if v else {"label": {"show": False},
+                                                                               "labelLine": {"show": False}})}
                                      for c, v in zip(chart["categories"], chart["series"][0]["data"])]}]}
     if kind == "heatmap":
         return {**base, "grid": {"left": 160, "top": 50, "bottom": 60},
@@ -82,7 +84,8 @@ class DashboardView(BaseView):
     @has_access
     def index(self):
         charts = {name: chart_element(fn(g.user)) for name, fn in CHARTS.items()}
-        return self.render_template("xct/dashboard.html", charts=charts, echarts=echarts_available(),
+        return self.render_template("xct/dashboard.html", charts=charts, headline=headline(g.user),
+                                    echarts=echarts_available(),
                                     echarts_file=ECHARTS_FILE, install_hint=INSTALL_HINT)
 
 
@@ -107,7 +110,7 @@ class DashboardApi(BaseApi):
         """Chart data.
         ---
         get:
-          summary: 领导看板的一个图表（findings, clues, rectification, deadlines, trends, coverage）
+          summary: 领导看板的一个图表（findings, clues, rectification, deadlines, trends, coverage），或 headline（概览数字）
           parameters:
           - in: path
             name: chart
@@ -120,9 +123,9 @@ class DashboardApi(BaseApi):
             404:
               description: 没有这个图表
         """
-        fn = CHARTS.get(chart)
+        fn = {**CHARTS, "headline": headline}.get(chart)
         if fn is None:
-            return self.response(404, message=f"没有图表“{chart}”，可用：{'、'.join(CHARTS)}")
+            return self.response(404, message=f"没有图表“{chart}”，可用：{'、'.join([*CHARTS, 'headline'])}")
         return self.response(200, result=fn(g.user))
 
 
