@@ -83,7 +83,7 @@ MODEL_NOUNS = {
     "Visit": "走访调研", "DeepDive": "深入了解", "UrgentReport": "重要情况报告", "ImmediateFix": "立行立改",
     "Finding": "发现的问题", "Recommendation": "意见建议", "InspectionReport": "巡察情况报告",
     "TalkReport": "个别谈话情况报告", "Feedback": "反馈意见", "FeedbackSignature": "反馈签收",
-    "Rectification": "整改", "RectificationItem": "整改台账", "Supervision": "督查督办", "RoutingRule": "移送规则",
+    "Rectification": "整改", "RectificationItem": "整改台账", "Supervision": "督查督办", "RoutingRule": "移送规则", "CodeRule": "编号规则",
     "Transfer": "移送", "Submission": "提交事项", "ArchiveVolume": "档案案卷", "ArchiveItem": "归档材料", "ArchiveRequirement": "归档要求",
     "DestructionRecord": "材料销毁记录", "CalendarDay": "工作日历", "DeadlineRule": "期限规则",
     "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",

@@ -38,7 +38,7 @@ OUTCOMES = ("Rectification", "RectificationItem", "Transfer", "TransferReceipt",
 ARCHIVE = ("ArchiveVolume", "ArchiveItem", "DestructionRecord", "Document")
 # 九、成果共享: Statistics is the 巡察数据统计 screen and its REST (figures, annual report, 提交类 from a repeat flag)
 SHARING = ("Statistics", "Bulletin")
-SETTINGS = ("RoutingRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition",
+SETTINGS = ("RoutingRule", "CodeRule", "DeadlineRule", "CalendarDay", "DocumentTemplate", "StatusEvent", "StatusTransition",
             "ArchiveRequirement", "RepeatRule")
 # The change history and read log: Admin and Office only (views.audit says why), read-only for everyone.
 AUDIT = ("ChangeLog", "ReadLog")
@@ -63,7 +63,8 @@ _TEAM_COMMON = {
 # role → {resource: read|write}. Admin is not listed: it holds every permission there is.
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     "LeadingGroup": _grant(READ, BUSINESS, SETTINGS, DASHBOARD),
-    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT, DASHBOARD), "RoutingRule": WRITE},
+    "Office": {**_grant(WRITE, BUSINESS), **_grant(READ, SETTINGS, AUDIT, DASHBOARD), "RoutingRule": WRITE,
+               "CodeRule": WRITE},  # 巡察办 keeps its own numbering of 信访 and 线索
     # 八（一）巡察组…指定专人负责巡察材料的立卷归档: the 组长 (or whom they name) collects the items before handover;
     # taking the volume in (移交巡察办) and destroying materials are 巡察办's (八（二）2), so the team reads those.
     # The 组长's dashboard shows the own team's numbers (app.scope).

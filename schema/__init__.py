@@ -25,7 +25,7 @@ from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
-from .rules import CalendarDay, Deadline, DeadlineInput, DeadlineRule, Notification, StatusTransition
+from .rules import CalendarDay, CodeRule, Deadline, DeadlineInput, DeadlineRule, Notification, StatusTransition
 from .screens import ScreenSetting
 from .search import SearchEntry
 from .statistics import Bulletin, RepeatRule, RepeatSubmission
@@ -38,7 +38,7 @@ __all__ = [
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "ArchiveRequirement", "DestructionRecord",
-    "CalendarDay", "DeadlineRule", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate", "Document",
+    "CalendarDay", "CodeRule", "DeadlineRule", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate", "Document",
     "StatusEvent", "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "LoginThrottle", "Job",
     "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission", "ScreenSetting",
     "SearchEntry",

@@ -57,3 +57,7 @@ JOB_STATES = ("排队", "运行中", "完成", "失败")
 # 六（三）/ issue 7 item 5: where a problem recurs (重复出现的问题) and which field says what the problem is.
 REPEAT_SCOPES = ("同一单位跨轮次", "同一轮次多个单位")
 REPEAT_FIELDS = ("问题方面", "线索类别")
+
+# records whose 编号 a code rule generates (schema.rules.CodeRule, app.rules.codes)
+CODED_MODELS = ("Petition", "Clue")
+CODED_MODELS_LABELS = {"Petition": "信访编号", "Clue": "线索编号"}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Timestamps, choice, fk, utcnow
-from .enums import DEADLINE_ANCHORS, DEADLINE_STATUSES, DIRECTIONS, RESPONSIBLE_PARTIES, STATUS_ENTITIES, TIME_UNITS
+from .enums import CODED_MODELS, CODED_MODELS_LABELS, DEADLINE_ANCHORS, DEADLINE_STATUSES, DIRECTIONS, RESPONSIBLE_PARTIES, STATUS_ENTITIES, TIME_UNITS
 
 
 class CalendarDay(Model):
@@ -136,3 +136,17 @@ class StatusTransition(Timestamps, Model):
 
     def __str__(self) -> str:
         return f"{self.action}：{self.from_status}→{self.to_status}"
+
+
+class CodeRule(Timestamps, Model):
+    """信访编号 / 线索编号: the pattern a new record's code is generated from when it is left blank (app.rules.codes);
+    admins edit it under 系统设置 (issue 14 item 2)."""
+
+    __tablename__ = "code_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(choice("code_rule_model", CODED_MODELS), nullable=False, unique=True)
+    pattern: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    def __str__(self) -> str:
+        return f"{CODED_MODELS_LABELS.get(self.model, self.model)}：{self.pattern}"

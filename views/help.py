@@ -48,7 +48,7 @@ GUIDES: dict[str, list[tuple[str, str]]] = {
         ("七、督查督办", "查看期限预警，督办逾期事项。"),
     ],
     "Admin": [
-        ("系统设置", "维护用户与角色、工作日历、期限规则、移送规则、文书模板和界面配置。"),
+        ("系统设置", "维护用户与角色、工作日历、期限规则、移送规则、编号规则、文书模板和界面配置。"),
     ],
 }
 # model → field → the 规程 clause the field's date is judged by, shown under the field on the add and edit forms
@@ -69,6 +69,9 @@ FIELD_HELP: dict[str, dict[str, str]] = {
     "ArchiveVolume": {
         "handed_over_on": "规程八（二）1：巡察组在反馈工作结束后1个月内向巡察办移交本次巡察的档案。",
     },
+    # not a clause: the code rule 巡察办 keeps under 系统设置 › 编号规则 (app.rules.codes)
+    "Petition": {"code": "留空则保存时按「编号规则」自动生成。"},
+    "Clue": {"code": "留空则保存时按「编号规则」自动生成。"},
 }
 COMMON = "每个页面左侧是按规程顺序排列的菜单，上方的路径指出当前所在位置；列表为空时，页面会提示先做什么。"
 

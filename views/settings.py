@@ -11,12 +11,15 @@ from marshmallow import validate
 
 import schema
 from app.commands import CommandError
+from app.commands.codes import code_rule_problem
 from app.commands.documents import activate_template, template_bytes, template_file_name, upload_template
 from app.permissions import READ, WRITE
+from app.rules.codes import FIELDS as CODE_FIELDS
 from app.rules.deadlines import DONE_FIELDS
 from app.uow import transaction
 from schema import (
     CalendarDay,
+    CodeRule,
     DeadlineRule,
     DocumentTemplate,
     Person,
@@ -25,12 +28,14 @@ from schema import (
     StatusTransition,
     Unit,
 )
-from schema.enums import CLUE_CATEGORIES, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS, TIME_UNITS
+from schema.enums import (CLUE_CATEGORIES, CODED_MODELS, CODED_MODELS_LABELS, DEADLINE_ANCHORS, DIRECTIONS, DISPOSALS,
+                          TIME_UNITS)
+
+from app.labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
 from .archive import file_response
 from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface, uploaded, yes_no
 from .fields import choice_field, tristate_field, with_blank
-from app.labels import ANCHOR_LABELS, DIRECTION_LABELS, LABELS, MODEL_NOUNS, TIME_UNIT_LABELS
 
 CATEGORY = "系统设置"
 TABLE_NOUNS = {
@@ -130,6 +135,34 @@ class RoutingRuleApi(XctModelRestApi):
     list_columns = ["id", "priority", "category", "involves_leadership", "department.id", "department.name",
                     "disposal", "clause", "is_active"]
     show_columns = list_columns + ["created_at", "updated_at"]
+
+
+# ---------------------------------------------------------------- 编号规则
+
+CODE_HELP = "留空的信访编号、线索编号按此规则生成；可用字段：" + "，".join(f"{{{k}}} {v}" for k, v in CODE_FIELDS.items())
+CODE_RULE = Resource(CodeRule, {"model": "编号", "pattern": "编号规则"}, ("model", "pattern", "is_active"))
+
+
+class CodeRuleView(XctModelView):
+    resource = CODE_RULE
+    list_columns = ["model", "pattern", "is_active", "updated_at"]
+    show_columns = ["model", "pattern", "is_active", "created_at", "updated_at"]
+    search_columns = ["model", "is_active"]
+    order_columns = ["model"]
+    formatters_columns = {"model": lambda v: CODED_MODELS_LABELS.get(v, v)}
+    description_columns = {"pattern": CODE_HELP}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "model": choice_field("编号", CODED_MODELS, CODED_MODELS_LABELS),
+    }
+    item_rule = staticmethod(code_rule_problem)
+
+
+class CodeRuleApi(XctModelRestApi):
+    resource_name = "code_rule"
+    resource = CODE_RULE
+    list_columns = ["id", "model", "pattern", "is_active"]
+    show_columns = list_columns + ["created_at", "updated_at"]
+    item_rule = staticmethod(code_rule_problem)
 
 
 # ---------------------------------------------------------------- 期限规则
@@ -371,11 +404,12 @@ SCREENS = [
     (UnitView, "单位", CATEGORY, "fa-building"),
     (PersonView, "人员", CATEGORY, "fa-user"),
     (RoutingRuleView, "移送规则", CATEGORY, "fa-random"),
+    (CodeRuleView, "编号规则", CATEGORY, "fa-barcode"),
     (DeadlineRuleView, "期限规则", CATEGORY, "fa-clock-o"),
     (CalendarDayView, "工作日历", CATEGORY, "fa-calendar"),
     (DocumentTemplateView, "文书模板", CATEGORY, "fa-file-word-o"),
     (StatusEventView, "状态变更记录", CATEGORY, "fa-history"),
     (StatusTransitionView, "状态流转规则", CATEGORY, "fa-exchange"),
 ]
-APIS = [UnitApi, PersonApi, RoutingRuleApi, DeadlineRuleApi, CalendarDayApi, DocumentTemplateApi, StatusEventApi,
+APIS = [UnitApi, PersonApi, RoutingRuleApi, CodeRuleApi, DeadlineRuleApi, CalendarDayApi, DocumentTemplateApi, StatusEventApi,
         StatusTransitionApi]

@@ -33,6 +33,7 @@ from schema.enums import DISPOSALS, EXHIBIT_KINDS, TRANSFER_HANDLING
 from schema.transfer import transfer_clue
 
 from . import CommandError
+from .codes import fill_code
 from .documents import file_transfer_list
 from .routing import route_clue
 from .status import actor_name, move, open_moves
@@ -351,6 +352,7 @@ def clue_from_petition(petition: Petition, user) -> Clue:
         raise CommandError(f"分流为「{petition.triage}」的信访件不登记问题线索", "triage")
     clue = Clue(inspection_id=petition.inspection_id, source="信访", petition=petition, category="其他",
                 summary=petition.summary, status="登记")
+    fill_code(clue)
     db.session.add(clue)
     db.session.flush()
     db.session.add(StatusEvent(entity="clue", entity_id=clue.id, field="status", to_value="登记",

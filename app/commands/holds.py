@@ -17,6 +17,7 @@ from app.rules import dates, handover, ownership, team
 from schema import ArchiveVolume, Inspection, Person, TeamMember, Unit
 
 from . import CommandError
+from .codes import fill_code
 
 
 def roles_of(user) -> set[str]:
@@ -196,6 +197,7 @@ def guard_write(item, labels: dict | None = None, deleting: bool = False) -> Non
         raise CommandError(problem[1], problem[0])
     if not deleting:
         start_clocks(item)
+        fill_code(item)  # 信访/线索编号 left blank: the next one of its rule (app.rules.codes)
 
 
 def start_clocks(item) -> None:
