@@ -188,7 +188,7 @@ def _write(sheet, row: int, col: int, value, formats) -> None:
     """Write one cell by the value's type."""
     if value is None:
         return
-    if isinstance(value, str):  # the common case first
+    if type(value) is str:  # the common case first (a str-based Enum goes to _text below)
         sheet.write_string(row, col, value, formats[str])
     elif isinstance(value, bool):
         sheet.write_string(row, col, "是" if value else "否")
@@ -214,7 +214,7 @@ def _shown(value) -> int:
         return 10
     if isinstance(value, (int, float, decimal.Decimal)):
         return len(str(value))
-    return _width(value if isinstance(value, str) else _text(value))
+    return _width(value if type(value) is str else _text(value))
 
 
 def _text(value) -> str:
