@@ -25,7 +25,8 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump / pg_restore with an argument list, never a shell
+import subprocess  # nosec B404 - pg_dump, pg_restore, psql with argument lists, never a shell
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def read_manifest(source: Path) -> dict:
     return manifest
 
 
-def _is_empty() -> list[str]:
+def _not_empty() -> list[str]:
     """What is not empty of the restore target: the database (any table) and the storage folder (any file)."""
     full = []
     if sa.inspect(db.engine).get_table_names():
@@ -189,7 +190,7 @@ def restore(source: Path, force: bool = False) -> dict:
     manifest = read_manifest(source)  # before anything is touched
     if manifest.get("engine") != kind:
         raise CommandError(f"备份的数据库类型是 {manifest.get('engine')}，当前配置的是 {kind}，不能恢复")
-    full = _is_empty()
+    full = _not_empty()
     if full and not force:
         raise CommandError(f"恢复目标不为空（{'、'.join(full)}）：恢复会覆盖现有数据，确认请加 --force")
     db.session.remove()
@@ -204,17 +205,30 @@ def restore(source: Path, force: bool = False) -> dict:
             backup_copy.close()
             live.close()
     else:
-        url, env = _libpq(db.engine.url)
-        if full:
-            with db.engine.begin() as connection:  # what the dump does not hold (a later migration's tables) goes too
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
-            db.engine.dispose()
-        _run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", f"--dbname={url}", str(dump)],
-             env, "恢复数据库（pg_restore）")
+        _pg_restore(dump, replace=bool(full))
     _restore_files(source, manifest)
     manifest["checked"] = verify_storage()
     return manifest
+
+
+def _pg_restore(dump: Path, replace: bool) -> None:
+    """Load `dump` into the configured database in one transaction: pg_restore's SQL piped into psql, after
+    (``replace``) dropping the public schema, so what the dump does not hold (a later migration's tables) goes too
+    and a failure anywhere leaves the database as it was."""
+    url, env = _libpq(db.engine.url)
+    psql = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={url}"]
+    if replace:
+        psql.append("--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    with tempfile.TemporaryFile() as errors:
+        sql = subprocess.Popen(["pg_restore", "--no-owner", "--file=-", str(dump)],  # nosec B603 - no shell
+                               stdout=subprocess.PIPE, stderr=errors, env=env)
+        done = subprocess.run([*psql, "--file=-"], stdin=sql.stdout, stdout=subprocess.DEVNULL,  # nosec B603
+                              stderr=subprocess.PIPE, env=env, text=True)
+        sql.stdout.close()
+        if sql.wait() or done.returncode:
+            errors.seek(0)
+            message = (errors.read().decode(errors="replace") + done.stderr).strip()[-500:]
+            raise CommandError(f"恢复数据库（pg_restore | psql）失败，数据库未改动：{message}")
 
 
 def _restore_files(source: Path, manifest: dict) -> None:
