@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -227,6 +228,19 @@ def _after_flush(session: Session, _flush_context) -> None:
 # ---------------------------------------------------------------- read log
 
 
+READ_BATCH = 5000  # read-log rows per INSERT when a large export is recorded
+
+
+def _read_rows(model: type, ids: Iterable[int], channel: str, reason: str | None) -> Iterator[dict]:
+    """The read-log rows of the current actor reading `ids`, made one at a time as the ids come."""
+    actor, addr = current_actor()
+    path = request.path[:300] if has_request_context() else None
+    at = utcnow()
+    for pk in ids:
+        yield {"at": at, "actor": actor[:100], "remote_addr": addr, "entity": model.__tablename__,
+               "entity_id": int(pk), "channel": channel, "path": path, "reason": reason}
+
+
 def record_read(model: type, ids: Iterable[int], channel: str, reason: str | None = None) -> int:
     """Record that the current actor read these records of `model` through `channel` (页面/接口/导出/下载).
 
@@ -237,16 +251,20 @@ def record_read(model: type, ids: Iterable[int], channel: str, reason: str | Non
     """
     if model not in READ_LOGGED:
         return 0
-    actor, addr = current_actor()
-    path = request.path[:300] if has_request_context() else None
-    at = utcnow()
-    rows = [{"at": at, "actor": actor[:100], "remote_addr": addr, "entity": model.__tablename__, "entity_id": int(pk),
-             "channel": channel, "path": path, "reason": reason} for pk in ids]
-    if has_request_context():
-        g.setdefault("_xct_reads", []).extend(rows)
-    else:
-        _write(rows)
+    if not has_request_context():
+        return _write(_read_rows(model, ids, channel, reason))
+    rows = list(_read_rows(model, ids, channel, reason))
+    g.setdefault("_xct_reads", []).extend(rows)
     return len(rows)
+
+
+def record_reads_now(model: type, ids: Iterable[int], channel: str, reason: str | None = None) -> int:
+    """record_read for any number of ids (a list export of 200,000 rows): written at once, READ_BATCH rows per
+    INSERT as `ids` yields them, all in one transaction, so the memory is one batch's and the log has all of the
+    rows or, if writing fails, none. Returns the number of rows recorded."""
+    if model not in READ_LOGGED:
+        return 0
+    return _write(_read_rows(model, ids, channel, reason))
 
 
 def write_reads() -> None:
@@ -254,15 +272,20 @@ def write_reads() -> None:
     _write(g.pop("_xct_reads", None) if has_request_context() else None)
 
 
-def _write(rows: list[dict] | None) -> None:
+def _write(rows: Iterable[dict] | None) -> int:
+    """Insert `rows` READ_BATCH at a time on a transaction of its own; answers how many."""
     if not rows:
-        return
+        return 0
     from app.extensions import db
 
+    rows, written = iter(rows), 0
     # Its own connection and transaction: committing the request's session here would store whatever else that
     # session holds (a view's flushed but unfinished work) as a side effect of logging a read.
     with db.engine.begin() as connection:
-        connection.execute(ReadLog.__table__.insert(), rows)
+        while batch := list(islice(rows, READ_BATCH)):
+            connection.execute(ReadLog.__table__.insert(), batch)
+            written += len(batch)
+    return written
 
 
 def _after_request(response):

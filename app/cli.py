@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -98,3 +100,32 @@ def register_cli(app: Flask) -> None:
         click.echo(f"已建立 {reindex(db.session)} 条检索索引。")
 
     app.cli.add_command(search_group)
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(target):
+        """备份数据库与存储文件到 TARGET（新的或空的目录），附 SHA-256 清单 manifest.json。"""
+        from app.commands import CommandError
+        from app.commands.backup import backup
+
+        try:
+            manifest = backup(target)
+        except CommandError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(f"备份完成：{target}（数据库 {manifest['database']['path']}，版本 {manifest['alembic_revision']}，"
+                   f"文件 {len(manifest['files'])} 个）")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="目标数据库或存储目录不为空时仍然覆盖")
+    def restore_command(source, force):
+        """从 SOURCE 的备份恢复数据库与存储文件：先按清单校验全部文件，恢复后逐一核对文件的 SHA-256。"""
+        from app.commands import CommandError
+        from app.commands.backup import restore
+
+        try:
+            manifest = restore(source, force=force)
+        except CommandError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(f"恢复完成：数据库版本 {manifest['alembic_revision']}（备份于 {manifest['created_at']}），"
+                   f"文件 {manifest['checked']} 个已核对。如程序版本较新，请再运行 flask setup 升级数据库。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from flask_appbuilder import ModelRestApi
 from flask_appbuilder.exceptions import FABException
 from sqlalchemy.orm import Query
 
-from app.audit import EXPORT, MASK, identity_columns, record_read, write_reads
+from app.audit import EXPORT, MASK, identity_columns, record_reads_now
 from app.commands import CommandError
 from app.errors import BadRequest
 from app.scope import taken_out
@@ -100,33 +101,39 @@ def value_of(item, column: str, hidden: frozenset[str] = frozenset()):
 def write_workbook(target: Path, export: ListExport, progress: Callable[[int], None] | None = None,
                    chunk: int = 1000) -> int:
     """Write the export's rows to `target` (.xlsx), reading them `chunk` at a time; call `progress(rows written)`
-    after each chunk. Answers the number of rows."""
-    # User text is never a formula or a link (FAB_NOTES "Around it"); constant_memory streams row by row.
-    book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False,
-                                             "strings_to_urls": False, "strings_to_numbers": False})
+    after each chunk. Answers the number of rows.
+
+    Memory stays that of one chunk whatever the row count: the query streams (``yield_per``: a server-side cursor
+    where the driver has one), xlsxwriter's constant_memory mode writes each row out as the next begins, column
+    widths follow the header and the first SAMPLE_ROWS rows, and the read log keeps only the exported ids
+    (8 bytes each) until the file is complete, then writes its rows in batches.
+    """
+    book = new_workbook(str(target), constant_memory=True)
     sheet = book.add_worksheet(_sheet_name(export.title))
     head, formats = _formats(book)
     widths = [_width(label) + 2 for label in export.labels]
     for col, label in enumerate(export.labels):
         sheet.write_string(0, col, label, head)
     print_setup(sheet, export.title)
-    written, ids, hidden = 0, [], identity_columns(export.model)
-    for item in export.query.yield_per(chunk):
-        written += 1
+    written, ids, hidden = 0, array("q"), identity_columns(export.model)
+    columns = list(enumerate(export.columns))
+    for written, item in enumerate(export.query.yield_per(chunk), 1):
         ids.append(item.id)
-        for col, column in enumerate(export.columns):
-            shown = _write(sheet, written, col, value_of(item, column, hidden), formats)
+        for col, column in columns:
+            value = value_of(item, column, hidden)
+            _write(sheet, written, col, value, formats)
             if written <= SAMPLE_ROWS:
-                widths[col] = max(widths[col], shown)
+                widths[col] = max(widths[col], _shown(value))
         if progress and written % chunk == 0:
             progress(written)
+    # constant_memory: widths may be set after the rows, they are written with the sheet's header on close
     for col, width in enumerate(widths):
         sheet.set_column(col, col, min(width, MAX_WIDTH))
     book.close()
-    # Exporting talks, petitions, clues or materials is reading each of them (DOMAIN.md §6); written now, after the
-    # streamed query is done, so a job (which has no after-request hook) records them too.
-    record_read(export.model, ids, EXPORT)
-    write_reads()
+    # Exporting talks, petitions, clues or materials is reading each of them (DOMAIN.md §6), exactly once per
+    # exported record; written once the file is complete (a failed export read nothing out), on the read log's own
+    # transaction, so a job (which has no after-request hook) records them too.
+    record_reads_now(export.model, ids, EXPORT)
     return written
 
 
@@ -141,7 +148,8 @@ def write_table(book, title: str, labels: list[str], rows: list[list]) -> None:
     print_setup(sheet, title)
     for r, values in enumerate(rows, 1):
         for col, value in enumerate(values):
-            widths[col] = max(widths[col], _write(sheet, r, col, value, formats))
+            _write(sheet, r, col, value, formats)
+            widths[col] = max(widths[col], _shown(value))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, min(width, MAX_WIDTH))
 
@@ -170,35 +178,52 @@ def print_setup(sheet, title: str) -> None:
     sheet.set_footer("&C第 &P 页 共 &N 页")
 
 
-def new_workbook(target) -> xlsxwriter.Workbook:
-    """A workbook where user text is never a formula or a link (FAB_NOTES "Around it")."""
-    return xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+def new_workbook(target, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """A workbook where user text is never a formula or a link (FAB_NOTES "Around it"); `constant_memory` streams
+    it row by row (rows must then be written in order)."""
+    return xlsxwriter.Workbook(target, {"constant_memory": constant_memory, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
 
 
-def _write(sheet, row: int, col: int, value, formats) -> int:
-    """Write one cell by the value's type; answer its display width."""
+def _write(sheet, row: int, col: int, value, formats) -> None:
+    """Write one cell by the value's type."""
+    if value is None:
+        return
+    if type(value) is str:  # the common case first (a str-based Enum goes to _text below)
+        sheet.write_string(row, col, value, formats[str])
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否")
+    elif isinstance(value, datetime):
+        sheet.write_datetime(row, col, value, formats[datetime])
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), formats[date])
+    elif isinstance(value, (int, float, decimal.Decimal)):
+        sheet.write_number(row, col, float(value) if isinstance(value, decimal.Decimal) else value)
+    else:
+        sheet.write_string(row, col, _text(value), formats[str])
+
+
+def _shown(value) -> int:
+    """The display width of a cell `_write` writes for `value`."""
     if value is None:
         return 0
     if isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否")
         return 2
     if isinstance(value, datetime):
-        sheet.write_datetime(row, col, value, formats[datetime])
         return 16
     if isinstance(value, date):
-        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), formats[date])
         return 10
     if isinstance(value, (int, float, decimal.Decimal)):
-        sheet.write_number(row, col, float(value) if isinstance(value, decimal.Decimal) else value)
         return len(str(value))
+    return _width(value if type(value) is str else _text(value))
+
+
+def _text(value) -> str:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, (list, tuple, set)):
-        value = "、".join(map(str, value))
-    text = str(value)
-    sheet.write_string(row, col, text, formats.get(str))
-    return _width(text)
+        return "、".join(map(str, value))
+    return str(value)
 
 
 def _width(text: str) -> int:
