@@ -52,9 +52,9 @@ class Config:
     # FAB's AUTH_LDAP) or remote_user (an authenticating front end says who). CAS is on whenever CAS_SERVER_URL is set.
     AUTH_TYPE = {"db": AUTH_DB, "ldap": AUTH_LDAP, "remote_user": AUTH_REMOTE_USER}[
         os.environ.get("AUTH_METHOD", "db")]
-    # Under single sign-on, accounts holding one of these roles still sign in with their database password (the
-    # break-glass Admin when the directory or the CAS server is down); nobody else does.
-    AUTH_LOCAL_ROLES = tuple(r.strip() for r in os.environ.get("AUTH_LOCAL_ROLES", "Admin").split(",") if r.strip())
+    # Under single sign-on, the accounts named here still sign in with their database password (the break-glass
+    # Admin when the directory or the CAS server is down), and only so; nobody else does.
+    AUTH_LOCAL_USERS = tuple(n.strip() for n in os.environ.get("LOCAL_LOGIN_USERS", "admin").split(",") if n.strip())
     # Self-registration stays off under AUTH_DB; under LDAP it is what lets FAB create a user at first login.
     AUTH_USER_REGISTRATION = AUTH_TYPE == AUTH_LDAP
     # The role a user first signed in through SSO gets when no group of theirs is mapped (none by default: Admin

@@ -189,12 +189,16 @@ class XctSecurityManager(SecurityManager):
         return self.auth_type == AUTH_REMOTE_USER
 
     def is_local_account(self, user) -> bool:
-        """Whether `user` signs in with the database password while single sign-on is on: the break-glass accounts,
-        those holding a role of AUTH_LOCAL_ROLES (Admin by default). Under AUTH_DB every account is local."""
+        """Whether `user` signs in with the database password while single sign-on is on: the break-glass accounts
+        named in AUTH_LOCAL_USERS ("admin" by default), nobody else. Under AUTH_DB every account is local. An account
+        named there is never signed in by a directory, CAS or a proxy either: a namesake there is not our Admin."""
         if self.auth_type == AUTH_DB:
             return True
-        local = set(current_app.config.get("AUTH_LOCAL_ROLES", ()))
-        return user is not None and any(role.name in local for role in user.roles)
+        return user is not None and self._local_name(user.username)
+
+    @staticmethod
+    def _local_name(username: str) -> bool:
+        return (username or "").strip().lower() in {n.lower() for n in current_app.config.get("AUTH_LOCAL_USERS", ())}
 
     def auth_user_db(self, username, password):
         """The password form and the JWT login. Under LDAP the password is the directory's (FAB's AuthLDAPView would
@@ -261,7 +265,7 @@ class XctSecurityManager(SecurityManager):
         人员 record; roles follow `groups` through sso_group_role when the provider names groups. A disabled user is
         refused. Returns the user or None."""
         username = (username or "").strip()[:100]
-        if not username:
+        if not username or self._local_name(username):
             return None
         user = self.find_user(username=username)
         if user is not None and not user.is_active:

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 NEED=()
 [ -x /usr/sbin/slapd ] || NEED+=(slapd)
 command -v ldapadd >/dev/null 2>&1 || NEED+=(ldap-utils)
+command -v openssl >/dev/null 2>&1 || NEED+=(openssl)  # the test's certificate for StartTLS
 [ -f /usr/include/ldap.h ] || NEED+=(libldap2-dev)
 [ -f /usr/include/sasl/sasl.h ] || NEED+=(libsasl2-dev)
 exec bash scripts/apt_ensure.sh .venv/ldap-install.log slapd "${NEED[@]}"

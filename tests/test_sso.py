@@ -69,6 +69,8 @@ include /etc/ldap/schema/inetorgperson.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload memberof
+TLSCertificateFile {tmp}/cert.pem
+TLSCertificateKeyFile {tmp}/key.pem
 pidfile {tmp}/slapd.pid
 argsfile {tmp}/slapd.args
 database mdb
@@ -95,6 +97,11 @@ def slapd(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("slapd")
     (tmp / "data").mkdir()
+    # a certificate for 127.0.0.1, so StartTLS (AUTH_LDAP_USE_TLS) is tried against a real handshake
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",  # nosec
+                    "-nodes", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem"), "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
     conf = tmp / "slapd.conf"
     conf.write_text(SLAPD_CONF.format(tmp=tmp, suffix=SUFFIX, rootdn=ROOT_DN, rootpw=ROOT_PW), encoding="utf-8")
     port = _free_port()
@@ -129,7 +136,7 @@ def slapd(tmp_path_factory):
         members = [f"uid={u},{PEOPLE}" for u, (_, gs, _) in DIRECTORY.items() if group in gs] or [ROOT_DN]
         add(group, objectClass="groupOfNames", cn=group.split(",")[0][3:], member=members)
     con.unbind_s()
-    yield url
+    yield url, tmp / "cert.pem"
     proc.terminate()
     proc.wait(10)
 
@@ -192,8 +199,9 @@ def cas_server():
 
 @pytest.fixture(scope="module")
 def sso_app(databases, tmp_path_factory, slapd, cas_server):
+    url, _cert = slapd
     gen = demo_app(databases, tmp_path_factory, "sso", AUTH_TYPE=AUTH_LDAP, AUTH_USER_REGISTRATION=True,
-                   AUTH_LDAP_SERVER=slapd, AUTH_LDAP_SEARCH=PEOPLE, AUTH_LDAP_BIND_USER=ROOT_DN,
+                   AUTH_LDAP_SERVER=url, AUTH_LDAP_SEARCH=PEOPLE, AUTH_LDAP_BIND_USER=ROOT_DN,
                    AUTH_LDAP_BIND_PASSWORD=ROOT_PW, AUTH_LDAP_SEARCH_FILTER="(!(employeeType=disabled))",
                    CAS_SERVER_URL=cas_server.url)
     application = next(gen)
@@ -350,6 +358,25 @@ def test_ldap_logins_are_throttled_like_passwords(sso_app):
     assert _user(sso_app, "t1005") is None
 
 
+def test_starttls_with_the_servers_certificate_and_not_without(sso_app, slapd, tmp_path, caplog):
+    _url, cert = slapd
+    stranger = tmp_path / "other.pem"  # a CA that did not sign the server's certificate
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",  # nosec
+                    "-nodes", "-keyout", str(tmp_path / "k.pem"), "-out", str(stranger), "-days", "2",
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    saved = {k: sso_app.config[k] for k in ("AUTH_LDAP_USE_TLS", "AUTH_LDAP_TLS_CACERTFILE", "AUTH_LDAP_TLS_DEMAND")}
+    try:
+        sso_app.config.update(AUTH_LDAP_USE_TLS=True, AUTH_LDAP_TLS_DEMAND=True, AUTH_LDAP_TLS_CACERTFILE=str(cert))
+        client = sso_app.test_client()
+        assert _form_login(client, "t1001", LDAP_PW)[0].location.endswith("/") and _signed_in(client)
+        sso_app.config["AUTH_LDAP_TLS_CACERTFILE"] = str(stranger)
+        refused = sso_app.test_client()
+        assert INVALID_LOGIN in _form_login(refused, "t1001", LDAP_PW)[1] and not _signed_in(refused)
+        assert "Could not activate TLS" in caplog.text  # refused for the certificate, not for anything else
+    finally:
+        sso_app.config.update(saved)
+
+
 # ---- CAS -----------------------------------------------------------------------------------------------------------
 
 
@@ -409,6 +436,8 @@ def test_cas_refuses_a_disabled_user_and_a_dead_server(sso_app, cas_server):
     service = parse_qs(urlsplit(client.get("/cas/login").location).query)["service"][0]
     client.get(f"/cas/login?ticket={cas_server.issue(service, 't1004', cn='吴被停')}")  # disabled here (above)
     assert not _signed_in(client)
+    client.get(f"/cas/login?ticket={cas_server.issue(service, 'admin', cn='同名')}")  # a namesake of break-glass
+    assert not _signed_in(client)
     saved = sso_app.config["CAS_SERVER_URL"]
     sso_app.config["CAS_SERVER_URL"] = f"http://127.0.0.1:{_free_port()}/cas"  # nobody listens
     try:
@@ -460,6 +489,9 @@ def test_remote_user_header_from_the_proxy_signs_in(remote_app):
     resp = client.get("/login/?next=/todo/", headers={"X-Remote-User": "t3001", "X-Forwarded-For": "10.9.8.7"})
     assert resp.status_code == 302 and resp.location.endswith("/todo/") and _signed_in(client)
     assert _user(remote_app, "t3001")["active"] and _persons(remote_app, "t3001") == ["t3001"]
+    namesake = remote_app.test_client()  # the proxy vouches for "admin": not the break-glass account
+    namesake.get("/login/", headers={"X-Remote-User": "admin", "X-Forwarded-For": "10.9.8.7"})
+    assert not _signed_in(namesake)
 
 
 def test_remote_user_header_a_client_sends_is_ignored(remote_app):
