@@ -125,10 +125,11 @@ class XctSecurityApi(SecurityApi):
         return self.response(401, message=INVALID_LOGIN)
 
 
-class XctUserDBModelView(UserDBModelView):
-    """FAB's user list, with the failure count that locks an account and the action that unlocks it."""
+class XctUserListMixin:
+    """FAB's user list, with the failure count that locks an account and the action that unlocks it, under FAB's
+    resource name for it whatever the login method (roles in app.permissions refer to that name)."""
 
-    class_permission_name = "UserDBModelView"  # FAB's resource name, which roles (app.permissions) refer to
+    class_permission_name = "UserDBModelView"
     list_columns = UserDBModelView.list_columns + ["fail_login_count"]
     label_columns = {**UserDBModelView.label_columns, "fail_login_count": "连续登录失败次数"}
 
@@ -142,22 +143,16 @@ class XctUserDBModelView(UserDBModelView):
         return redirect(self.get_redirect())
 
 
-class XctUserLDAPModelView(UserLDAPModelView):
-    """FAB's user list under LDAP, under the permission name roles refer to (app.permissions)."""
-
-    class_permission_name = "UserDBModelView"
-    list_columns = XctUserDBModelView.list_columns
-    label_columns = XctUserDBModelView.label_columns
-    unlock = XctUserDBModelView.unlock
+class XctUserDBModelView(XctUserListMixin, UserDBModelView):
+    """The user list under local passwords."""
 
 
-class XctUserRemoteUserModelView(UserRemoteUserModelView):
-    """FAB's user list under REMOTE_USER, under the permission name roles refer to (app.permissions)."""
+class XctUserLDAPModelView(XctUserListMixin, UserLDAPModelView):
+    """The user list under LDAP (no password fields: the directory holds them)."""
 
-    class_permission_name = "UserDBModelView"
-    list_columns = XctUserDBModelView.list_columns
-    label_columns = XctUserDBModelView.label_columns
-    unlock = XctUserDBModelView.unlock
+
+class XctUserRemoteUserModelView(XctUserListMixin, UserRemoteUserModelView):
+    """The user list under REMOTE_USER."""
 
 
 class XctSecurityManager(SecurityManager):
@@ -168,6 +163,8 @@ class XctSecurityManager(SecurityManager):
     Logins: a browser session must be live in app.sessions; LOGIN_MAX_FAILURES wrong passwords in a row for one name
     lock it for 1 minute, then 2, 4, … (an Admin may unlock it sooner); the JWT login is rate-limited per address like
     the form (FAB limits only the form). Unknown, wrong and locked answer alike, in message and in time.
+    Single sign-on (app.sso): LDAP through FAB's AUTH_LDAP under the same throttle, CAS and REMOTE_USER through
+    auth_user_sso; the break-glass accounts (AUTH_LOCAL_USERS) keep their database password.
     """
 
     authdbview = authldapview = authremoteuserview = XctAuthDBView
@@ -202,7 +199,7 @@ class XctSecurityManager(SecurityManager):
 
     def auth_user_db(self, username, password):
         """The password form and the JWT login. Under LDAP the password is the directory's (FAB's AuthLDAPView would
-        call auth_user_ldap; one form serves both); under REMOTE_USER or CAS only the local accounts sign in here."""
+        call auth_user_ldap; one form serves both); under REMOTE_USER only the local accounts sign in here."""
         check = self._check_ldap if self.auth_type == AUTH_LDAP else self._check_db
         return self._throttled(username, password, check)
 
