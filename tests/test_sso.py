@@ -390,7 +390,7 @@ def test_cas_login_redirect_ticket_validation_and_single_logout(sso_app, cas_ser
     # the person signs in on the CAS server, which sends the browser back with a ticket
     ticket = cas_server.issue(service, "t2001", cn="王五", mail="t2001@xct.test", memberOf=[OFFICE_GROUP, "cn=x"])
     resp = client.get(f"/cas/login?next=%2Ftodo%2F&ticket={ticket}")
-    assert resp.status_code == 302 and resp.location.endswith("/todo/")
+    assert resp.status_code == 302 and resp.location.endswith("/todo/"), resp.get_data(as_text=True)
     assert cas_server.validations[-1] == "/cas/p3/serviceValidate"  # CAS 3.0
     assert _user(sso_app, "t2001") == {"roles": ["Office"], "active": True, "name": "王五"}
     assert _persons(sso_app, "t2001") == ["王五"] and _signed_in(client)
