@@ -6,6 +6,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -43,10 +45,53 @@ class Config:
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_SECURITY_MANAGER_CLASS = "app.security.XctSecurityManager"
     FAB_INDEX_VIEW = "views.home.HomeView"
-    AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
-    AUTH_USER_REGISTRATION = False
+
+    # 统一身份认证 (README「统一身份认证」, app/sso.py). AUTH_METHOD: db (local passwords), ldap (the directory's, through
+    # FAB's AUTH_LDAP) or remote_user (an authenticating front end says who). CAS is on whenever CAS_SERVER_URL is set.
+    AUTH_TYPE = {"db": AUTH_DB, "ldap": AUTH_LDAP, "remote_user": AUTH_REMOTE_USER}[
+        os.environ.get("AUTH_METHOD", "db")]
+    # Under single sign-on, the accounts named here still sign in with their database password (the break-glass
+    # Admin when the directory or the CAS server is down), and only so; nobody else does.
+    AUTH_LOCAL_USERS = tuple(n.strip() for n in os.environ.get("LOCAL_LOGIN_USERS", "admin").split(",") if n.strip())
+    # Self-registration stays off under AUTH_DB; under LDAP it is what lets FAB create a user at first login.
+    AUTH_USER_REGISTRATION = AUTH_TYPE == AUTH_LDAP
+    # The role a user first signed in through SSO gets when no group of theirs is mapped (none by default: Admin
+    # gives roles, or the 组角色映射 table does). Roles follow the mapped groups at every SSO login.
+    AUTH_USER_REGISTRATION_ROLE = os.environ.get("SSO_DEFAULT_ROLE") or None
+    AUTH_ROLES_SYNC_AT_LOGIN = True
+    # The JWT login takes provider "db" (and "ldap" under LDAP): both reach the same checks (app.security).
+    AUTH_API_LOGIN_ALLOW_MULTIPLE_PROVIDERS = True
+    AUTH_LDAP_SERVER = os.environ.get("LDAP_SERVER", "")  # ldap://ldap.example.edu.cn:389 or ldaps://…
+    AUTH_LDAP_USE_TLS = os.environ.get("LDAP_USE_TLS", "0") == "1"  # StartTLS on ldap://
+    AUTH_LDAP_TLS_CACERTFILE = os.environ.get("LDAP_TLS_CACERTFILE", "")
+    AUTH_LDAP_TLS_DEMAND = os.environ.get("LDAP_TLS_DEMAND", "1") == "1"  # refuse a certificate that does not verify
+    AUTH_LDAP_SEARCH = os.environ.get("LDAP_SEARCH_BASE", "")  # ou=people,dc=example,dc=edu,dc=cn
+    # e.g. "(!(employeeType=disabled))", AD "(!(userAccountControl:1.2.840.113556.1.4.803:=2))": disabled accounts
+    # are not found, so they cannot sign in
+    AUTH_LDAP_SEARCH_FILTER = os.environ.get("LDAP_SEARCH_FILTER", "")
+    AUTH_LDAP_UID_FIELD = os.environ.get("LDAP_UID_FIELD", "uid")  # the login name, 工号 at most universities
+    AUTH_LDAP_BIND_USER = os.environ.get("LDAP_BIND_USER", "")  # the search account's DN (empty: bind as the user)
+    AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    AUTH_LDAP_USERNAME_FORMAT = os.environ.get("LDAP_USERNAME_FORMAT", "")  # without a bind user: "uid=%s,ou=…"
+    AUTH_LDAP_GROUP_FIELD = os.environ.get("LDAP_GROUP_FIELD", "memberOf")
+    AUTH_LDAP_FIRSTNAME_FIELD = os.environ.get("LDAP_NAME_FIELD", "cn")  # a Chinese directory's full name
+    AUTH_LDAP_LASTNAME_FIELD = os.environ.get("LDAP_LASTNAME_FIELD", "sn")
+    AUTH_LDAP_EMAIL_FIELD = os.environ.get("LDAP_EMAIL_FIELD", "mail")
+    # REMOTE_USER (app.sso.trusted_remote_user): the WSGI server's own REMOTE_USER, or this header when the request
+    # arrives through PROXY_COUNT proxies from one of AUTH_REMOTE_USER_PROXIES; never a header a client sends itself.
+    AUTH_REMOTE_USER_HEADER = os.environ.get("REMOTE_USER_HEADER") or None  # e.g. X-Remote-User
+    AUTH_REMOTE_USER_PROXIES = tuple(os.environ.get("REMOTE_USER_PROXIES", "127.0.0.1/32,::1/128").split(","))
+    # CAS 2.0/3.0 (python-cas): the server's base URL (https://cas.example.edu.cn/cas); version 3 validates at
+    # p3/serviceValidate, 2 at serviceValidate. The attributes that name the user, their e-mail and their groups.
+    CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL") or None
+    CAS_VERSION = int(os.environ.get("CAS_VERSION", 3))
+    CAS_NAME_ATTRIBUTE = os.environ.get("CAS_NAME_ATTRIBUTE", "cn")
+    CAS_EMAIL_ATTRIBUTE = os.environ.get("CAS_EMAIL_ATTRIBUTE", "mail")
+    CAS_GROUP_ATTRIBUTE = os.environ.get("CAS_GROUP_ATTRIBUTE", "memberOf")
+    CAS_SINGLE_LOGOUT = True  # logging out here logs out of CAS too; the CAS server's logoutRequest ends ours
+    CAS_TIMEOUT = float(os.environ.get("CAS_TIMEOUT", 5))  # seconds for a ticket validation
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
     # Chinese throughout: only one language is offered.

@@ -15,7 +15,8 @@ Deliberately not logged:
   ``setup`` generates from the chinesecalendar package use them; calendar edits and imports go through the ORM.
 - FAB's ``ab_*`` tables (users, roles, permissions): not business records, and they hold password hashes; nor
   ``UserSession`` (app.sessions), touched on every request and holding session token hashes; nor ``LoginThrottle``
-  (app.security), written by every failed login, anonymous ones included.
+  (app.security), written by every failed login, anonymous ones included; nor ``CasTicket`` (app.sso), a session's
+  CAS ticket as a hash, written at every CAS login.
 - Rows removed by the database's ON DELETE CASCADE: the parent's 删除 row stands for them.
 
 Outside a request the actor is whoever ``acting_as`` names (a job, a seed, a command), otherwise "系统".
@@ -47,7 +48,7 @@ from schema import (
     Talk,
     UserSession,
 )
-from schema.auth import LoginThrottle
+from schema.auth import CasTicket, LoginThrottle
 from schema.base import utcnow
 
 SYSTEM = "系统"
@@ -55,7 +56,8 @@ ANONYMOUS = "匿名"
 MASK = "已隐藏"  # what every path shows of a petitioner's identity until it is revealed with a reason
 CREATED, UPDATED, DELETED = "新增", "修改", "删除"
 
-UNLOGGED = frozenset({StatusEvent, ChangeLog, ReadLog, Deadline, Notification, UserSession, LoginThrottle})
+UNLOGGED = frozenset({StatusEvent, ChangeLog, ReadLog, Deadline, Notification, UserSession, LoginThrottle,
+                      CasTicket})
 STAMPS = frozenset({"created_at", "updated_at"})  # kept by the database layer: noise in every row
 
 # "Talk records and clues are confidential: ... every read of one is recorded" (DOMAIN.md §6); petitions and

@@ -89,6 +89,7 @@ MODEL_NOUNS = {
     "DocumentTemplate": "文书模板", "Document": "文书", "StatusEvent": "状态变更记录",
     "StatusTransition": "状态流转规则", "ClueExhibit": "移送材料",
     "Deadline": "期限", "Notification": "通知", "ChangeLog": "变更记录", "ReadLog": "查阅记录", "Job": "后台任务", "ScreenSetting": "界面配置",
+    "SsoGroupRole": "统一认证组角色映射",
 }
 
 

@@ -6,19 +6,26 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, flash, g, has_request_context, redirect, request
+from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role as role_pvm
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.security.views import (
+    AuthDBView,
+    UserDBModelView,
+    UserLDAPModelView,
+    UserRemoteUserModelView,
+)
+from flask_login import login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from schema.auth import LoginThrottle
 
-from . import sessions
+from . import sessions, sso
 from .extensions import db
 from .uow import transaction
 
@@ -74,32 +81,55 @@ def unlock(user) -> None:
 
 
 class XctAuthDBView(AuthDBView):
-    """FAB's login form; logout is a POST carrying the CSRF token, so another site cannot sign a user out."""
+    """FAB's login form; logout is a POST carrying the CSRF token, so another site cannot sign a user out.
+
+    Under LDAP the same form checks the password against the directory (FAB's AuthLDAPView does no more than call
+    auth_user_ldap instead of auth_user_db); under REMOTE_USER it is the break-glass form of the local accounts,
+    shown when no trusted name came with the request. A session opened through CAS logs out of CAS too."""
 
     invalid_login_message = INVALID_LOGIN
+
+    @expose("/login/", methods=["GET", "POST"])
+    def login(self):
+        name = sso.trusted_remote_user(request.environ, current_app.config) if self.appbuilder.sm.remote_user_on \
+            else None
+        if name and not (g.user is not None and g.user.is_authenticated):
+            user = self.appbuilder.sm.auth_user_remote_user(name)
+            if user is None:
+                flash(INVALID_LOGIN, "warning")
+            else:
+                login_user(user, remember=False)
+                return redirect(self._get_safe_next_url())
+        return super().login()
 
     @expose("/logout/", methods=["GET", "POST"])
     def logout(self):
         # CSRFProtect checks the POST's token (app.extensions); a GET (a link or image on any site) signs nobody out
         if request.method != "POST":
             return redirect(self.appbuilder.get_url_for_index)
-        return super().logout()
+        through_cas = session.pop(sso.CAS_SESSION_FLAG, False)
+        answer = super().logout()
+        if through_cas and current_app.config.get("CAS_SINGLE_LOGOUT"):
+            return redirect(url_for("CasView.logout"))
+        return answer
 
 
 class XctSecurityApi(SecurityApi):
     """FAB's JWT login (POST /api/v1/security/login) answering in Chinese (API.md)."""
 
     def response_400(self, message=None):
-        return self.response(400, message="登录请求有误：需要 JSON 字段 username、password、provider（db）")
+        return self.response(400, message="登录请求有误：需要 JSON 字段 username、password、provider"
+                                          "（db，已配置 LDAP 时也可为 ldap）")
 
     def response_401(self):
         return self.response(401, message=INVALID_LOGIN)
 
 
-class XctUserDBModelView(UserDBModelView):
-    """FAB's user list, with the failure count that locks an account and the action that unlocks it."""
+class XctUserListMixin:
+    """FAB's user list, with the failure count that locks an account and the action that unlocks it, under FAB's
+    resource name for it whatever the login method (roles in app.permissions refer to that name)."""
 
-    class_permission_name = "UserDBModelView"  # FAB's resource name, which roles (app.permissions) refer to
+    class_permission_name = "UserDBModelView"
     list_columns = UserDBModelView.list_columns + ["fail_login_count"]
     label_columns = {**UserDBModelView.label_columns, "fail_login_count": "连续登录失败次数"}
 
@@ -113,6 +143,18 @@ class XctUserDBModelView(UserDBModelView):
         return redirect(self.get_redirect())
 
 
+class XctUserDBModelView(XctUserListMixin, UserDBModelView):
+    """The user list under local passwords."""
+
+
+class XctUserLDAPModelView(XctUserListMixin, UserLDAPModelView):
+    """The user list under LDAP (no password fields: the directory holds them)."""
+
+
+class XctUserRemoteUserModelView(XctUserListMixin, UserRemoteUserModelView):
+    """The user list under REMOTE_USER."""
+
+
 class XctSecurityManager(SecurityManager):
     """FAB's DB security; roles and permissions are synced by `flask setup` from app.permissions.
 
@@ -121,37 +163,84 @@ class XctSecurityManager(SecurityManager):
     Logins: a browser session must be live in app.sessions; LOGIN_MAX_FAILURES wrong passwords in a row for one name
     lock it for 1 minute, then 2, 4, … (an Admin may unlock it sooner); the JWT login is rate-limited per address like
     the form (FAB limits only the form). Unknown, wrong and locked answer alike, in message and in time.
+    Single sign-on (app.sso): LDAP through FAB's AUTH_LDAP under the same throttle, CAS and REMOTE_USER through
+    auth_user_sso; the break-glass accounts (AUTH_LOCAL_USERS) keep their database password.
     """
 
-    authdbview = XctAuthDBView
+    authdbview = authldapview = authremoteuserview = XctAuthDBView
     security_api = XctSecurityApi
     userdbmodelview = XctUserDBModelView
+    userldapmodelview = XctUserLDAPModelView
+    userremoteusermodelview = XctUserRemoteUserModelView
     userstatschartview = None  # FAB's login statistics chart loads Google Charts from the internet (FAB_NOTES "UI")
 
     def register_views(self):
         super().register_views()
+        sso.init_app(current_app._get_current_object(), self.appbuilder)
         api = next((v for v in self.appbuilder.baseviews if isinstance(v, SecurityApi)), None)
         if self.is_auth_limited and api is not None:
             self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api.blueprint)
 
+    @property
+    def remote_user_on(self) -> bool:
+        return self.auth_type == AUTH_REMOTE_USER
+
+    def is_local_account(self, user) -> bool:
+        """Whether `user` signs in with the database password while single sign-on is on: the break-glass accounts
+        named in AUTH_LOCAL_USERS ("admin" by default), nobody else. Under AUTH_DB every account is local. An account
+        named there is never signed in by a directory, CAS or a proxy either: a namesake there is not our Admin."""
+        if self.auth_type == AUTH_DB:
+            return True
+        return user is not None and self._local_name(user.username)
+
+    @staticmethod
+    def _local_name(username: str) -> bool:
+        return (username or "").strip().lower() in {n.lower() for n in current_app.config.get("AUTH_LOCAL_USERS", ())}
+
     def auth_user_db(self, username, password):
+        """The password form and the JWT login. Under LDAP the password is the directory's (FAB's AuthLDAPView would
+        call auth_user_ldap; one form serves both); under REMOTE_USER only the local accounts sign in here."""
+        check = self._check_ldap if self.auth_type == AUTH_LDAP else self._check_db
+        return self._throttled(username, password, check)
+
+    def auth_user_ldap(self, username, password):
+        """FAB's LDAP login (bind, search, StartTLS; first login registers the user, roles follow the groups through
+        sso_group_role) under the same throttle and answer as the password form; a local account (Admin's
+        break-glass) is checked against its database password and never sent to the directory."""
+        if self.auth_type != AUTH_LDAP:
+            return None
+        return self._throttled(username, password, self._check_ldap)
+
+    def _check_db(self, username, password, user):
+        if user is None or not self.is_local_account(user):
+            check_password_hash(_dummy_hash(), password or "")
+            self._balance_write()  # FAB's own unknown-name path does this write too; it is skipped here
+            return None
+        return super().auth_user_db(username, password)
+
+    def _check_ldap(self, username, password, user):
+        if user is not None and self.is_local_account(user):
+            return super().auth_user_db(username, password)
+        found = super().auth_user_ldap(username, password)
+        if found is not None:
+            sso.link_person(found)
+        return found
+
+    def _throttled(self, username, password, check):
+        """Run `check(username, password, user)` unless the name is locked; count failures, lock after
+        LOGIN_MAX_FAILURES in a row. Unknown, wrong, disabled and locked all answer None."""
         if not username:
             return None
         config = current_app.config
         at = sessions.now()
         throttle = _throttle(username)
-        user = self.find_user(username=username) or self.find_user(email=username)
         if throttle.locked_until is not None and throttle.locked_until > at:
             # refused unchecked, in a wrong password's time: its hash and its write of the failure count
             check_password_hash(_dummy_hash(), password or "")
             self._balance_write()
             return None
-        if user is None:
-            check_password_hash(_dummy_hash(), password or "")
-            self._balance_write()  # FAB's own unknown-name path does this write too; it is skipped here
-            found = None
-        else:
-            found = super().auth_user_db(username, password)
+        user = self.find_user(username=username) or self.find_user(email=username)
+        found = check(username, password, user)
         if found is not None:
             with transaction():
                 db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.name == throttle.name))
@@ -163,6 +252,38 @@ class XctSecurityManager(SecurityManager):
                 throttle.locked_until = at + timedelta(minutes=lock_minutes(throttle.locks))
             db.session.merge(throttle)
         return None
+
+    def auth_user_remote_user(self, username):
+        """REMOTE_USER (app.sso.trusted_remote_user said who): the user, created at first sight."""
+        return self.auth_user_sso(username)
+
+    def auth_user_sso(self, username, groups=None, name=None, email=None):
+        """A user an identity provider vouched for (CAS, REMOTE_USER): created at first login and linked to their
+        人员 record; roles follow `groups` through sso_group_role when the provider names groups. A disabled user is
+        refused. Returns the user or None."""
+        username = (username or "").strip()[:100]
+        if not username or self._local_name(username):
+            return None
+        user = self.find_user(username=username)
+        if user is not None and not user.is_active:
+            return None
+        roles = list(self.get_roles_from_keys(groups)) if groups else None
+        if user is None:
+            default = self.find_role(self.auth_user_registration_role or "")
+            user = self.add_user(username=username, first_name=(name or username)[:64], last_name="",
+                                 email=(email or f"{username}@email.notfound")[:320],
+                                 role=roles if roles is not None else [r for r in (default,) if r])
+            if not user:
+                return None
+        elif roles is not None and self.auth_roles_sync_at_login:
+            user.roles = roles
+        self.update_user_auth_stat(user)
+        sso.link_person(user, name)
+        return user
+
+    def get_roles_from_keys(self, role_keys):
+        # Directory group DNs compare as LDAP compares them (app.sso.norm_dn), not as typed.
+        return super().get_roles_from_keys([sso.norm_dn(key) for key in role_keys])
 
     def _balance_write(self) -> None:
         """The write a wrong password makes (FAB's update_user_auth_stat), as FAB balances it: a no-op update."""

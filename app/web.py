@@ -160,11 +160,16 @@ CONTENT_SECURITY_POLICY = {
 
 def _security_headers(app: Flask) -> None:
     """CSP, X-Content-Type-Options, X-Frame-Options, Referrer-Policy (and HSTS on HTTPS) on every answer."""
+    from .sso import cas_origin
+
+    policy = dict(CONTENT_SECURITY_POLICY)
+    if cas_origin(app.config):  # logging out posts a form whose answer leads on to the CAS server's logout
+        policy["form-action"] = ["'self'", cas_origin(app.config)]
     Talisman(
         app,
         # HTTPS is the reverse proxy's job; a redirect here would loop behind a proxy that speaks HTTP to us.
         force_https=False,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=policy,
         content_security_policy_nonce_in=["script-src"],
         frame_options="DENY",
         referrer_policy="same-origin",
@@ -183,7 +188,8 @@ def safe_redirect(response):
     through, which browsers follow as //evil.example; so every redirect is checked here, whoever made it."""
     if 300 <= response.status_code < 400 and response.location:
         target = urlsplit(_visible(response.location))
-        if target.scheme not in ("", "http", "https") or (target.netloc and target.netloc != request.host):
+        hosts = (request.host, *current_app.config.get("SSO_REDIRECT_HOSTS", ()))  # the CAS server (app.sso)
+        if target.scheme not in ("", "http", "https") or (target.netloc and target.netloc not in hosts):
             log.warning("off-site redirect to %r replaced by the home page", response.location)
             response.location = current_app.appbuilder.get_url_for_index
     return response

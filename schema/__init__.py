@@ -1,7 +1,7 @@
 """All models, by aggregate; importing this package registers every table on FAB's metadata."""
 
 from .archive import ArchiveItem, ArchiveRequirement, ArchiveVolume, DestructionRecord
-from .auth import LoginThrottle, UserSession
+from .auth import CasTicket, LoginThrottle, SsoGroupRole, UserSession
 from .base import Model
 from .document import Document, DocumentTemplate
 from .feedback import FeedbackItem, MeetingAttendee, ReboundCheck
@@ -38,8 +38,9 @@ __all__ = [
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "ArchiveRequirement", "DestructionRecord",
-    "CalendarDay", "CodeRule", "DeadlineRule", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate", "Document",
-    "StatusEvent", "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "LoginThrottle", "Job",
+    "CalendarDay", "CodeRule", "DeadlineRule", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate",
+    "Document", "StatusEvent", "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "LoginThrottle",
+    "SsoGroupRole", "CasTicket", "Job",
     "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission", "ScreenSetting",
     "SearchEntry",
 ]

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
+bash scripts/install_ldap.sh --build-only  # libldap/libsasl2 headers: python-ldap builds from source
 .venv/bin/pip install -q -c constraints.txt -e . >/dev/null
 scripts/assets.sh  # ECharts for 领导看板, into our own static files
 # Debian LibreOffice for the PDF of every document (apt-get when missing; without it a PDF download says why).

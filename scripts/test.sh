@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
+# Debian slapd for tests/test_sso.py and the libldap headers python-ldap builds against: before the pip install.
+bash scripts/install_ldap.sh
 .venv/bin/pip install -q -c constraints.txt -e ".[test]" >/dev/null || exit 1
 scripts/assets.sh || exit 1  # ECharts for 领导看板, into our own static files
 # Debian's Chromium for tests/test_browser.py (apt-get when /usr/bin/chromium is missing; never a browser download).

@@ -284,15 +284,19 @@ def _rows_outside_the_teams():
 
 def _jobs_logs_and_settings():
     """Tables the demo leaves empty: a 后台任务 of every demo user (README: each user sees their own, Admin and
-    巡察办 every one), a read-log line, a 界面配置 row (labels only: no list changes for the cells)."""
+    巡察办 every one), a read-log line, a 界面配置 row (labels only: no list changes for the cells), a 组角色映射 row."""
+    from flask_appbuilder.security.sqla.models import Role
+
     from app.extensions import db
-    from schema import Job, ReadLog, ScreenSetting
+    from schema import Job, ReadLog, ScreenSetting, SsoGroupRole
 
     for user in USERS:
         db.session.add(Job(kind="export", title=f"矩阵测试任务（{user}）", owner=user, params={}, state="失败",
                            error="矩阵测试"))
     db.session.add(ReadLog(actor="admin", entity="talk", entity_id=1, channel="页面", path="/matrix"))
     db.session.add(ScreenSetting(screen="JobView", labels={"title": "任务名称"}, changed_by="admin"))
+    office = db.session.scalar(sa.select(Role).where(Role.name == "Office"))
+    db.session.add(SsoGroupRole(group_dn="cn=matrix,ou=groups,dc=xct,dc=test", role_id=office.id))
     db.session.commit()
 
 

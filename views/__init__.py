@@ -22,7 +22,7 @@ CATEGORIES = (
 )
 MODULES = ("deadlines", "dashboards", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal",
            "ledger", "feedback", "archive", "statistics", "settings", "calendar_import", "screen_settings", "imports",
-           "audit", "steps", "search")
+           "audit", "steps", "search", "sso")
 
 
 def screens() -> list[tuple[type, str, str, str]]:
