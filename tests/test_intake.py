@@ -343,3 +343,16 @@ def test_statistics_count_online_petitions(world, places):
     assert _submit(world, places).status_code == 201
     assert petitions() == before + 1 == _one(app, "SELECT count(*) FROM petition WHERE inspection_id = :i",
                                              i=places["ours"])
+
+
+def test_announcement_carries_the_qr_code(world, places):
+    """附件7 巡察公告: the 码上巡察 address and its QR code as an image in the Word file."""
+    from docx import Document as Word
+
+    app, client, tokens = world
+    resp = client.get(f"/api/v1/inspection/{places['ours']}/export/7", headers=tokens("zuzhang"))
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    doc = Word(io.BytesIO(resp.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert places["url"]["ours"] in text and "码上巡察" in text
+    assert len(doc.inline_shapes) == 1
