@@ -317,6 +317,8 @@ def test_reply_page_for_the_team(world, places):
     assert browser.post("/login/", data={"username": "zuyuan", "password": DEMO_PASSWORD}).status_code == 302
     assert "答复信访人" in browser.get(f"/petitionview/show/{pk}").get_data(as_text=True)
     assert browser.get(f"/petitionreply/{pk}").status_code == 200
+    page = browser.get(f"/inspectionview/show/{places['ours']}").get_data(as_text=True)
+    assert f'{places["url"]["ours"]}/qr.png' in page and "码上巡察" in page
     resp = browser.post(f"/petitionreply/{pk}", data={"reply": "页面答复"})
     assert resp.status_code == 302
     assert app.test_client().post("/intake/status", json=sub).json["reply"] == "页面答复"

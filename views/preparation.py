@@ -145,6 +145,7 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
                         "previous_items": previous_items, "checks": checks_of(inspection),
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user, inspection),
+                intake=intake_url(inspection),  # 码上巡察 (views.intake), while open
                 **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
                 **archive_panel(inspection),  # 立卷归档 (views.archive)
             )
