@@ -177,6 +177,9 @@ def test_captcha_required_wrong_and_single_use(world, places):
     captcha = _captcha(app, client)
     wrong = client.post(url, json={"matter": "问题", "captcha_id": captcha["captcha_id"], "captcha": "0000"})
     assert wrong.status_code == 400 and "验证码" in wrong.json["message"]
+    for odd in ({"captcha_id": 7, "captcha": 7}, {"captcha_id": [captcha["captcha_id"]], "captcha": None},
+                {"captcha_id": captcha["captcha_id"], "captcha": ["x"]}):
+        assert client.post(url, json={"matter": "问题", **odd}).json["errors"].keys() == {"captcha"}
     assert client.post(url, json={"matter": "一个问题", **captcha}).status_code == 201
     replay = client.post(url, json={"matter": "又一个问题", **captcha})
     assert replay.status_code == 400 and "已使用" in replay.json["message"]

@@ -137,11 +137,12 @@ def _spend(nonce: str) -> bool:
         return True
 
 
-def check_captcha(captcha_id: str | None, answer: str | None) -> None:
-    nonce = _nonce(captcha_id or "")
+def check_captcha(captcha_id, answer) -> None:
+    """The answer typed for the captcha `captcha_id` (each as sent: anything a client may put in JSON)."""
+    nonce = _nonce(captcha_id) if isinstance(captcha_id, str) else None
     if nonce is None:
         raise BadRequest("验证码：已失效，请刷新验证码后重新输入", "captcha")
-    if not answer or not hmac.compare_digest(normalise(answer), _answer(nonce)) or not _spend(nonce):
+    if not isinstance(answer, str) or not hmac.compare_digest(normalise(answer), _answer(nonce)) or not _spend(nonce):
         raise BadRequest("验证码：输入不正确或已使用，请按新的验证码重新输入", "captcha")
 
 
