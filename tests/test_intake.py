@@ -8,6 +8,7 @@ the team's reply; captcha, rate limit, size and type checks hold off abuse.
 from __future__ import annotations
 
 import io
+import json
 import os
 import uuid
 from datetime import date, timedelta
@@ -361,3 +362,17 @@ def test_announcement_carries_the_qr_code(world, places):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert places["url"]["ours"] in text and "码上巡察" in text
     assert len(doc.inline_shapes) == 1
+
+
+@pytest.mark.parametrize("body", [None, [], "文字", 7, {"matter": 7}, {"matter": ["a"], "contact": {"x": 1}},
+                                  {"receipt": 1, "passphrase": None}, {"reply": ["x"]}, {"reply": "\u202e" * 6000}])
+def test_odd_bodies_never_answer_500(world, places, body):
+    app, client, tokens = world
+    pk = _one(app, "SELECT min(id) FROM petition WHERE inspection_id = :i AND receipt_code IS NOT NULL",
+              i=places["ours"]) or _one(app, "SELECT min(id) FROM petition")
+    for url, headers in ((places["url"]["ours"], {}), (places["url"]["closed"], {}), ("/intake/status", {}),
+                         (f"/api/v1/petition/{pk}/reply", tokens("zuyuan"))):
+        resp = client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
+        assert 400 <= resp.status_code < 500 and resp.json["message"], (url, body, resp.status_code)
+        form = client.post(url, data={"matter": "x" * 6000, "captcha_id": "伪造"}, headers=headers)
+        assert form.status_code < 500, (url, form.status_code)
