@@ -143,6 +143,8 @@ class Config:
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     RATELIMIT_ENABLED = True
+    # 码上巡察 (views.intake): POSTs to the public intake and status pages per client address, counted like logins
+    INTAKE_RATE_LIMIT = os.environ.get("INTAKE_RATE_LIMIT", "10 per 10 minutes")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count in memory for a while rather than answer 500
     # Without a socket time-out a hung Redis (SIGSTOP) held every login 30 s and the fallback never began (issue 18).
@@ -172,6 +174,7 @@ class TestConfig(Config):
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # a hash method's name, not a password  # nosec B105
     # The suite logs in hundreds of times from one address; tests of the limit build an app with a strict one.
     AUTH_RATE_LIMIT = "100000 per minute"
+    INTAKE_RATE_LIMIT = "100000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     # A test worker (a subprocess) reads these to export slowly enough to be killed mid-job.
     EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", 1000))

@@ -66,21 +66,26 @@ READ_LOGGED = frozenset({Talk, Petition, Clue, Material})
 PAGE, API, EXPORT, DOWNLOAD = "页面", "接口", "导出", "下载"
 
 _acting: ContextVar[str | None] = ContextVar("xct_acting_as", default=None)
+_addressless: ContextVar[bool] = ContextVar("xct_addressless", default=False)
 
 
 @contextmanager
-def acting_as(name: str) -> Iterator[None]:
-    """Writes and reads inside the block are recorded under `name`, e.g. ``acting_as("系统任务：期限扫描")``."""
-    token = _acting.set(name)
+def acting_as(name: str, *, record_address: bool = True) -> Iterator[None]:
+    """Writes and reads inside the block are recorded under `name`, e.g. ``acting_as("系统任务：期限扫描")``.
+
+    ``record_address=False`` keeps the request's address out of the history too: an anonymous online petition
+    (码上巡察, app.commands.intake) must leave nothing that identifies its sender."""
+    token, bare = _acting.set(name), _addressless.set(not record_address)
     try:
         yield
     finally:
         _acting.reset(token)
+        _addressless.reset(bare)
 
 
 def current_actor() -> tuple[str, str | None]:
     """(who, remote address): the named actor, else the signed-in user of the request, else "系统"."""
-    addr = request.remote_addr if has_request_context() else None
+    addr = request.remote_addr if has_request_context() and not _addressless.get() else None
     named = _acting.get()
     if named:
         return named, addr

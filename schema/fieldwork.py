@@ -60,9 +60,19 @@ class Petition(Timestamps, Model):
     triage: Mapped[str] = mapped_column(choice("petition_triage", PETITION_TRIAGE), default="待处理", nullable=False, index=True)
     triage_reason: Mapped[str | None] = mapped_column(sa.String(500))
     duplicate_of_id: Mapped[int | None] = fk("petition.id", ondelete="SET NULL")
+    # 码上巡察 (网络 channel): the submitter holds a receipt code and a passphrase (stored only hashed) that show the
+    # status and the team's reply; nothing about the submitter's address, browser or cookie is kept.
+    receipt_code: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    passphrase_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    reply: Mapped[str | None] = mapped_column(sa.Text)  # 巡察组答复 (step 答复信访人)
+    replied_on: Mapped[date | None] = mapped_column(sa.Date)
+    replied_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")
+    suspected_duplicate: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(),
+                                                      nullable=False)  # same matter already submitted online
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
-    registered_by: Mapped[Person | None] = relationship()
+    registered_by: Mapped[Person | None] = relationship(foreign_keys=[registered_by_id])
+    replied_by: Mapped[Person | None] = relationship(foreign_keys=[replied_by_id])
     duplicate_of: Mapped[Petition | None] = relationship(remote_side=[id])
     attachments: Mapped[list["Document"]] = relationship("Document", secondary="petition_document")  # noqa: F821
 

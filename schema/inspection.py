@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +12,11 @@ from .base import Model, Timestamps, choice, fk
 from .enums import MEETING_KINDS, NEWS_STAGES, QUESTION_KINDS
 from .org import Person, Unit
 from .plan import Round, Team
+
+
+def new_intake_token() -> str:
+    """32 random bytes, URL-safe: the public intake page's address cannot be guessed from the inspection's id."""
+    return secrets.token_urlsafe(32)
 
 
 class Inspection(Timestamps, Model):
@@ -33,6 +39,8 @@ class Inspection(Timestamps, Model):
     meeting_list_received_on: Mapped[date | None] = mapped_column(sa.Date)  # D4
     liaison_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")  # 被巡察单位联络人
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # 码上巡察 (三（二）4 意见箱 online): the unguessable part of the public intake page's address (app.rules.intake)
+    intake_token: Mapped[str | None] = mapped_column(sa.String(43), unique=True, default=new_intake_token)
 
     round: Mapped[Round] = relationship(lazy="selectin")
     team: Mapped[Team] = relationship()

@@ -273,6 +273,10 @@ def word_forms() -> dict[int, Form]:
                 .h1("巡察组组成人员").para("{{ members }}")
                 .para("联系电话：{{ team_phone }}；电子邮箱：{{ team_email }}")
                 .para("信访接待：{{ reception }}；意见箱：{{ mailbox }}")
+                .tag("{%p if intake_url %}")
+                .para("网上反映（码上巡察，可匿名）：扫描下方二维码，或访问 {{ intake_url }}")
+                .para("{{ intake_qr }}", indent=False)
+                .tag("{%p endif %}")
                 .right("{{ team }}").right("{{ published_on }}"))
     forms[8] = meeting_record("专题汇报记录表", [("主持人", "{{ m.host }}"), ("汇报人", "{{ m.reporter }}")], [("汇报主题及主要内容", cell_lines("m.minutes"))])
     forms[9] = meeting_record("列席会议记录表", [("主持人", "{{ m.host }}")], [("议题", cell_lines("m.agenda")),

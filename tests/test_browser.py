@@ -591,3 +591,79 @@ def _expire_logins(app, username: str) -> None:
         db.session.execute(sa.update(UserSession).where(UserSession.user_id == user.id)
                            .values(last_seen_at=datetime(2000, 1, 1), created_at=datetime(2000, 1, 1)))
         db.session.commit()
+
+
+def test_anonymous_petition_from_the_qr_link(walk, served):
+    """码上巡察 (issue 17 §2): the team's page shows the QR link; a person with no login submits from it, gets a
+    receipt code; the team finds the petition in the register and replies; the reply reads back with the code; the
+    stored row and its history hold no address or browser."""
+    import sqlalchemy as sa
+
+    import schema as m
+    from app.commands.intake import _answer, _nonce
+    from app.extensions import db
+    from app.uow import transaction
+
+    app, base = served
+    today = date.today()
+    with app.app_context(), transaction():
+        handed = sa.select(m.ArchiveVolume.inspection_id).where(m.ArchiveVolume.handed_over_on.is_not(None))
+        team = sa.select(m.TeamMember.team_id).join(m.Person, m.Person.id == m.TeamMember.person_id).where(
+            m.Person.username == "zuyuan")
+        pk = db.session.scalar(sa.select(m.Inspection.id).where(m.Inspection.team_id.in_(team),
+                                                                m.Inspection.id.not_in(handed)).order_by(m.Inspection.id))
+        db.session.execute(sa.update(m.Inspection).where(m.Inspection.id == pk).values(
+            work_start=today, work_end=today.replace(year=today.year + 1)))
+    team_page = walk.as_("zuyuan")
+    walk.go(team_page, f"/inspectionview/show/{pk}")
+    link = team_page.locator("#intake-link").get_attribute("href")
+    assert team_page.locator("#intake-panel img").evaluate("i => i.complete && i.naturalWidth") > 0
+    walk.shot(team_page, "码上巡察二维码", "码上巡察")
+
+    context = walk.browser.new_context(locale="zh-CN", viewport={"width": 420, "height": 900})  # a phone, no login
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    walk._watch(context, page, "匿名")
+    try:
+        page.goto(link)
+        matter = "某实验室设备采购价格明显高于市场价（浏览器测试）"
+        page.fill("#matter", matter)
+        page.fill("#contact", "qq:10001")
+        captcha_id = page.locator("[name=captcha_id]").get_attribute("value")
+        assert page.locator("img[alt=验证码图片]").evaluate("i => i.complete && i.naturalWidth") > 0
+        with app.test_request_context():
+            page.fill("#captcha", _answer(_nonce(captcha_id)))
+        walk.shot(page, "网上反映", "反映的主要问题")
+        with page.expect_navigation():
+            page.locator("button[type=submit]").click()
+        receipt, passphrase = page.locator("#receipt").inner_text(), page.locator("#passphrase").inner_text()
+        walk.shot(page, "回执码", "回执码")
+        assert context.cookies() == [], "公开页面设置了 Cookie"
+
+        with app.app_context():
+            row = db.session.scalar(sa.select(m.Petition).where(m.Petition.receipt_code == receipt))
+            code, pid = row.code, row.id
+            stored = " ".join(str(getattr(row, c.key)) for c in m.Petition.__table__.columns)
+            history = db.session.execute(sa.select(m.ChangeLog.actor, m.ChangeLog.remote_addr).where(
+                m.ChangeLog.entity == "petition", m.ChangeLog.entity_id == pid)).all()
+        assert "127.0.0.1" not in stored and "Chrome" not in stored
+        assert history and all(addr is None for _, addr in history), history
+
+        assert walk.show_of(team_page, "petitionview", code) == pid
+        walk.go(team_page, f"/petitionview/show/{pid}")
+        assert "网络" in team_page.locator("body").inner_text()
+        walk.click(team_page, "答复信访人")
+        walk.fill(team_page, {"reply": "已收到，巡察组正在核实。"})
+        walk.submit(team_page)
+        walk.shot(team_page, "答复信访人", "已答复")
+
+        page.goto(base + "/intake/status")
+        page.fill("#receipt", receipt)
+        page.fill("#passphrase", passphrase)
+        with page.expect_navigation():
+            page.locator("button[type=submit]").click()
+        assert page.locator("#reply").inner_text() == "已收到，巡察组正在核实。"
+        assert page.locator("#status").inner_text() == "巡察组已答复"
+        walk.shot(page, "查询答复", "巡察组已答复")
+    finally:
+        context.close()

@@ -113,6 +113,8 @@ def new_value(app, cls, field: str, current):
         return NEW_DAY.isoformat()
     if isinstance(col.type, sa.Integer):
         return (current or 0) + 7
+    if isinstance(col.type, sa.Boolean):
+        return not current
     choices = getattr(col.type, "enums", None)
     if choices:  # neither the present value nor the default a new record starts with
         default = col.default.arg if col.default is not None and col.default.is_scalar else None

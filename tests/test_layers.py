@@ -45,6 +45,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("app.commands.statistics", "app.exports.statistics"): "通报命令生成通报 Word 时调用导出层",
     ("app.commands.documents", "app.exports.samples"): "上传模板的试渲染读取各附件的样例数据（app/exports/samples.py）",
     ("app.commands.documents", "app.exports.template_check"): "上传模板的安全检查（子进程、解压上限）在导出层",
+    ("app.commands.intake", "app.exports.template_check"): "网上反映（码上巡察）的 Word/Excel 附件复用上传模板的包检查（解压上限、宏）",
     ("app.exports.samples", "app"): "样例数据的生成脚本（python -m app.exports.samples）需要建立应用；应移到 seeds/",
     ("app.exports.samples", "seeds.demo"): "样例数据由演示数据生成；生成脚本应移到 seeds/",
     ("app.commands.documents", "app.exports.pdf"): "定稿时按 LibreOffice 生成的 PDF 填页数",

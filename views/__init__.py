@@ -22,7 +22,7 @@ CATEGORIES = (
 )
 MODULES = ("deadlines", "dashboards", "jobs", "plan", "preparation", "fieldwork", "reporting", "outcomes", "disposal",
            "ledger", "feedback", "archive", "statistics", "settings", "calendar_import", "screen_settings", "imports",
-           "audit", "steps", "search", "sso")
+           "audit", "steps", "search", "sso", "intake")
 
 
 def screens() -> list[tuple[type, str, str, str]]:
@@ -48,6 +48,9 @@ def register_views(appbuilder) -> None:
             appbuilder.add_view_no_menu(view)
     for api in apis():
         appbuilder.add_api(api)
+    from views.intake import register_public
+
+    register_public(appbuilder.sm.limiter)  # 码上巡察: public pages, no login
     # FAB adds its own security menu first; it belongs after ours.
     menu = appbuilder.menu.menu
     menu.sort(key=lambda item: item.name == "Security")

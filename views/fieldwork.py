@@ -15,6 +15,7 @@ from app.audit import API, PAGE
 from app.commands import CommandError
 from app.commands.clues import build_transfers, clue_from_petition, clue_write_problem
 from app.commands.identity import REASON_MAX, may_reveal, reveal_identity
+from app.commands.intake import reply_problem
 from app.commands.routing import route_clue
 from app.permissions import READ, WRITE
 from app.rules.petitions import triage_problem
@@ -38,6 +39,7 @@ from schema import (
 
 from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface
 from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
+from .intake import PetitionReplyApi
 from .feedback import MeetingAttendeeView
 
 CATEGORY = "三、实施巡察"
@@ -169,10 +171,12 @@ class SurveyAnswerApi(XctModelRestApi):
 # ---------------------------------------------------------------- 信访受理
 
 
-PETITION = Resource(Petition, {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期"},
+PETITION = Resource(Petition, {"code": "信访编号", "summary": "反映的主要问题", "received_on": "收到日期",
+                               "reply": "对信访人的答复", "replied_on": "答复日期", "replied_by": "答复人",
+                               "suspected_duplicate": "疑似重复（同一巡察已有相同反映）"},
                     ("inspection", "code", "channel", "received_on", "is_anonymous", "petitioner_name",
                      "petitioner_contact", "subject_name", "summary", "registered_by", "triage", "triage_reason",
-                     "duplicate_of"))
+                     "duplicate_of", "suspected_duplicate", "reply", "replied_on", "replied_by"))
 
 
 class PetitionView(XctModelView):
@@ -224,19 +228,21 @@ class PetitionView(XctModelView):
         if template == self.show_template and kwargs.get("pk") is not None:
             petition = self.datamodel.get(kwargs["pk"])
             kwargs["can_reveal"] = petition is not None and may_reveal(g.user, petition)
+            kwargs["can_reply"] = petition is not None and reply_problem(petition, g.user) is None
         return super().render_template(template, **kwargs)
 
 
-class PetitionApi(PetitionFlowApi, XctModelRestApi):
+class PetitionApi(PetitionFlowApi, PetitionReplyApi, XctModelRestApi):
     resource_name = "petition"
     resource = PETITION
     list_columns = ["id", "inspection.id", "code", "channel", "received_on", "is_anonymous", "subject_name",
                     "summary", "triage"]
     show_columns = list_columns + ["petitioner_name", "petitioner_contact", "registered_by.id", "registered_by.name",
-                                   "triage_reason", "duplicate_of.id"] + STAMPS
+                                   "triage_reason", "duplicate_of.id", "suspected_duplicate", "reply", "replied_on",
+                                   "replied_by.id", "replied_by.name"] + STAMPS
     item_rule = staticmethod(triage_problem)
     method_permission_name = {**XctModelRestApi.method_permission_name, "identity": READ, "attachment": WRITE,
-                              "clue": WRITE}
+                              "clue": WRITE, "reply": WRITE}
 
     @expose("/<int:pk>/identity", methods=["POST"])
     @protect()

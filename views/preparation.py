@@ -20,6 +20,7 @@ from app.commands.rectification import ledger_items, previous_rectification
 from app.commands.supervision import checks_of
 from app.errors import BadRequest
 from app.exports.pdf import document_pdf
+from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
 from app.storage import content_disposition
@@ -40,6 +41,7 @@ from .fieldwork import (
     UrgentReportView,
     VisitView,
 )
+from .intake import intake_url
 from .lazy_tabs import LazyRelatedTabs
 from .outcomes import RectificationItemView, SupervisionView
 from .reporting import FindingView, RecommendationView
@@ -143,6 +145,7 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
                         "previous_items": previous_items, "checks": checks_of(inspection),
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user, inspection),
+                intake=intake_url(inspection),  # 码上巡察 (views.intake), while open
                 **repeat_panel(inspection),  # 重复出现的问题 (views.statistics)
                 **archive_panel(inspection),  # 立卷归档 (views.archive)
             )
@@ -207,6 +210,14 @@ class InspectionApi(XctModelRestApi):
         INSPECTION_DATES
     show_columns = list_columns + ["meeting_list_received_on", "liaison.id", "liaison.name", "note", "created_at",
                                    "updated_at"]
+
+    def pre_get(self, data):
+        """`intake_url`: the public 码上巡察 page while intake is open, else null (views.intake)."""
+        super().pre_get(data)
+        result = data.get("result")
+        if isinstance(result, dict) and result.get("id") is not None:
+            inspection = db.session.get(Inspection, result["id"])
+            result["intake_url"] = intake_url(inspection) if inspection is not None else None
 
     @expose("/<int:pk>/deadlines", methods=["GET"])
     @protect()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 
 from app.audit import MASK, READ_LOGGED
 from app.extensions import db
@@ -248,10 +249,25 @@ def a06(i: Inspection) -> dict:
                                   "questions": questions}}
 
 
+def intake_address(i: Inspection) -> str:
+    """The public 码上巡察 page of the inspection (views.intake), for the 公告's 联系方式; "" outside a request (a job
+    has no host name to put in it)."""
+    if not i.intake_token:
+        return ""
+    try:
+        return url_for("intake.page", token=i.intake_token, _external=True)
+    except RuntimeError:
+        return ""
+
+
 def a07(i: Inspection) -> dict:
     notice = one(Announcement, i)
+    # 附件7 公告's 联系方式 gains the online box (三（二）4 意见箱): its address, and the same drawn as a QR code
+    # (app.exports.render.QR_FIELDS turns `intake_qr` into an image)
+    address = intake_address(i)
     return {**base(i), "body": lines(notice.body) if notice else [],
-            "published_on": fmt(notice.published_oa_on) if notice else ""}
+            "published_on": fmt(notice.published_oa_on) if notice else "", "intake_url": address,
+            "intake_qr": address}
 
 
 def record_of(*kinds: str) -> Callable[[Inspection], dict]:

@@ -15,8 +15,10 @@ from copy import copy
 from datetime import date
 
 import openpyxl
+import segno
 from docx import Document as WordDocument
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
@@ -31,6 +33,10 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a builder's date (isoformat): a 
 ROW_TAG = re.compile(r"\{\{\s*row\.")  # the Excel row repeated for each item of `rows`
 # `.__class__`, `['__globals__']`, `|attr('_x')`: the sandbox renders them empty; an upload naming one is refused
 PRIVATE = re.compile(r"""\.\s*_|\[\s*['"]_|attr\s*\(\s*['"]_""")
+# Context fields holding text a Word template shows as a QR code (附件7: the 码上巡察 page): the context stays plain
+# text (hashed for versions, kept as samples); the image is drawn here, where the template object exists.
+QR_FIELDS = ("intake_qr",)
+QR_WIDTH = Mm(30)
 
 
 def sandbox() -> SandboxedEnvironment:
@@ -58,10 +64,23 @@ def meta_for(context: dict, meta: PrintMeta | None = None) -> PrintMeta:
     return PrintMeta(author=author, confidential=bool(secret), secret=secret or printready.DEFAULT_SECRET)
 
 
+def _qr_codes(doc: DocxTemplate, context: dict) -> dict:
+    """`context` with each non-empty QR_FIELDS text replaced by its QR code as an inline image."""
+    images = {}
+    for key in QR_FIELDS:
+        text = context.get(key)
+        if isinstance(text, str) and text:
+            png = io.BytesIO()
+            segno.make(text, error="m").save(png, kind="png", scale=8, border=2)
+            png.seek(0)
+            images[key] = InlineImage(doc, png, width=QR_WIDTH)
+    return {**context, **images} if images else context
+
+
 def render_docx(template: bytes, context: dict, meta: PrintMeta | None = None) -> bytes:
     doc = DocxTemplate(io.BytesIO(template))
     try:
-        doc.render(context, jinja_env=sandbox(), autoescape=True)
+        doc.render(_qr_codes(doc, context), jinja_env=sandbox(), autoescape=True)
     except SecurityError as exc:
         raise CommandError(f"模板含有不允许的表达式（{exc}），已拒绝生成", "template") from exc
     except TemplateError as exc:

@@ -15,6 +15,9 @@ OWNED: dict[str, dict[str, str]] = {
     # 三（三）5（3） 经巡察组组长同意，可进行单独谈话；谈话记录由组长审阅
     "Talk": {"single_approved_by": "组长批准单独谈话", "single_approved_on": "组长批准单独谈话",
              "reviewed_by": "组长审阅谈话记录", "reviewed_on": "组长审阅谈话记录"},
+    # 三（二）4 意见箱 online (码上巡察): the team answers the submitter through its step; the flag is the intake's
+    "Petition": {"reply": "答复信访人", "replied_on": "答复信访人", "replied_by": "答复信访人",
+                 "suspected_duplicate": "码上巡察提交"},
     # 三（三）6 调阅重要资料须经巡察组组长批准
     "Material": {"approved_by": "组长批准调阅重要资料", "approved_on": "组长批准调阅重要资料"},
     # 三（三）7 “经巡察组组长批准后，巡察组可以……开展调研工作，走访相关人员”
