@@ -43,8 +43,9 @@ def posted_refusal(view):
 
 
 def step_links(view, pk) -> list[dict]:
-    """The approval steps of this record's model (app.rules.approvers) as buttons for its page, each only where the
-    reader may take it: the step's own check (approver_refusal, asked with what app.commands.steps.take_approval asks
+    """The approval steps of this record's model (app.rules.approvers) not yet taken on it, as buttons for its page,
+    each only where the reader may take it (a taken step's date is changed by 巡察办's reasoned correction, not by
+    taking it again): the step's own check (approver_refusal, asked with what app.commands.steps.take_approval asks
     it) passes for the reader on this record. A button offered to someone who can never take the step (a team member
     shown 组长审阅谈话记录, a 组长 shown 巡察办's 记录领导小组同意, the 组长 on his own talk) is a dead end."""
     model = view.datamodel.obj.__name__
@@ -56,7 +57,8 @@ def step_links(view, pk) -> list[dict]:
         return []
     person = person_of(g.user)
     inspection = record if model == "Inspection" else getattr(record, "inspection", None)
-    leaders = team_person_ids(inspection, "组长")
+    asked = {"roles": roles_of(g.user), "person_id": person.id if person else None,
+             "leader_ids": team_person_ids(inspection, "组长")}
     return [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
-            if approver_refusal(a, roles=roles_of(g.user), person_id=person.id if person else None,
-                                leader_ids=leaders, own_ids=own_person_ids(record, a.own)) is None]
+            if getattr(record, a.date_field) is None
+            and approver_refusal(a, own_ids=own_person_ids(record, a.own), **asked) is None]
