@@ -9,6 +9,9 @@ views/ledger.py, the 附件 buttons) and ends with a screenshot in tests/artifac
 Throughout: no request may leave 127.0.0.1/localhost (each one is checked on the way out, and one to another host is
 stopped — sent to a proxy that is not there — and fails the test), no console error (a CSP-blocked script is one), no failed request, no answer ≥ 400.
 
+The 8 demo users (seeds.demo.DEMO_USERS) each walk the side menu they see and finish a step of their own in the
+demo data; every step button left on the pages they used is taken, and what refused is kept in refusals.txt.
+
 Runs on both engines (the suite runs twice in CI): the screens' queries and forms differ by engine (PostgreSQL's strict
 types), and one walk takes well under a minute.
 """
@@ -602,8 +605,6 @@ def _expire_logins(app, username: str) -> None:
 
 # ---------------------------------------------------------------------------------------------- the 8 demo users
 
-WALKERS = ("admin", "leader", "office", "zuzhang", "zuyuan", "jiwei", "liaison", "dangban")  # seeds.demo.DEMO_USERS
-
 
 SEEN = """() => {
   const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => e.getClientRects().length)
@@ -613,27 +614,50 @@ SEEN = """() => {
 }"""
 
 
-def _menu_walk(w, who: str) -> int:
-    """Every entry of the side menu `who` sees (views/templates/appbuilder/xct_menu.html) and the home page: each
-    answers < 400 with a Chinese page, no error shown, no console error. Answers the number of pages opened."""
+# Narrowest menus first: a screen is rendered in the browser for the first of these who has it in his menu.
+MENU_ORDER = ("dangban", "liaison", "jiwei", "zuyuan", "zuzhang", "office", "leader", "admin")
+
+
+def _menu_walk(w, who: str, rendered: set[str]) -> int:
+    """Every entry of the side menu `who` sees (views/templates/appbuilder/xct_menu.html) and the home page, asked
+    with his login: each answers < 400 with a Chinese page and no error page. A screen not yet rendered in this walk
+    is opened in the browser (no console error, no error shown on it); one another user's walk rendered already is
+    asked through the same signed-in context (its cookies, not its renderer): rendering all ~310 entries of the 8
+    menus costs ~3 minutes per engine on 2 cores, the distinct ~70 well under one. Answers the pages asked."""
     page = w.as_(who)
     w.go(page, "/")
     hrefs = page.eval_on_selector_all(".xct-menu a[href]", "els => els.map(e => e.getAttribute('href'))")
     hrefs = [h for h in dict.fromkeys(hrefs) if not h.startswith("#")]
     assert len(hrefs) > 5, f"{who} 的菜单只有：{hrefs}"
     for href in hrefs:
+        where = f"[{who}] 菜单 {href}"
+        if href in rendered:
+            answer = page.context.request.get(w.base + href)
+            text = answer.text()
+            problems = [bad for bad in ERROR_PAGES if bad in text] + ([] if CJK.search(text) else ["没有中文"])
+            assert answer.status < 400 and "/login/" not in answer.url and not problems, \
+                f"{where}：{answer.status} {answer.url} {problems}"
+            continue
         answer = page.goto(w.base + href)
-        assert answer is not None and answer.status < 400, f"[{who}] 菜单 {href} 返回 {answer and answer.status}"
-        seen = page.evaluate(SEEN)  # what Walk.page_ok reads, in one round trip: ~300 pages in all
-        problems = [bad for bad in ERROR_PAGES if bad in seen["text"]] + seen["danger"] + seen["errors"]
-        if not CJK.search(seen["text"]):
-            problems.append("没有中文")
-        if problems:
-            page.screenshot(path=str(w.folder / "failed.png"), full_page=True)
-        assert not problems, f"[{who}] 菜单 {href}：{problems}"
-        w.check()
+        assert answer is not None and answer.status < 400, f"{where} 返回 {answer and answer.status}"
+        _menu_page_ok(w, page, where)
+        rendered.add(href)
+    w.go(page, "/")
     w.shot(page, f"{who}-菜单")
     return len(hrefs) + 1
+
+
+def _menu_page_ok(w, page, where: str) -> None:
+    seen = page.evaluate(SEEN)  # what Walk.page_ok reads, in one round trip
+    problems = [bad for bad in ERROR_PAGES if bad in seen["text"]] + seen["danger"] + seen["errors"]
+    if not CJK.search(seen["text"]):
+        problems.append("没有中文")
+    if "/login/" in page.url:
+        problems.append(f"转到了登录页：{page.url}")
+    if problems:
+        page.screenshot(path=str(w.folder / "failed.png"), full_page=True)
+    assert not problems, f"{where}：{problems}"
+    w.check()
 
 
 def _take(w, page, href: str) -> str:
@@ -653,6 +677,25 @@ def _take(w, page, href: str) -> str:
         return text
     w.page_ok(page)
     return ""
+
+
+# The step buttons of a record's page: approvals (views/ownership.step_links) and the flow steps of views/disposal.py,
+# views/ledger.py and the receipt page (a form each; not the downloads or the whole-ledger upload).
+STEP_LINK = re.compile(r"^/(steps|clueflow|transferflow|submissionflow)/|^/ledger/(move|evidence)/"
+                       r"|^/transferreceiptview/(acknowledge|handle|report)/")
+
+
+def _every_step_of(w, page, back: str, refusals: list[str]) -> None:
+    """Every step button `back` still offers its reader after the walk's step: each form opens, and posting it as it
+    comes succeeds or is refused in Chinese (collected in `refusals`), never a 403/500 or another answer ≥ 400."""
+    w.go(page, back)
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.filter(e => !e.closest('.xct-menu'))"
+                                                 ".map(e => e.getAttribute('href'))")
+    hrefs = [h for h in dict.fromkeys(hrefs) if STEP_LINK.match(h)]
+    for href in hrefs:
+        refused = _take(w, page, href)
+        if refused:
+            refusals.append(f"{back} → {href}：{' '.join(refused.split())}")
 
 
 def _approval_buttons(page) -> dict[str, str]:
@@ -689,11 +732,13 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
 
     import schema as m
     from app.extensions import db
+    from seeds.demo import DEMO_USERS
     from tests.conftest import open_inspection
 
     w, (app, _) = walk, served
-    opened = {who: _menu_walk(w, who) for who in WALKERS}
-    assert all(n > 5 for n in opened.values()), opened
+    rendered: set[str] = set()
+    opened = {who: _menu_walk(w, who, rendered) for who in MENU_ORDER}
+    assert set(opened) == set(DEMO_USERS) and all(n > 5 for n in opened.values()), opened
 
     # 组员 张伟 records a single-interviewer talk held today under his team's open inspection (三（三）5: a 组长's
     # approval dated after the talk is refused, and the step's date is today unless typed); the talk's page offers
@@ -718,6 +763,8 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     taken = _take_offered(w, zuzhang, f"/talkview/show/{talk_id}")
     assert set(taken) == {"组长批准单独谈话", "组长审阅谈话记录"}, taken
     w.shot(zuzhang, "组长-审批谈话", "王建国")
+    refusals: list[str] = []
+    _every_step_of(w, zuzhang, f"/talkview/show/{talk_id}", refusals)
 
     # 纪委监察室's 钱志强 signs for the batch sent to it (六（二）3-4), records the handling and reports it.
     jiwei = w.as_("jiwei")
@@ -736,7 +783,7 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     w.click(jiwei, "报告办理情况")
     w.submit(jiwei)
     w.shot(jiwei, "接收部门-报告", "已报告")
-    w.go(jiwei, receipt)
+    _every_step_of(w, jiwei, receipt, refusals)
 
     # 党委办公室 reports the 提交事项 it is handling to the leading group (六（三）, D11).
     dangban = w.as_("dangban")
@@ -746,6 +793,7 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     w.fill(dangban, {"result": "已在全校推广“党建+科研团队”经验，形成工作情况报告。"})
     w.submit(dangban)
     w.shot(dangban, "党委办公室-报告工作情况", "已报告")
+    _every_step_of(w, dangban, f"/submissionview/show/{sub}", refusals)
 
     # 联络人 谢婷 starts a ledger row assigned to her unit (六（一）).
     liaison_unit = sa.select(m.Person.unit_id).where(m.Person.username == "liaison").scalar_subquery()
@@ -756,6 +804,7 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     w.click(liaison, "开始整改")
     w.submit(liaison, "确认")
     w.shot(liaison, "联络人-开始整改", "整改中")
+    _every_step_of(w, liaison, f"/rectificationitemview/show/{item}", refusals)
 
     # 巡察办 records the 党委's decision on the clue it has reviewed (六（二）1), and takes the approvals its pages offer.
     office = w.as_("office")
@@ -770,6 +819,8 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     _take_offered(w, office, f"/immediatefixview/show/{fix}")
     _take_offered(w, zuzhang, f"/immediatefixview/show/{fix}")
     _take_offered(w, office, f"/talkview/show/{talk_id}")
+    for back in (f"/clueview/show/{clue}", f"/immediatefixview/show/{fix}", f"/talkview/show/{talk_id}"):
+        _every_step_of(w, office, back, refusals)
 
     # 领导小组 opens 领导看板 and a chart renders.
     boss = w.as_("leader")
@@ -787,3 +838,5 @@ def test_the_eight_demo_users_walk_their_menus_and_finish_their_steps(walk, serv
     w.submit(admin, "保存")
     w.shot(admin, "管理员-界面配置", "界面配置已保存")
     w.check()
+    # what the buttons left on those pages answered: read with the screenshots (issue 13 walk report)
+    (w.folder / "refusals.txt").write_text("\n".join(refusals) + "\n", encoding="utf-8")
