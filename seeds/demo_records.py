@@ -4,6 +4,7 @@ transfers, submissions, the archives and status events across the round."""
 
 from __future__ import annotations
 
+from app.commands import clues as clue_flow
 from app.storage import store
 from schema import (
     Bulletin,
@@ -552,6 +553,18 @@ class InspectionRecords:
             transfer(self.i4, "资产处", "校巡移〔2026〕7号", "2026-07-08", [c10], handling="暂存待查",
                      received_by="赵磊"),
         ]
+        # 学工部's clue on 勤工助学 pay, decided with XS2026-05-005 and sent to 纪委监察室 through the steps (build the
+        # batch, send it: the clue 已移送, the list filed), not yet signed for: the department's login (jiwei) has a
+        # receipt to sign (六（二）3 “接收之日起3个月内”), as issue 13's walk of the 8 demo users needs.
+        talk = self.i5_clues[2].talk
+        c15 = self.clue(self.i5, "XS2026-05-006", "谈话", "违纪违法", False,
+                        "学生资助管理中心工作人员涉嫌截留勤工助学酬金。", status="党委决定", disposal="移送类", rule=70,
+                        department="纪委监察室", decision_on="2026-11-27", talk=talk)
+        self.package(c15)
+        self.s.flush()
+        office = self.sm.find_user(username="office")
+        (batch,) = clue_flow.build_transfers([c15], office)
+        clue_flow.send(batch, office, on=d("2026-12-01"), doc_no="校巡移〔2026〕8号", handed_by="赵立新")
         self.sub1 = self.add(Submission(
             round=self.r1, inspection=self.i1, title="关于二级学院“三重一大”决策制度执行中普遍性问题的专题报告",
             summary="第一轮巡察4个单位中有3个存在大额资金使用未经党委会集体研究的问题，建议学校层面修订二级单位议事规则指引。",

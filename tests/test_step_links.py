@@ -1,0 +1,88 @@
+"""Issue 13 (“Done when”: the 8 demo users never meet a step they cannot finish): a record's page offers an approval
+step (views.ownership.step_links) only to a reader who may take it on that record, and only while it is not taken;
+every button offered is finished by posting its form. One demo database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+import schema as m
+from tests.conftest import demo_world, open_inspection, scalar
+
+STEPS = re.compile(r'<div class="xct-steps">(.*?)</div>', re.S)
+BUTTON = re.compile(r'<a class="btn btn-sm btn-primary" href="([^"]+)">([^<]+)</a>')
+
+
+@pytest.fixture(scope="module")
+def world(databases, tmp_path_factory):
+    yield from demo_world(databases, tmp_path_factory, "step_links")
+
+
+@pytest.fixture(scope="module")
+def pages(world):
+    """username → a test client signed in through the login form."""
+    from seeds.demo import DEMO_PASSWORD, DEMO_USERS
+
+    app = world[0]
+    out = {}
+    for username in DEMO_USERS:
+        client = app.test_client()
+        assert client.post("/login/", data={"username": username, "password": DEMO_PASSWORD}).status_code == 302
+        out[username] = client
+    return out
+
+
+def offered(client, url: str) -> dict[str, str]:
+    page = client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    found = STEPS.search(page.get_data(as_text=True))
+    return {step: href for href, step in BUTTON.findall(found.group(1))} if found else {}
+
+
+def person(app, name):
+    return scalar(app, sa.select(m.Person.id).where(m.Person.name == name))
+
+
+def test_talk_steps_are_offered_to_the_teams_leader_only_and_not_on_his_own_talk(world, pages):
+    """三（三）5（3）“经巡察组组长同意，可进行单独谈话”、谈话记录由组长审阅; issue 13-2 four-eyes."""
+    app, client, h = world
+    insp = open_inspection(app, m.Inspection.team_id.in_(
+        sa.select(m.TeamMember.team_id).join(m.Person).where(m.Person.username == "zuyuan")))
+    talk = client.post("/api/v1/talk/", headers=h("zuyuan"), json={
+        "inspection": insp, "interviewee": person(app, "袁伟"), "held_on": "2026-11-26",
+        "interviewers": [person(app, "张伟")]})
+    assert talk.status_code == 201, talk.json
+    url = f"/talkview/show/{talk.json['id']}"
+    for who in ("zuyuan", "office", "admin"):  # a team member, 巡察办 and the administrator can never take them
+        assert offered(pages[who], url) == {}, who
+    steps = offered(pages["zuzhang"], url)
+    assert set(steps) == {"组长批准单独谈话", "组长审阅谈话记录"}
+    for step, href in steps.items():  # each button offered is finished
+        assert pages["zuzhang"].post(href, data={"on": "2026-11-26"}).status_code == 302, step
+    assert offered(pages["zuzhang"], url) == {}  # taken: a date is changed by the reasoned correction, not again
+
+    own = client.post("/api/v1/talk/", headers=h("zuzhang"), json={
+        "inspection": insp, "interviewee": person(app, "袁伟"), "held_on": "2026-11-26",
+        "interviewers": [person(app, "王建国")]})
+    assert own.status_code == 201, own.json
+    assert offered(pages["zuzhang"], f"/talkview/show/{own.json['id']}") == {}  # his own talk: four-eyes
+
+
+def test_the_leading_groups_consent_is_offered_to_the_office_only(world, pages):
+    """三（四）2“对重大、敏感问题的处理意见，需报领导小组同意后，再向被巡察党组织提出”: recorded by 巡察办."""
+    app, client, h = world
+    insp = open_inspection(app, m.Inspection.team_id.in_(
+        sa.select(m.TeamMember.team_id).join(m.Person).where(m.Person.username == "zuzhang")))
+    fix = client.post("/api/v1/immediate_fix/", headers=h("zuzhang"), json={
+        "inspection": insp, "issue": "重大敏感问题", "is_major": True})
+    assert fix.status_code == 201, fix.json
+    url = f"/immediatefixview/show/{fix.json['id']}"
+    for who in ("zuzhang", "zuyuan", "admin"):
+        assert offered(pages[who], url) == {}, who
+    steps = offered(pages["office"], url)
+    assert list(steps) == ["记录领导小组同意"]
+    assert pages["office"].post(steps["记录领导小组同意"], data={"on": "2026-11-24"}).status_code == 302
+    assert offered(pages["office"], url) == {}
