@@ -365,3 +365,30 @@ def test_downloading_a_package_file_is_a_read_of_its_clue(world):
         after = db.session.scalar(sa.select(sa.func.count()).select_from(m.ReadLog).where(
             m.ReadLog.entity == "clue", m.ReadLog.entity_id == cid, m.ReadLog.channel == "下载"))
     assert after == before + 1 and row.actor == "jiwei"
+
+
+def test_the_receipt_page_offers_each_step_while_it_can_be_taken(world):
+    """六（二）4 签收, then 办理 and 报告: the department's page offers 签收 until signed, then the handling and the
+    report until reported, then nothing; the sign form proposes the signer's full name (钱志强, not 志强)."""
+    app, _client, _h = world
+    page = app.test_client()
+    assert page.post("/login/", data={"username": "jiwei", "password": DEMO_PASSWORD}).status_code == 302
+    dept = unit_id(app, "纪委监察室")
+    unsigned = one(app, sa.select(m.Transfer.id).where(m.Transfer.department_id == dept,
+                                                       m.Transfer.transferred_on.is_not(None),
+                                                       m.Transfer.received_on.is_(None)))
+    reported = one(app, sa.select(m.Transfer.id).where(m.Transfer.department_id == dept,
+                                                       m.Transfer.reported_on.is_not(None)))
+    assert unsigned and reported, "演示数据应有纪委监察室待签收与已报告的批次"
+
+    def buttons(pk):
+        html = page.get(f"/transferreceiptview/show/{pk}").get_data(as_text=True)
+        return [b for b in ("签收", "填写办理情况", "报告办理情况") if f">{b}</a>" in html]
+
+    assert buttons(unsigned) == ["签收"]
+    form = page.get(f"/transferreceiptview/acknowledge/{unsigned}").get_data(as_text=True)
+    assert 'value="钱志强"' in form
+    assert page.post(f"/transferreceiptview/acknowledge/{unsigned}",
+                     data={"received_on": date.today().isoformat(), "received_by": "钱志强"}).status_code == 302
+    assert buttons(unsigned) == ["填写办理情况", "报告办理情况"]
+    assert buttons(reported) == []

@@ -86,3 +86,22 @@ def test_the_leading_groups_consent_is_offered_to_the_office_only(world, pages):
     assert list(steps) == ["记录领导小组同意"]
     assert pages["office"].post(steps["记录领导小组同意"], data={"on": "2026-11-24"}).status_code == 302
     assert offered(pages["office"], url) == {}
+
+
+def test_an_approval_the_record_does_not_need_is_not_offered(world, pages):
+    """三（三）5（3） only a talk by one interviewer needs the 组长's consent; 三（三）6 only an important material
+    needs his approval to be read: a button that could only answer “无需批准” is not offered."""
+    app, client, h = world
+    insp = open_inspection(app, m.Inspection.team_id.in_(
+        sa.select(m.TeamMember.team_id).join(m.Person).where(m.Person.username == "zuyuan")))
+    two = client.post("/api/v1/talk/", headers=h("zuyuan"), json={
+        "inspection": insp, "interviewee": person(app, "袁伟"), "held_on": "2026-11-26",
+        "interviewers": [person(app, "张伟"), person(app, "李红梅")]})
+    assert two.status_code == 201, two.json
+    assert set(offered(pages["zuzhang"], f"/talkview/show/{two.json['id']}")) == {"组长审阅谈话记录"}
+    refused = client.post(f"/api/v1/step/talk_single/{two.json['id']}", headers=h("zuzhang"), json={})
+    assert refused.status_code == 422 and "无需批准" in refused.json["message"]
+    plain = client.post("/api/v1/material/", headers=h("zuyuan"), json={
+        "inspection": insp, "name": "一般资料", "is_important": False})
+    assert plain.status_code == 201, plain.json
+    assert offered(pages["zuzhang"], f"/materialview/show/{plain.json['id']}") == {}

@@ -23,6 +23,7 @@ from app.commands import archive as flow
 from app.commands.documents import finalize as finalize_document
 from app.commands.documents import records_of
 from app.commands.holds import take_out_refusal
+from app.commands.rectification import full_name
 from app.errors import NotFound
 from app.extensions import db
 from app.permissions import READ, WRITE
@@ -237,7 +238,7 @@ class ArchiveVolumeFlowView(BaseView):
     @has_access
     def handover(self, pk):
         volume = scoped(VOLUMES, pk)
-        form = HandoverForm(received_by=g.user.first_name)
+        form = HandoverForm(received_by=full_name(g.user))
         check = flow.check_volume(volume)
         return _step(self, form, lambda f: flow.handover(
             volume, g.user, handed_by=f.handed_by.data, received_by=f.received_by.data,

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.commands import CommandError
 from app.commands import clues as flow
+from app.commands.rectification import full_name
 from app.commands.routing import route_clue
 from app.commands.status import open_moves
 from app.errors import NotFound
@@ -254,7 +255,7 @@ class TransferFlowView(BaseView):
     @has_access
     def send(self, pk):
         transfer = scoped(TRANSFERS, pk)
-        form = SendForm(doc_no=transfer.doc_no, handed_by=transfer.handed_by or g.user.first_name)
+        form = SendForm(doc_no=transfer.doc_no, handed_by=transfer.handed_by or full_name(g.user))
         return _step(self, form, lambda f: flow.send(
             transfer, g.user, on=f.transferred_on.data, doc_no=f.doc_no.data, handed_by=f.handed_by.data),
             title=f"移送：{transfer.department}（{len(transfer.clues)} 条线索）",
@@ -287,11 +288,16 @@ class TransferReceiptView(XctModelView):
     def back(self, transfer) -> str:
         return url_for("TransferReceiptView.show", pk=transfer.id)
 
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            kwargs["transfer"] = self.datamodel.get(int(kwargs["pk"]))  # its stage decides the buttons offered
+        return super().render_template(template, **kwargs)
+
     @expose("/acknowledge/<pk>", methods=["GET", "POST"])
     @has_access
     def acknowledge(self, pk):
         transfer = scoped(self.datamodel, pk)
-        form = AcknowledgeForm(received_by=g.user.first_name)
+        form = AcknowledgeForm(received_by=full_name(g.user))
         return _step(self, form, lambda f: flow.acknowledge(transfer, g.user, on=f.received_on.data,
                                                             received_by=f.received_by.data),
                      title=f"签收：{transfer.doc_no or transfer}", back=self.back(transfer),

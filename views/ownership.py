@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import g, request, url_for
 
-from app.commands.approvals import team_person_ids
-from app.commands.holds import current_roles, roles_of
-from app.commands.rectification import person_of
-from app.commands.steps import own_person_ids
+from app.commands.holds import current_roles
+from app.commands.steps import approval_refusal
 from app.rules import ownership
-from app.rules.approvers import APPROVALS, approver_refusal
+from app.rules.approvers import APPROVALS
 from app.web import _bad
 
 
@@ -45,9 +43,9 @@ def posted_refusal(view):
 def step_links(view, pk) -> list[dict]:
     """The approval steps of this record's model (app.rules.approvers) not yet taken on it, as buttons for its page,
     each only where the reader may take it (a taken step's date is changed by 巡察办's reasoned correction, not by
-    taking it again): the step's own check (approver_refusal, asked with what app.commands.steps.take_approval asks
-    it) passes for the reader on this record. A button offered to someone who can never take the step (a team member
-    shown 组长审阅谈话记录, a 组长 shown 巡察办's 记录领导小组同意, the 组长 on his own talk) is a dead end."""
+    taking it again): the step's own check (app.commands.steps.approval_refusal) passes for the reader on this record. A button offered to someone who can never take the step (a team member
+    shown 组长审阅谈话记录, a 组长 shown 巡察办's 记录领导小组同意, the 组长 on his own talk, an approval the record
+    does not need) is a dead end."""
     model = view.datamodel.obj.__name__
     approvals = [a for a in APPROVALS.values() if a.model == model]
     if not approvals or not view.appbuilder.sm.has_access("can_write", model):
@@ -55,10 +53,5 @@ def step_links(view, pk) -> list[dict]:
     record = view.datamodel.get(pk)
     if record is None:
         return []
-    person = person_of(g.user)
-    inspection = record if model == "Inspection" else getattr(record, "inspection", None)
-    asked = {"roles": roles_of(g.user), "person_id": person.id if person else None,
-             "leader_ids": team_person_ids(inspection, "组长")}
     return [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
-            if getattr(record, a.date_field) is None
-            and approver_refusal(a, own_ids=own_person_ids(record, a.own), **asked) is None]
+            if getattr(record, a.date_field) is None and approval_refusal(a, record, g.user) is None]

@@ -42,6 +42,12 @@ def person_of(user) -> Person | None:
     return db.session.scalar(sa.select(Person).where(Person.username == username)) if username else None
 
 
+def full_name(user) -> str:
+    """The signed-in user's name as a form defaults it (签收人, 移交人): the linked person's, else 姓 + 名."""
+    person = person_of(user)
+    return person.name if person else f"{getattr(user, 'last_name', '') or ''}{getattr(user, 'first_name', '') or ''}"
+
+
 def move_item(item: RectificationItem, to: str, user, note: str | None = None, *, on: date | None = None) -> None:
     """One move of a ledger row. 待审核 and 已销号 need evidence; 已销号 records who reviewed it and when."""
     if to in ("待审核", "已销号") and not item.evidence:

@@ -39,6 +39,27 @@ def _inspection(record) -> Inspection | None:
     return record if isinstance(record, Inspection) else getattr(record, "inspection", None)
 
 
+# Approvals the record does not need: asked before who takes them, so a page offers no button that can only refuse.
+NOT_NEEDED = {
+    "material": lambda r: None if r.is_important else ("is_important", "只有重要资料需要组长批准"),
+    "talk_single": lambda r: ("interviewers", "谈话人已有两人，不是单独谈话，无需批准") if len(r.interviewers) >= 2
+    else None,
+}
+
+
+def approval_refusal(approval, record, user) -> tuple[str, str] | None:
+    """(field, Chinese reason) why `user` may not take `approval` on `record`, or None: the record must need it and
+    the user be the one app.rules.approvers names (the record's page asks this too, to offer only takeable steps)."""
+    needless = NOT_NEEDED.get(approval.key, lambda r: None)(record)
+    if needless:
+        return needless
+    person = person_of(user)
+    refusal = approver_refusal(approval, roles=roles_of(user), person_id=person.id if person else None,
+                               leader_ids=team_person_ids(_inspection(record), "组长"),
+                               own_ids=own_person_ids(record, approval.own))
+    return (approval.date_field, refusal) if refusal else None
+
+
 def take_approval(key: str, record, user, on: date | None = None) -> None:
     """Take the approval `key` (app.rules.approvers.APPROVALS) on `record` as `user`, dated `on` (today)."""
     approval = APPROVALS.get(key)
@@ -47,19 +68,12 @@ def take_approval(key: str, record, user, on: date | None = None) -> None:
     on = on or date.today()
     if on > date.today():
         raise CommandError(f"「{approval.step}」的日期不能晚于今天", approval.date_field)
-    person = person_of(user)
-    refusal = approver_refusal(approval, roles=roles_of(user), person_id=person.id if person else None,
-                               leader_ids=team_person_ids(_inspection(record), "组长"),
-                               own_ids=own_person_ids(record, approval.own))
+    refusal = approval_refusal(approval, record, user)
     if refusal:
-        raise CommandError(refusal, approval.date_field)
-    if key == "material" and not record.is_important:
-        raise CommandError("只有重要资料需要组长批准", "is_important")
-    if key == "talk_single" and len(record.interviewers) >= 2:
-        raise CommandError("谈话人已有两人，不是单独谈话，无需批准", "interviewers")
+        raise CommandError(refusal[1], refusal[0])
     setattr(record, approval.date_field, on)
     if approval.person_field:
-        setattr(record, approval.person_field, person)
+        setattr(record, approval.person_field, person_of(user))
     check_dates(record)
 
 
