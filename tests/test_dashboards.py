@@ -320,6 +320,9 @@ def test_static_files_are_served(clients):
     resp = clients["office"].get("/static/xct/xct/charts.js")
     assert resp.status_code == 200 and b"xct-chart" in resp.data
     resp.close()
+    icon = clients["office"].application.test_client().get("/favicon.ico")  # asked by every browser, signed in or not
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    icon.close()
     with clients["office"].application.app_context():
         present = views.dashboards.echarts_available()
     if present:  # installed by scripts/assets.sh (start.sh, test.sh)

@@ -85,7 +85,16 @@ def test_the_leading_groups_consent_is_offered_to_the_office_only(world, pages):
     steps = offered(pages["office"], url)
     assert list(steps) == ["记录领导小组同意"]
     assert pages["office"].post(steps["记录领导小组同意"], data={"on": "2026-11-24"}).status_code == 302
-    assert offered(pages["office"], url) == {}
+    # taken: what is left to 巡察办 is the reasoned correction, its form choosing among the record's step dates
+    after = offered(pages["office"], url)
+    assert list(after) == ["更正步骤日期"] and offered(pages["zuzhang"], url) == {}
+    form = pages["office"].get(after["更正步骤日期"]).get_data(as_text=True)
+    assert '<option value="leading_group_approved_on">领导小组审定日期（记录领导小组同意，现为 2026-11-24）</option>' in form
+    done = pages["office"].post(after["更正步骤日期"], data={"field": "leading_group_approved_on",
+                                                         "value": "2026-11-23", "reason": "会议纪要所载日期"})
+    assert done.status_code == 302
+    assert scalar(app, sa.select(m.ImmediateFix.leading_group_approved_on).where(
+        m.ImmediateFix.id == fix.json["id"])).isoformat() == "2026-11-23"
 
 
 def test_an_approval_the_record_does_not_need_is_not_offered(world, pages):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, request, url_for
 
 from app.commands.holds import current_roles
-from app.commands.steps import approval_refusal
+from app.commands.steps import approval_refusal, correctable_dates, may_correct
 from app.rules import ownership
 from app.rules.approvers import APPROVALS
 from app.web import _bad
@@ -48,10 +48,13 @@ def step_links(view, pk) -> list[dict]:
     does not need) is a dead end."""
     model = view.datamodel.obj.__name__
     approvals = [a for a in APPROVALS.values() if a.model == model]
-    if not approvals or not view.appbuilder.sm.has_access("can_write", model):
+    if not ownership.owned_fields(model) or not view.appbuilder.sm.has_access("can_write", model):
         return []
     record = view.datamodel.get(pk)
     if record is None:
         return []
-    return [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
-            if getattr(record, a.date_field) is None and approval_refusal(a, record, g.user) is None]
+    steps = [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
+             if getattr(record, a.date_field) is None and approval_refusal(a, record, g.user) is None]
+    if may_correct(g.user) and correctable_dates(record):  # 巡察办's reasoned correction of a date a step set
+        steps.append({"step": "更正步骤日期", "url": url_for("StepView.correct", model=model, pk=pk)})
+    return steps

@@ -13,12 +13,13 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 import schema
 from app.commands import steps as flow
 from app.permissions import READ
+from app.labels import LABELS
 from app.rules import ownership
 from app.rules.approvers import APPROVALS
 
@@ -53,7 +54,7 @@ class StepForm(FlaskForm):
 
 
 class CorrectForm(FlaskForm):
-    field = StringField("字段", validators=[DataRequired("请填写字段"), Length(max=50)])
+    field = SelectField("要更正的日期", validators=[DataRequired("请选择要更正的日期")])
     value = DateField("更正后的日期", widget=DatePickerWidget(), validators=[DataRequired("请填写更正后的日期")])
     reason = TextAreaField("更正理由", validators=[DataRequired("请填写更正理由"), Length(max=450)])
 
@@ -75,8 +76,12 @@ class StepView(BaseView):
     @has_access
     def correct(self, model, pk):
         record = _record(model, pk)
-        return _step(self, CorrectForm(), lambda f: flow.correct_date(record, f.field.data, f.value.data,
-                                                                      f.reason.data, g.user),
+        form = CorrectForm()
+        owned = ownership.owned_fields(model)
+        form.field.choices = [(name, f"{LABELS.get(name, name)}（{owned[name]}，现为 {day.isoformat()}）")
+                              for name, day in flow.correctable_dates(record).items()]
+        return _step(self, form, lambda f: flow.correct_date(record, f.field.data, f.value.data,
+                                                             f.reason.data, g.user),
                      title=f"更正步骤日期：{record}", back=_back(record), done="已更正，原日期保留在记录中")
 
 

@@ -77,9 +77,21 @@ def take_approval(key: str, record, user, on: date | None = None) -> None:
     check_dates(record)
 
 
+def correctable_dates(record) -> dict[str, date]:
+    """field → value of the step-owned dates `record` carries: what 巡察办's correction may change."""
+    owned = ownership.owned_fields(type(record).__name__)
+    columns = sa.inspect(type(record)).columns
+    return {f: getattr(record, f) for f in owned
+            if f in columns and isinstance(columns[f].type, sa.Date) and getattr(record, f) is not None}
+
+
+def may_correct(user) -> bool:
+    return bool(roles_of(user) & CORRECTORS)
+
+
 def correct_date(record, field: str, value: date | None, reason: str | None, user) -> StatusEvent:
     """巡察办 corrects a step's date: a reason is required, the original stays visible (StatusEvent and history)."""
-    if not roles_of(user) & CORRECTORS:
+    if not may_correct(user):
         raise CommandError("步骤日期只能由巡察办更正", field)
     owned = ownership.owned_fields(type(record).__name__)
     column = sa.inspect(type(record)).columns.get(field)
