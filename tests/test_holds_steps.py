@@ -45,9 +45,13 @@ def test_talk_review_by_the_teams_leader_only_and_never_his_own_talk(world):
     assert ok.status_code == 200, ok.json
     recorded = rows(app, sa.select(m.Talk.reviewed_by_id, m.Talk.reviewed_on).where(m.Talk.id == pending[0]))[0]
     assert tuple(recorded) == (person(app, "王建国"), date(2026, 11, 25))  # the caller's person, never typed
-    own = scalar(app, sa.select(m.Talk.id).join(m.Talk.interviewers).where(
-        m.Talk.inspection_id == insp, m.Person.name == "王建国"))
-    mine = client.post(f"/api/v1/step/talk_review/{own}", headers=h("zuzhang"), json={})
+    again = client.post(f"/api/v1/step/talk_review/{pending[0]}", headers=h("zuzhang"), json={"on": "2026-11-26"})
+    assert again.status_code == 422 and again.json["message"].startswith("已于2026-11-25办理「组长审阅谈话记录」")
+    own = client.post("/api/v1/talk/", headers=h("zuzhang"), json={
+        "inspection": insp, "interviewee": person(app, "袁伟"), "held_on": "2026-11-26",
+        "interviewers": [person(app, "王建国")]})
+    assert own.status_code == 201, own.json
+    mine = client.post(f"/api/v1/step/talk_review/{own.json['id']}", headers=h("zuzhang"), json={})
     assert mine.status_code == 422 and "四眼原则" in mine.json["message"]
 
 

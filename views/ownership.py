@@ -41,11 +41,9 @@ def posted_refusal(view):
 
 
 def step_links(view, pk) -> list[dict]:
-    """The approval steps of this record's model (app.rules.approvers) not yet taken on it, as buttons for its page,
-    each only where the reader may take it (a taken step's date is changed by 巡察办's reasoned correction, not by
-    taking it again): the step's own check (app.commands.steps.approval_refusal) passes for the reader on this record. A button offered to someone who can never take the step (a team member
-    shown 组长审阅谈话记录, a 组长 shown 巡察办's 记录领导小组同意, the 组长 on his own talk, an approval the record
-    does not need) is a dead end."""
+    """The approval steps of this record's model (app.rules.approvers) its reader can take on it now, as buttons
+    for its page (app.commands.steps.approval_refusal: not taken yet, needed, and the reader the one who takes it),
+    and 巡察办's reasoned correction of a date a step set. A button that can only refuse is a dead end."""
     model = view.datamodel.obj.__name__
     approvals = [a for a in APPROVALS.values() if a.model == model]
     if not ownership.owned_fields(model) or not view.appbuilder.sm.has_access("can_write", model):
@@ -54,7 +52,7 @@ def step_links(view, pk) -> list[dict]:
     if record is None:
         return []
     steps = [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
-             if getattr(record, a.date_field) is None and approval_refusal(a, record, g.user) is None]
+             if approval_refusal(a, record, g.user) is None]
     if may_correct(g.user) and correctable_dates(record):  # 巡察办's reasoned correction of a date a step set
         steps.append({"step": "更正步骤日期", "url": url_for("StepView.correct", model=model, pk=pk)})
     return steps

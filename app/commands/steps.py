@@ -48,8 +48,12 @@ NOT_NEEDED = {
 
 
 def approval_refusal(approval, record, user) -> tuple[str, str] | None:
-    """(field, Chinese reason) why `user` may not take `approval` on `record`, or None: the record must need it and
-    the user be the one app.rules.approvers names (the record's page asks this too, to offer only takeable steps)."""
+    """(field, Chinese reason) why `user` may not take `approval` on `record`, or None: not taken yet, needed by the
+    record, and the user the one app.rules.approvers names (the record's page asks this too, to offer only the steps
+    its reader can take)."""
+    taken = getattr(record, approval.date_field)
+    if taken is not None:  # taken once, by the one who took it: a wrong date is 巡察办's reasoned correction
+        return approval.date_field, f"已于{taken.isoformat()}办理「{approval.step}」；日期有误的，请巡察办更正"
     needless = NOT_NEEDED.get(approval.key, lambda r: None)(record)
     if needless:
         return needless
