@@ -25,7 +25,8 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump, pg_restore, psql with argument lists, never a shell
+# pg_dump, pg_restore and psql run with argument lists, never a shell
+import subprocess  # nosec B404
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,7 +76,8 @@ def _libpq(url: sa.URL) -> tuple[str, dict[str, str]]:
 
 
 def _run(args: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(args, env=env, capture_output=True, text=True)  # nosec B603 - fixed program, no shell
+    # a fixed program with an argument list, no shell
+    done = subprocess.run(args, env=env, capture_output=True, text=True)  # nosec B603
     if done.returncode:
         raise CommandError(f"{what}失败：{(done.stderr or done.stdout).strip()[-500:]}")
 
@@ -220,7 +222,8 @@ def _pg_restore(dump: Path, replace: bool) -> None:
     if replace:
         psql.append("--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     with tempfile.TemporaryFile() as errors:
-        sql = subprocess.Popen(["pg_restore", "--no-owner", "--file=-", str(dump)],  # nosec B603 - no shell
+        # a fixed program with an argument list, no shell; pg_restore found on PATH like pg_dump and psql (README 运维)
+        sql = subprocess.Popen(["pg_restore", "--no-owner", "--file=-", str(dump)],  # nosec B603 B607
                                stdout=subprocess.PIPE, stderr=errors, env=env)
         done = subprocess.run([*psql, "--file=-"], stdin=sql.stdout, stdout=subprocess.DEVNULL,  # nosec B603
                               stderr=subprocess.PIPE, env=env, text=True)
