@@ -94,8 +94,9 @@ def test_changes_are_on_the_history_tab(app):
     assert admin.post("/screen-settings/UnitView", data={"do": "reset"}).status_code == 302
     with app.app_context():
         row = db.session.scalar(sa.select(ScreenSetting).where(ScreenSetting.screen == "UnitView"))
-        logged = db.session.scalars(sa.select(ChangeLog).where(ChangeLog.entity == "screen_setting",
-                                                               ChangeLog.entity_id == row.id)).all()
+        logged = db.session.scalars(sa.select(ChangeLog).where(ChangeLog.entity == "screen_setting",  # save, reset
+                                                               ChangeLog.entity_id == row.id).order_by(ChangeLog.id)
+                                    ).all()
         pk = row.id
     assert [c.actor for c in logged] == ["admin", "admin"] and "单位全称" in str(logged[0].changes["labels"][1])
     page = admin.get(f"/screensettingview/show/{pk}").get_data(as_text=True)
