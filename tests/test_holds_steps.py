@@ -115,6 +115,13 @@ def test_after_handover_the_inspection_is_read_only_and_the_team_takes_nothing_o
     item = scalar(app, sa.select(m.RectificationItem.id).where(m.RectificationItem.inspection_id == insp))
     assert client.put(f"/api/v1/rectification_item/{item}", headers=h("office"),
                       json={"progress": "持续推进"}).status_code == 200
+    # the steps are no way round it: no approval, no date correction under the handed-over inspection
+    reviewed = scalar(app, sa.select(m.Talk.id).where(m.Talk.inspection_id == insp, m.Talk.reviewed_on.is_not(None)))
+    step = client.post(f"/api/v1/step/talk_single/{reviewed}", headers=h("zuzhang"), json={})  # asked first
+    assert step.status_code == 422 and "移交巡察办" in step.json["message"]
+    fix = client.post(f"/api/v1/step/correct/Talk/{reviewed}", headers=h("office"),
+                      json={"field": "reviewed_on", "value": "2026-03-20", "reason": "移交后更正"})
+    assert fix.status_code == 422 and "移交巡察办" in fix.json["message"]
 
 
 def exported_ids(client, headers, resource) -> list[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, request, url_for
 
 from app.commands.holds import current_roles
-from app.commands.steps import approval_refusal, correctable_dates, may_correct
+from app.commands.steps import approval_refusal, correctable_dates, correction_refusal
 from app.rules import ownership
 from app.rules.approvers import APPROVALS
 from app.web import _bad
@@ -53,6 +53,6 @@ def step_links(view, pk) -> list[dict]:
         return []
     steps = [{"step": a.step, "url": url_for("StepView.approve", key=a.key, pk=pk)} for a in approvals
              if approval_refusal(a, record, g.user) is None]
-    if may_correct(g.user) and correctable_dates(record):  # 巡察办's reasoned correction of a date a step set
+    if correction_refusal(record, g.user) is None and correctable_dates(record):  # 巡察办's reasoned correction of a date a step set
         steps.append({"step": "更正步骤日期", "url": url_for("StepView.correct", model=model, pk=pk)})
     return steps

@@ -81,6 +81,13 @@ def handed_over_on(inspection_id: int | None):
                                  .where(ArchiveVolume.inspection_id == inspection_id))
 
 
+def handover_refusal(item) -> str | None:
+    """八（二）: a write to a record of an inspection whose archive was handed over (generic paths and steps alike)."""
+    model = type(item).__name__
+    return handover.write_refusal(handed_over_on(inspection_id_of(item)), model) \
+        if handover.is_locked_kind(model) else None
+
+
 def date_problems(item, labels: dict | None = None) -> list[tuple[str, str]]:
     """The impossible orders of `item`, named by `labels` (a screen's own) or else the shared Chinese labels."""
     model = type(item).__name__
@@ -109,8 +116,7 @@ def write_problem(item, roles, labels: dict | None = None, deleting: bool = Fals
         refusal = ownership.delete_refusal(model, roles)
         if refusal:
             return "id", refusal
-    message = handover.write_refusal(handed_over_on(inspection_id_of(item)), model) \
-        if handover.is_locked_kind(model) else None
+    message = handover_refusal(item)
     if message:
         return "inspection", message
     if not deleting:

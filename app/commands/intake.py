@@ -39,9 +39,12 @@ from app.rules.intake import (
 )
 from app.security import _dummy_hash
 from app.storage import store
-from schema import Inspection, Person, Petition, TeamMember
+from schema import Inspection, Petition
 
+from .approvals import team_person_ids
 from .codes import fill_code
+from .holds import handover_refusal
+from .rectification import person_of
 
 SUBMITTER = "码上巡察（匿名）"  # the history's actor for an online submission
 # No 0/O, 1/I/L: the codes are read off a screen and typed back.
@@ -261,13 +264,10 @@ def reply_problem(petition: Petition, user) -> str | None:
     """Why `user` may not reply to `petition` (Chinese), or None: only a member of the inspection's team does."""
     if petition.receipt_code is None:
         return "只有网上提交（码上巡察）的信访件可以在线答复"
-    username = getattr(user, "username", None)
-    member = username and db.session.scalar(
-        sa.select(sa.func.count()).select_from(TeamMember).join(Person, Person.id == TeamMember.person_id)
-        .where(Person.username == username, TeamMember.team_id == petition.inspection.team_id))
-    if not member:
+    person = person_of(user)
+    if person is None or person.id not in team_person_ids(petition.inspection):
         return "只有本巡察组成员可以答复信访人"
-    return None
+    return handover_refusal(petition)  # 八（二）: after the handover the team answers nothing more
 
 
 def reply(petition: Petition, user, text, today: date | None = None) -> Petition:
@@ -277,5 +277,5 @@ def reply(petition: Petition, user, text, today: date | None = None) -> Petition
         raise Forbidden(problem)
     petition.reply = _text(text, "reply", MATTER_MAX, True)
     petition.replied_on = today or date.today()
-    petition.replied_by_id = db.session.scalar(sa.select(Person.id).where(Person.username == user.username))
+    petition.replied_by_id = person_of(user).id
     return petition

@@ -18,7 +18,7 @@ from schema import Inspection, Person, StatusEvent
 
 from . import CommandError
 from .approvals import team_person_ids
-from .holds import check_dates, roles_of
+from .holds import check_dates, handover_refusal, roles_of
 from .rectification import person_of
 from .status import actor_name
 
@@ -51,6 +51,9 @@ def approval_refusal(approval, record, user) -> tuple[str, str] | None:
     """(field, Chinese reason) why `user` may not take `approval` on `record`, or None: not taken yet, needed by the
     record, and the user the one app.rules.approvers names (the record's page asks this too, to offer only the steps
     its reader can take)."""
+    locked = handover_refusal(record)  # 八（二）: nothing under a handed-over inspection changes, a step neither
+    if locked:
+        return "inspection", locked
     taken = getattr(record, approval.date_field)
     if taken is not None:  # taken once, by the one who took it: a wrong date is 巡察办's reasoned correction
         return approval.date_field, f"已于{taken.isoformat()}办理「{approval.step}」；日期有误的，请巡察办更正"
@@ -89,14 +92,19 @@ def correctable_dates(record) -> dict[str, date]:
             if f in columns and isinstance(columns[f].type, sa.Date) and getattr(record, f) is not None}
 
 
-def may_correct(user) -> bool:
-    return bool(roles_of(user) & CORRECTORS)
+def correction_refusal(record, user) -> tuple[str, str] | None:
+    """(field, Chinese reason) why `user` may not correct a step date of `record`, or None (its page asks too)."""
+    if not roles_of(user) & CORRECTORS:
+        return "field", "步骤日期只能由巡察办更正"
+    locked = handover_refusal(record)  # 八（二）
+    return ("inspection", locked) if locked else None
 
 
 def correct_date(record, field: str, value: date | None, reason: str | None, user) -> StatusEvent:
     """巡察办 corrects a step's date: a reason is required, the original stays visible (StatusEvent and history)."""
-    if not may_correct(user):
-        raise CommandError("步骤日期只能由巡察办更正", field)
+    refusal = correction_refusal(record, user)
+    if refusal:
+        raise CommandError(refusal[1], refusal[0])
     owned = ownership.owned_fields(type(record).__name__)
     column = sa.inspect(type(record)).columns.get(field)
     if field not in owned or column is None or not isinstance(column.type, sa.Date):
