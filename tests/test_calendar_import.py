@@ -1,4 +1,5 @@
-"""导入工作日历: parsing .csv/.xlsx, preview, the all-or-nothing import, the two-step screen and its permission."""
+"""导入工作日历 through the one import framework: parsing .csv/.xlsx, preview, the all-or-nothing import, the
+two-step screen (the file held between preview and confirm) and its permission."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ import sqlalchemy as sa
 import schema as m
 from app.commands import CommandError
 from app.commands.calendar_import import (
-    MAX_ROWS,
-    CalendarFileError,
     Row,
     apply_import,
     parse_calendar_file,
     preview_import,
 )
+from app.commands.imports import MAX_ROWS, ImportFileError
 from tests.conftest import open_inspection
 
 HEADER = "日期,是否工作日,备注"
@@ -42,7 +42,7 @@ def _xlsx(rows: list[list]) -> bytes:
 
 
 def _errors(filename: str, data: bytes) -> list[str]:
-    with pytest.raises(CalendarFileError) as info:
+    with pytest.raises(ImportFileError) as info:
         parse_calendar_file(filename, data)
     return info.value.errors
 
@@ -79,11 +79,13 @@ def _upload(client, filename: str, data: bytes, fill: bool = False):
     form = {"file": (io.BytesIO(data), filename)}
     if fill:
         form["fill_weekdays"] = "1"
-    return client.post(URL + "preview", data=form, content_type="multipart/form-data")
+    return client.post(URL, data=form, content_type="multipart/form-data")
 
 
-def _payload(html: str) -> list[str]:
-    return re.findall(r'name="payload" value="([^"]+)"', html)
+def _pending(html: str) -> dict:
+    """The confirm form of a preview: the held file's key and the options carried with it."""
+    found = re.findall(r'type="hidden" name="(confirm|fill_weekdays)" value="([^"]+)"', html)
+    return dict(found)
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -156,8 +158,9 @@ def test_parse_xlsx_errors_name_row_and_column():
     ("日历.txt", b"a,b", "只能导入 .xlsx 或 .csv 文件"),
     ("日历", b"a,b", "只能导入 .xlsx 或 .csv 文件"),
     ("日历.csv", b"", "文件是空的"),
-    ("日历.xlsx", b"\x00\x01garbage" * 100, "无法读取 Excel 文件"),
-    ("日历.xlsx", b"PK\x03\x04" + b"\x00" * 200, "无法读取 Excel 文件"),
+    ("日历.xlsx", b"\x00\x01garbage" * 100, "无法读取文件：Excel 文件已损坏"),
+    ("日历.xlsx", b"PK\x03\x04" + b"\x00" * 200, "无法读取文件：Excel 文件已损坏"),
+    ("日历.csv", b"PK\x03\x04" + b"\x00" * 200, "文件内容不是文本"),
     ("日历.csv", b"\x00\x01\x02\x03garbage", "文件内容不是文本"),
     ("日历.csv", "日期,是否工作日,备注\r\n".encode(), "没有数据行"),
     ("日历.csv", b"\r\n\r\n", "文件中没有内容"),
@@ -173,7 +176,7 @@ def test_parse_refuses_bad_files(filename, data, expected):
 def test_parse_refuses_too_many_rows():
     start = date(2030, 1, 1)
     lines = [f"{start + timedelta(days=i)},是," for i in range(MAX_ROWS + 1)]
-    assert _errors("many.csv", _csv(*lines)) == [f"数据行超过 {MAX_ROWS} 行，请按年份拆分后分批导入"]
+    assert _errors("many.csv", _csv(*lines)) == [f"数据行超过 {MAX_ROWS} 行，请拆分后分批导入"]
     assert len(parse_calendar_file("ok.csv", _csv(*lines[:MAX_ROWS]))) == MAX_ROWS
 
 
@@ -249,29 +252,29 @@ def test_screen_bad_file_saves_nothing(app, login):
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "第 4 行「日期」：无法识别的日期“2096-02-30”" in page and "未保存任何数据" in page
-    assert not _payload(page)  # no confirm button for a file with errors
+    assert not _pending(page)  # no confirm button for a file with errors
     for name, data in [("x.xls", b"junk"), ("x.xlsx", b"\xff" * 5000), ("x.csv", b""), ("x.pdf", b"%PDF"),
                        ("x.csv", b"\x00" * 10)]:
         resp = _upload(client, name, data)
         assert resp.status_code == 200, name
         assert "alert-danger" in resp.get_data(as_text=True), name
-    resp = client.post(URL + "preview", data={}, content_type="multipart/form-data")
+    resp = client.post(URL, data={}, content_type="multipart/form-data")
     assert resp.status_code == 200 and "请选择要导入的" in resp.get_data(as_text=True)
     resp = _upload(client, "huge.csv", b"1" * (3 * 1024 * 1024))
     assert resp.status_code == 200 and "文件超过 2 MB" in resp.get_data(as_text=True)
     assert _count(app) == before
 
 
-def test_screen_refuses_tampered_payload(app, login):
+def test_screen_refuses_a_forged_or_stale_confirm(app, login):
     client = login("admin")
     page = _upload(client, "日历.csv", _csv("2096-01-01,否,元旦")).get_data(as_text=True)
-    payload = _payload(page)
-    assert payload
+    digest = _pending(page)["confirm"]
+    assert len(digest) == 64
     before = _count(app)
-    for forged in (["x" + payload[0][1:]], ["garbage"], []):
-        resp = client.post(URL + "confirm", data={"payload": forged}, content_type="multipart/form-data")
+    for forged in ("x" + digest[1:], "garbage", "../" * 20 + "etc", ""):
+        resp = client.post(URL, data={"confirm": forged})
         assert resp.status_code == 200
-        assert "请重新上传文件" in resp.get_data(as_text=True)
+        assert "预览已失效，请重新上传文件" in resp.get_data(as_text=True) or not forged
     assert _count(app) == before
 
 
@@ -297,7 +300,7 @@ def test_full_year_import_makes_deadlines_computable(app, login, tokens):
         assert page.count('<tr class="success">') == 50  # the first 50 rows
         assert _count(app, 2099) == 0
         # step 2: confirm
-        resp = client.post(URL + "confirm", data={"payload": _payload(page)}, content_type="multipart/form-data")
+        resp = client.post(URL, data=_pending(page))
         assert resp.status_code == 302, resp.get_data(as_text=True)
         assert "新增 365 天" in client.get(URL).get_data(as_text=True)
         assert _count(app, 2099) == 365
@@ -317,7 +320,8 @@ def test_screen_fill_option_is_carried_to_confirm(app, login):
         data = _xlsx([["日期", "是否工作日", "备注"], [date(2095, 1, 1), "否", "元旦"]])
         page = _upload(client, "holidays.xlsx", data, fill=True).get_data(as_text=True)
         assert "另按周一至周五补齐 <strong>364</strong> 天" in page
-        resp = client.post(URL + "confirm", data={"payload": _payload(page)}, content_type="multipart/form-data")
+        assert _pending(page)["fill_weekdays"] == "1"
+        resp = client.post(URL, data=_pending(page))
         assert resp.status_code == 302
         assert _count(app, 2095) == 365
     finally:

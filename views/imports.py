@@ -1,5 +1,6 @@
-"""Excel imports with a preview: 导入人员名单 (a unit's staff) and 导入问卷答卷 (a survey's responses), and the one
-upload flow they share with the 整改台账 (views.ledger): 上传 → 预览（不保存）→ 确认（一个事务，全部或全不）.
+"""The screens of the one import framework (app.commands.imports): 导入人员名单 (a unit's staff), 导入问卷答卷 (a
+survey's responses), the 整改台账 (views.ledger) and 导入工作日历 (views.calendar_import) share one flow:
+上传 → 预览（不保存）→ 确认（一个事务，全部或全不）.
 
 Between preview and confirm the file waits in the storage folder under its SHA-256 (app.storage.hold), so any host
 can take the confirm; the confirm re-reads and re-checks it, so what is saved is what was previewed. The rows are
@@ -16,7 +17,7 @@ from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.commands import CommandError, roster, surveys
-from app.commands.imports import ImportPlan
+from app.commands.imports import MAX_FILE_BYTES, MAX_ROWS, ImportFileError, ImportPlan, check_file_name
 from app.extensions import db
 from app.permissions import WRITE
 from app.rules.surveys import question_statistics
@@ -33,9 +34,10 @@ SURVEYS = XctSQLAInterface(Survey)
 
 
 def import_flow(view: BaseView, *, plan: Callable[[bytes], ImportPlan], apply: Callable[[bytes], dict],
-                done: Callable[[dict], str], title: str, back: str, template_url: str, intro: str):
+                done: Callable[[dict], str], back: str, template: str = "xct/import_upload.html", **page):
     """The upload page of an import: a POST with a file previews it (nothing saved; the file is held when it
-    would change something), a POST with `confirm` saves the held file and redirects to `back`."""
+    would change something), a POST with `confirm` saves the held file and redirects to `back`. `page` goes to the
+    template (title, intro, template_url, …)."""
     form, result, pending = UploadForm(), None, None
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -46,16 +48,20 @@ def import_flow(view: BaseView, *, plan: Callable[[bytes], ImportPlan], apply: C
                     after_commit(lambda: release(digest))  # the held file goes only once its rows are stored
                 flash(done(counts), "success")
                 return redirect(back)
-            data, _ = uploaded()
+            data, filename = uploaded()
             if not data:
-                raise CommandError("请选择要导入的 Excel 文件", "file")
+                raise ImportFileError(["请选择要导入的 .xlsx 或 .csv 文件（可先下载模板）"])
+            check_file_name(filename, data)
             result = plan(data)
             pending = hold(data) if result.ok and result.changes else None
+        except ImportFileError as exc:
+            db.session.rollback()
+            result = ImportPlan(errors=exc.errors)
         except CommandError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
-    return view.render_template("xct/import_upload.html", form=form, plan=result, pending=pending, back=back,
-                                title=title, template_url=template_url, intro=intro)
+    return view.render_template(template, form=form, plan=result, pending=pending, back=back, max_rows=MAX_ROWS,
+                                max_mb=MAX_FILE_BYTES // (1024 * 1024), **page)
 
 
 class RosterImportView(BaseView):

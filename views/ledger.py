@@ -109,14 +109,8 @@ class LedgerView(BaseView):
     def upload(self, pk):
         """上传 → 预览（不保存）→ 确认（一个事务，全部或全不）: the shared flow of views.imports."""
         inspection = scoped(INSPECTIONS, pk)
-
-        def plan(data):
-            found = ledger.plan_ledger_upload(inspection, data)
-            found.changes = [{**c, "title": c["task"]} for c in found.changes]
-            return found
-
         return import_flow(
-            self, plan=plan, apply=lambda data: ledger.apply_ledger_upload(inspection, data, g.user),
+            self, plan=lambda data: ledger.plan_ledger_upload(inspection, data), apply=lambda data: ledger.apply_ledger_upload(inspection, data, g.user),
             done=lambda c: f"整改台账已保存：新增 {c['added']} 行，修改 {c['changed']} 行",
             title=f"上传整改台账：{inspection.unit.name}", back=url_for("InspectionView.show", pk=inspection.id),
             template_url=url_for("LedgerView.download", pk=inspection.id),

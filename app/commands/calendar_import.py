@@ -1,10 +1,9 @@
-"""导入工作日历: calendar days from an uploaded .xlsx or .csv file (日期, 是否工作日, 备注).
+"""导入工作日历: calendar days from an uploaded .xlsx or .csv file (日期, 是否工作日, 备注), through the one import
+framework (app.commands.imports: the file read there, its caps, the preview → confirm flow of views.imports).
 
-Three steps, each usable on its own:
-
-* `parse_calendar_file` reads and validates every row, raising `CalendarFileError` with every problem found;
+* `parse_calendar_file` / `calendar_rows` read and validate every row, raising `ImportFileError` with every problem;
 * `preview_import` compares the rows with the table (new / changed / unchanged) and names the years the import
-  leaves incomplete;
+  leaves incomplete; `plan_calendar` is that preview as the framework's ImportPlan;
 * `apply_import` validates again and upserts in one transaction: all rows or none.
 
 A year the file does not cover day by day stays incomplete unless the caller asks for `fill_weekdays`: then the
@@ -16,8 +15,6 @@ table does not hold.
 from __future__ import annotations
 
 import calendar as _cal
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,12 +28,10 @@ from app.extensions import db
 from app.uow import transaction
 from schema import CalendarDay
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 3_700
+from .imports import MAX_ROWS, ImportFileError, ImportPlan, blank, check_file_name, clip, read_sheet
+
 NOTE_MAX = 50
 MIN_YEAR, MAX_YEAR = 2000, 2199
-MAX_BLANK_RUN = 1_000  # an Excel sheet may carry a million formatted but empty rows: stop after this many
-MAX_COLUMNS = 30
 PREVIEW_ROWS = 50
 
 COL_DAY, COL_WORKDAY, COL_NOTE = "日期", "是否工作日", "备注"
@@ -57,74 +52,6 @@ class Row:
     is_workday: bool
     note: str | None = None
     line: int | None = None
-
-
-class CalendarFileError(CommandError):
-    """The file cannot be imported; `errors` lists every problem (row and column named where there is one)."""
-
-    def __init__(self, errors: Sequence[str]):
-        self.errors = list(errors)
-        first = self.errors[0] if self.errors else "文件无法导入"
-        more = f"（共 {len(self.errors)} 处错误）" if len(self.errors) > 1 else ""
-        super().__init__(f"文件未通过检查，未保存任何数据：{first}{more}", field="file")
-
-
-# ------------------------------------------------------------------------------------------------ reading
-
-
-def _read_csv(data: bytes) -> Iterator[tuple[int, list]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CalendarFileError(["文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”"])
-    text = None
-    # utf-8-sig reads UTF-8 with or without BOM; GB18030 is a superset of GBK, what Excel on Chinese Windows saves.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise CalendarFileError(["无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK 编码"])
-    if "\x00" in text:
-        raise CalendarFileError(["文件内容不是文本，请确认上传的是 CSV 文件"])
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for values in reader:
-            yield reader.line_num, values
-    except csv.Error as exc:
-        raise CalendarFileError([f"第 {reader.line_num} 行：CSV 格式有误（{exc}）"]) from None
-
-
-def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike mean "not a readable .xlsx"
-        raise CalendarFileError(["无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式"]) from None
-    try:
-        if not workbook.worksheets:
-            raise CalendarFileError(["Excel 文件中没有工作表"])
-        sheet = workbook.worksheets[0]
-        try:
-            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-                yield number, list(values)
-        except CalendarFileError:
-            raise
-        except Exception:  # noqa: BLE001 - a malformed sheet XML inside a valid zip
-            raise CalendarFileError(["无法读取 Excel 文件：工作表内容已损坏"]) from None
-    finally:
-        workbook.close()
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_name(value) -> str:
-    return "" if value is None else str(value).strip().lstrip("\ufeff").strip()
 
 
 # ------------------------------------------------------------------------------------------------ cells
@@ -148,11 +75,11 @@ def parse_day(value) -> date:
         text = re.sub(r"\s+0{1,2}:00(:00)?$", "", text)
         match = _DATE_RE.match(text)
         if not match:
-            raise ValueError(f"无法识别的日期“{_clip(text)}”（格式应为 YYYY-MM-DD）")
+            raise ValueError(f"无法识别的日期“{clip(text)}”（格式应为 YYYY-MM-DD）")
         try:
             result = date(*(int(g) for g in match.groups()))
         except ValueError:
-            raise ValueError(f"无法识别的日期“{_clip(text)}”（该日期不存在）") from None
+            raise ValueError(f"无法识别的日期“{clip(text)}”（该日期不存在）") from None
     if not MIN_YEAR <= result.year <= MAX_YEAR:
         raise ValueError(f"日期“{result.isoformat()}”的年份超出范围（{MIN_YEAR}–{MAX_YEAR}）")
     return result
@@ -171,11 +98,11 @@ def parse_flag(value) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"无法识别的取值“{_clip(str(value).strip())}”（应为 是/否、1/0、工作日/休息日 或 true/false）")
+    raise ValueError(f"无法识别的取值“{clip(str(value).strip())}”（应为 是/否、1/0、工作日/休息日 或 true/false）")
 
 
 def parse_note(value) -> str | None:
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -185,55 +112,26 @@ def parse_note(value) -> str | None:
     return text
 
 
-def _clip(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 # ------------------------------------------------------------------------------------------------ parse
 
 
 def parse_calendar_file(filename: str, data: bytes) -> list[Row]:
-    """Every row of an uploaded calendar file, validated; raises CalendarFileError listing every problem.
+    """Every row of an uploaded calendar file, validated; raises ImportFileError listing every problem.
 
     Row numbers in messages are the file's own (the header is row 1, as Excel shows it).
     """
-    name = (filename or "").strip().lower()
-    if name.endswith(".xlsm"):
-        raise CalendarFileError(["不支持含宏的 .xlsm 文件，请在 Excel 中另存为 .xlsx 后再导入"])
-    if name.endswith(".xls"):
-        raise CalendarFileError(["不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入"])
-    if name.endswith(".xlsx"):
-        reader = _read_xlsx
-    elif name.endswith(".csv"):
-        reader = _read_csv
-    else:
-        raise CalendarFileError(["只能导入 .xlsx 或 .csv 文件"])
-    if not data:
-        raise CalendarFileError(["文件是空的"])
-    if len(data) > MAX_FILE_BYTES:
-        raise CalendarFileError([f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入"])
-    return _rows_of(reader(data))
+    check_file_name(filename, data)
+    return calendar_rows(data)
 
 
-def _rows_of(lines: Iterable[tuple[int, list]]) -> list[Row]:
+def calendar_rows(data: bytes) -> list[Row]:
+    """The rows of a calendar file (.xlsx or .csv, told apart by content), every problem in one ImportFileError."""
+    header, lines = read_sheet(data, REQUIRED_COLUMNS, (COL_NOTE,))
+    columns = {n: header.index(n) for n in (COL_DAY, COL_WORKDAY, COL_NOTE) if n in header}
     errors: list[str] = []
     rows: list[Row] = []
-    columns: dict[str, int] | None = None
     seen: dict[date, int] = {}
-    data_rows = blank_run = 0
     for number, values in lines:
-        if all(_blank(v) for v in values):
-            blank_run += 1
-            if columns is not None and blank_run > MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
-        if columns is None:
-            columns = _header(number, values)
-            continue
-        data_rows += 1
-        if data_rows > MAX_ROWS:
-            raise CalendarFileError([f"数据行超过 {MAX_ROWS} 行，请按年份拆分后分批导入"])
         row = _row(number, values, columns, errors)
         if row is None:
             continue
@@ -242,40 +140,19 @@ def _rows_of(lines: Iterable[tuple[int, list]]) -> list[Row]:
             continue
         seen[row.day] = number
         rows.append(row)
-    if columns is None:
-        raise CalendarFileError([f"文件中没有内容：第 1 行应为表头（{COL_DAY},{COL_WORKDAY},{COL_NOTE}）"])
-    if data_rows == 0:
-        raise CalendarFileError(["文件中没有数据行（只有表头）"])
     if errors:
-        raise CalendarFileError(errors)
+        raise ImportFileError(errors)
+    if not rows:
+        raise ImportFileError(["文件中没有数据行（只有表头）"])
     return rows
 
 
-def _header(number: int, values: list) -> dict[str, int]:
-    names = [_header_name(v) for v in values]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        found = "、".join(f"「{n}」" for n in names if n) or "无"
-        raise CalendarFileError([
-            f"第 {number} 行（表头）缺少" + "、".join(f"「{c}」" for c in missing)
-            + f"列；表头应为：{COL_DAY},{COL_WORKDAY},{COL_NOTE}（现有：{_clip(found, 80)}）"
-        ])
-    duplicated = sorted({n for n in names if n in (COL_DAY, COL_WORKDAY, COL_NOTE) and names.count(n) > 1})
-    if duplicated:
-        raise CalendarFileError([f"第 {number} 行（表头）：「{duplicated[0]}」列出现了不止一次"])
-    return {n: names.index(n) for n in (COL_DAY, COL_WORKDAY, COL_NOTE) if n in names}
-
-
 def _row(number: int, values: list, columns: dict[str, int], errors: list[str]) -> Row | None:
-    def cell(column: str):
-        index = columns.get(column)
-        return values[index] if index is not None and index < len(values) else None
-
     ok = True
     parsed = {}
     for column, parse in ((COL_DAY, parse_day), (COL_WORKDAY, parse_flag), (COL_NOTE, parse_note)):
-        value = cell(column)
-        if column != COL_NOTE and _blank(value):
+        value = values[columns[column]] if column in columns else None
+        if column != COL_NOTE and blank(value):
             errors.append(f"第 {number} 行「{column}」：不能为空")
             ok = False
             continue
@@ -295,7 +172,7 @@ def validate_rows(rows: Sequence[Row]) -> list[str]:
     if not rows:
         return ["没有要导入的日期"]
     if len(rows) > MAX_ROWS:
-        return [f"数据行超过 {MAX_ROWS} 行，请按年份拆分后分批导入"]
+        return [f"数据行超过 {MAX_ROWS} 行，请拆分后分批导入"]
     seen: dict[date, str] = {}
     for index, row in enumerate(rows, start=1):
         where = f"第 {row.line} 行" if row.line else f"第 {index} 条"
@@ -390,9 +267,13 @@ def preview_import(rows: Sequence[Row], fill_weekdays: bool = False) -> dict:
     Returns {"total", "new", "changed", "unchanged", "filled", "years", "incomplete": {year: missing days},
     "warnings": [Chinese sentences], "rows": first PREVIEW_ROWS rows with their status and the old values}.
     """
+    return _preview(rows, fill_weekdays)[0]
+
+
+def _preview(rows: Sequence[Row], fill_weekdays: bool) -> tuple[dict, dict]:
     errors = validate_rows(rows)
     if errors:
-        raise CalendarFileError(errors)
+        raise ImportFileError(errors)
     plan = _plan(rows, fill_weekdays)
     shown = []
     for row, status, old in plan["items"][:PREVIEW_ROWS]:
@@ -405,18 +286,18 @@ def preview_import(rows: Sequence[Row], fill_weekdays: bool = False) -> dict:
         "total": len(rows), "new": plan["new"], "changed": plan["changed"], "unchanged": plan["unchanged"],
         "filled": len(plan["fill"]), "years": plan["years"], "incomplete": plan["incomplete"],
         "warnings": _warnings(plan, fill_weekdays), "rows": shown, "fill_weekdays": fill_weekdays,
-    }
+    }, plan
 
 
 def apply_import(rows: Sequence[Row], fill_weekdays: bool = False) -> dict:
     """Upsert the rows (and, when asked, the weekday default for the missing days of their years) in one transaction.
 
-    Raises CommandError (CalendarFileError when a row is invalid) and writes nothing if anything fails.
+    Raises CommandError (ImportFileError when a row is invalid) and writes nothing if anything fails.
     Returns {"inserted", "updated", "unchanged", "filled", "years", "incomplete"}.
     """
     errors = validate_rows(rows)
     if errors:
-        raise CalendarFileError(errors)
+        raise ImportFileError(errors)
     try:
         with transaction():
             inserted, updated, plan = _apply(rows, fill_weekdays)
@@ -442,3 +323,20 @@ def _apply(rows: Sequence[Row], fill_weekdays: bool) -> tuple[int, int, dict]:
         db.session.add(CalendarDay(day=row.day, is_workday=row.is_workday, note=None))
     db.session.flush()
     return inserted, updated, plan
+
+
+def plan_calendar(data: bytes, fill_weekdays: bool = False) -> ImportPlan:
+    """The framework's plan of a calendar file: its rows, the preview (counts, years, first rows) as `summary`, and
+    as `changes` every day the import would write (new, changed, filled by weekday)."""
+    rows = calendar_rows(data)
+    preview, plan = _preview(rows, fill_weekdays)
+    action = {"new": "新增", "changed": "修改"}
+    changes = [{"line": row.line, "action": action[status], "title": row.day.isoformat(), "fields": []}
+               for row, status, _ in plan["items"] if status in action]
+    changes += [{"line": None, "action": "补齐", "title": row.day.isoformat(), "fields": []} for row in plan["fill"]]
+    return ImportPlan(rows=rows, changes=changes, warnings=preview["warnings"], summary=preview)
+
+
+def apply_calendar(data: bytes, fill_weekdays: bool = False) -> dict:
+    """`apply_import` of the rows the same file gave on its preview."""
+    return apply_import(calendar_rows(data), fill_weekdays)

@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import openpyxl
 import sqlalchemy as sa
 import xlsxwriter
 
@@ -20,8 +19,7 @@ from schema import Document, Inspection, Person, RectificationItem
 from schema.enums import RECTIFICATION_PHASES
 
 from . import CommandError
-from .imports import cell_date as _cell_date
-from .imports import cell_text as _cell_text
+from .imports import ImportPlan, cell_date, cell_text, read_sheet
 from .status import actor_name, move
 
 # ---------------------------------------------------------------------------------------------- moves
@@ -135,99 +133,88 @@ class LedgerRow:
     values: dict = field(default_factory=dict)
 
 
-@dataclass
-class LedgerPlan:
-    """What an upload would do: rows added, rows changed (field → old, new), and every error found."""
-
-    rows: list[LedgerRow]
-    errors: list[str]
-    changes: list[dict]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+LABEL = {attr: name for name, attr in COLUMNS}
 
 
-def plan_ledger_upload(inspection: Inspection, data: bytes) -> LedgerPlan:
+def plan_ledger_upload(inspection: Inspection, data: bytes) -> ImportPlan:
     """Read an uploaded ledger and check every row; nothing is written. Errors name the row and the column."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the same answer to the user
-        raise CommandError("无法读取文件：请上传从本系统下载的整改台账 Excel 文件（.xlsx）", "file") from None
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [(_cell_text(v) or "") for v in next(lines, ())]
-    wanted = [name for name, _ in COLUMNS]
-    missing = [name for name in wanted if name not in header]
-    if missing:
-        raise CommandError(f"表头缺少列：{'、'.join('「' + m + '」' for m in missing)}（请使用下载的模板）", "file")
+    header, lines = read_sheet(data, [name for name, _ in COLUMNS])
     index = {attr: header.index(name) for name, attr in COLUMNS}
     items = {item.id: item for item in ledger_items(inspection)}
     people = {p.name: p for p in db.session.scalars(sa.select(Person).where(
         sa.or_(Person.unit_id == inspection.unit_id, Person.id.in_(
             [i.responsible_id for i in items.values() if i.responsible_id]
             + [i.leader_id for i in items.values() if i.leader_id]))))}
-    rows, errors, changes, seen = [], [], [], set()
-    for number, raw in enumerate(lines, start=2):
-        raw = list(raw) + [None] * (len(header) - len(raw))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+    plan, seen = ImportPlan(), set()
+    for number, raw in lines:
+        def err(attr: str, message: str, number=number) -> None:
+            plan.errors.append(f"第 {number} 行「{LABEL[attr]}」：{message}")
+
+        item_id = _ledger_id(raw[index["id"]], items, seen, err)
+        if item_id is False:
             continue
-        cell = {attr: raw[i] for attr, i in index.items()}
-
-        def err(attr: str, message: str) -> None:
-            errors.append(f"第 {number} 行「{dict((a, n) for n, a in COLUMNS)[attr]}」：{message}")
-
-        item_id = None
-        if cell["id"] not in (None, ""):
-            try:
-                item_id = int(str(cell["id"]).strip())
-            except ValueError:
-                err("id", "编号必须是整数（新增的行留空）")
-                continue
-            if item_id not in items:
-                err("id", f"编号 {item_id} 不是本单位台账中的事项")
-                continue
-            if item_id in seen:
-                err("id", f"编号 {item_id} 重复出现")
-                continue
-            seen.add(item_id)
-        values = {}
-        for attr in ("problem", "task", "measures", "progress"):
-            text = _cell_text(cell[attr])
-            if text and len(text) > MAX_TEXT:
-                err(attr, f"不能超过 {MAX_TEXT} 字")
-            values[attr] = text
-        if not values["task"]:
-            err("task", "整改任务不能为空")
-        try:
-            values["seq"] = int(cell["seq"]) if cell["seq"] not in (None, "") else None
-            if values["seq"] is not None and not 0 < values["seq"] < 100_000:
-                err("seq", "序号须在 1～99999 之间")
-        except (TypeError, ValueError):
-            err("seq", "序号必须是整数")
-        phase = _cell_text(cell["phase"])
-        if phase and phase not in RECTIFICATION_PHASES:
-            err("phase", f"取值必须是以下之一：{'、'.join(RECTIFICATION_PHASES)}")
-        values["phase"] = phase
-        try:
-            values["due_date"] = _cell_date(cell["due_date"])
-        except ValueError:
-            err("due_date", f"「{cell['due_date']}」不是有效的日期（格式：YYYY-MM-DD）")
-        for attr in ("responsible", "leader"):
-            name = _cell_text(cell[attr])
-            if name and name not in people:
-                err(attr, f"找不到人员「{name}」（须为本单位人员，请先在“人员”中登记）")
-            values[attr] = people.get(name) if name else None
-        rows.append(LedgerRow(number, item_id, values))
+        values = _ledger_values({attr: raw[i] for attr, i in index.items()}, people, err)
+        plan.rows.append(LedgerRow(number, item_id, values))
         if item_id is None:
-            changes.append({"line": number, "action": "新增", "task": values["task"], "fields": []})
-        else:
-            item = items[item_id]
-            diff = [(attr, _show(getattr(item, attr)), _show(values.get(attr))) for attr in EDITABLE
-                    if values.get(attr) != getattr(item, attr)]
-            if diff:
-                changes.append({"line": number, "action": "修改", "task": item.task, "fields": diff})
-    return LedgerPlan(rows, errors, changes)
+            plan.changes.append({"line": number, "action": "新增", "title": values["task"], "fields": []})
+            continue
+        item = items[item_id]
+        diff = [(LABEL[attr], _show(getattr(item, attr)), _show(values.get(attr))) for attr in EDITABLE
+                if values.get(attr) != getattr(item, attr)]
+        if diff:
+            plan.changes.append({"line": number, "action": "修改", "title": item.task, "fields": diff})
+    return plan
+
+
+def _ledger_id(cell, items: dict, seen: set, err) -> int | None | bool:
+    """The row's 编号: None for a new row, the item's id, or False (reported) when it names no row of this ledger."""
+    if cell in (None, ""):
+        return None
+    try:
+        item_id = int(str(cell).strip())
+    except ValueError:
+        err("id", "编号必须是整数（新增的行留空）")
+        return False
+    if item_id not in items:
+        err("id", f"编号 {item_id} 不是本单位台账中的事项")
+        return False
+    if item_id in seen:
+        err("id", f"编号 {item_id} 重复出现")
+        return False
+    seen.add(item_id)
+    return item_id
+
+
+def _ledger_values(cell: dict, people: dict[str, Person], err) -> dict:
+    """The editable values of one row, each problem reported through `err` (attribute, message)."""
+    values = {}
+    for attr in ("problem", "task", "measures", "progress"):
+        text = cell_text(cell[attr])
+        if text and len(text) > MAX_TEXT:
+            err(attr, f"不能超过 {MAX_TEXT} 字")
+        values[attr] = text
+    if not values["task"]:
+        err("task", "整改任务不能为空")
+    try:
+        values["seq"] = int(cell["seq"]) if cell["seq"] not in (None, "") else None
+        if values["seq"] is not None and not 0 < values["seq"] < 100_000:
+            err("seq", "序号须在 1～99999 之间")
+    except (TypeError, ValueError):
+        err("seq", "序号必须是整数")
+    phase = cell_text(cell["phase"])
+    if phase and phase not in RECTIFICATION_PHASES:
+        err("phase", f"取值必须是以下之一：{'、'.join(RECTIFICATION_PHASES)}")
+    values["phase"] = phase
+    try:
+        values["due_date"] = cell_date(cell["due_date"])
+    except ValueError:
+        err("due_date", f"「{cell['due_date']}」不是有效的日期（格式：YYYY-MM-DD）")
+    for attr in ("responsible", "leader"):
+        name = cell_text(cell[attr])
+        if name and name not in people:
+            err(attr, f"找不到人员「{name}」（须为本单位人员，请先在“人员”中登记）")
+        values[attr] = people.get(name) if name else None
+    return values
 
 
 def _show(value) -> str:

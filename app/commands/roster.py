@@ -59,7 +59,7 @@ def _show(value) -> str:
 
 def plan_roster(unit: Unit, data: bytes) -> ImportPlan:
     """Check every row of an uploaded roster and compare it with the unit's people; nothing is written."""
-    header, lines = read_sheet(data, REQUIRED, WHAT)
+    header, lines = read_sheet(data, REQUIRED, [name for name, _, _ in COLUMNS if name not in REQUIRED])
     index = {attr: header.index(name) for name, attr, _ in COLUMNS if name in header}
     people = _people(unit)
     by_name: dict[str, list[Person]] = {}

@@ -47,7 +47,7 @@ def survey_template(survey: Survey) -> bytes:
 
 def plan_responses(survey: Survey, data: bytes) -> ImportPlan:
     """Check every row of an uploaded answer sheet against the survey's questions; nothing is written."""
-    header, lines = read_sheet(data, [], WHAT)
+    header, lines = read_sheet(data, [], [COL_GROUP, COL_DATE])
     questions = {q.seq: q for q in survey.questions}
     columns: dict[int, int] = {}  # column index → question seq
     for col, name in enumerate(header):
