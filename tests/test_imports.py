@@ -92,6 +92,41 @@ def test_roster_preview_lists_changes_and_confirm_saves(app):
     assert "预览已失效" in again.get_data(as_text=True)
 
 
+def _macro_workbook(data: bytes) -> bytes:
+    """The same workbook declared as macro-enabled ([Content_Types].xml), still named .xlsx."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+                assert b"macroEnabled" in body
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+def test_one_framework_reads_csv_and_refuses_macro_workbooks_for_every_import(app):
+    """The roster takes the same .csv the calendar takes (UTF-8 or GBK), and no import takes a macro workbook,
+    whatever its name."""
+    client = _client(app)
+    unit = _scalar(app, "SELECT id FROM unit WHERE name = :n", n=UNIT)
+    text = "姓名,职务,职级,政治面貌,电话,领导班子成员\r\n导入测试乙,干事,,中共党员,010-88887777,否\r\n"
+    for encoding in ("utf-8-sig", "gbk"):
+        data = text.encode(encoding)
+        resp = client.post(f"/roster-import/{unit}", data={"file": (io.BytesIO(data), "名单.csv")},
+                           content_type="multipart/form-data")
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 200 and 'id="xct-import-preview"' in page, encoding
+        assert re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td>", page) == [("2", "新增", "导入测试乙")]
+    assert _scalar(app, "SELECT count(*) FROM person WHERE name = '导入测试乙'") == 0  # a preview saves nothing
+    template = client.get(f"/roster-import/{unit}/template").data
+    page = _upload(client, f"/roster-import/{unit}", _macro_workbook(template)).get_data(as_text=True)
+    assert _errors(page) == ["不支持含宏的工作簿，请在 Excel 中另存为 .xlsx 后再导入"]
+    assert 'name="confirm"' not in page
+
+
 def test_roster_with_one_bad_row_saves_nothing_and_names_row_and_column(app):
     from app.commands import CommandError
     from app.commands.roster import apply_roster

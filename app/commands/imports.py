@@ -113,12 +113,15 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             macro = MACRO_TYPE in package.read("[Content_Types].xml")
+    except Exception:  # noqa: BLE001 - zipfile errors alike mean "not a readable .xlsx"
+        raise ImportFileError([UNREADABLE]) from None
+    if macro:
+        raise ImportFileError(["不支持含宏的工作簿，请在 Excel 中另存为 .xlsx 后再导入"])
+    try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike mean "not a readable .xlsx"
+    except Exception:  # noqa: BLE001 - XML and openpyxl errors alike mean "not a readable .xlsx"
         raise ImportFileError([UNREADABLE]) from None
     try:
-        if macro:
-            raise ImportFileError(["不支持含宏的工作簿，请在 Excel 中另存为 .xlsx 后再导入"])
         if not book.worksheets:
             raise ImportFileError(["Excel 文件中没有工作表"])
         try:
