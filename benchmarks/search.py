@@ -15,6 +15,7 @@ of the two 2026 rounds, so the scope is a realistic share.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ import sqlalchemy as sa
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 DB_NAME = "xct_bench_search"
 GOAL_MS = 100
-PAIRS = ("经费", "采购", "党费", "招生", "合同")  # two characters: no trigram, ILIKE without the index's help
+PAIRS = ("经费", "采购", "党费", "招生", "合同")  # two characters: no trigram; common words, thousands of hits
 FOURS = ("科研经费", "干部选拔", "固定资产", "廉洁风险", "公务接待")
 PHRASES = (
     "学院党委落实全面从严治党主体责任不到位", "科研经费报销审核把关不严", "三重一大事项未经集体研究决定",
@@ -190,6 +191,8 @@ def main() -> None:
                 " pg_size_pretty(pg_table_size('search_entry'))")).one()
             print(f"检索索引：search_entry {entries:,} 行（表 {sizes[2]}），正文 pg_trgm GIN 索引 {sizes[0]}，"
                   f"信访人 GIN 索引 {sizes[1]}")
+            # 2 cores shared with other work: the figures below scale with the load; say what it was
+            print("系统负载（1/5/15 分钟）：" + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
             sm = app.appbuilder.sm
             viewers = [("zuyuan", "组员（本组范围）")] + ([("office", "巡察办（不限范围）")] if args.office else [])
             for username, label in viewers:
