@@ -1,11 +1,12 @@
 """统一身份认证 (issue 17 §1) against real servers: LDAP logins through Debian's slapd, started here on a free port
-with a seeded tree; CAS 2.0/3.0 against a small CAS endpoint served over real HTTP on a free port (no CAS server
-installs from the registries here: Apereo CAS is not packaged; django-cas-server on PyPI would bring Django into the
-project for one test); REMOTE_USER through the real middleware stack (ProxyFix) with client headers that must not
+with a seeded tree; CAS 2.0/3.0 against a small CAS endpoint served over real HTTP on a free port, and against a
+real CAS server, django-cas-server from PyPI in a venv of its own (tests/cas_real.py; Apereo CAS is not packaged
+here); REMOTE_USER through the real middleware stack (ProxyFix) with client headers that must not
 count.
 
-slapd missing: skipped locally, saying why (scripts/install_ldap.sh installs it); a failure under REQUIRE_LDAP or in
-CI (REQUIRE_PG), as tests/conftest.py treats REQUIRE_REDIS.
+slapd or django-cas-server missing: skipped locally, saying why (scripts/install_ldap.sh, scripts/install_cas.sh
+install them); a failure under REQUIRE_LDAP / REQUIRE_CAS or in CI (REQUIRE_PG), as tests/conftest.py treats
+REQUIRE_REDIS.
 """
 
 from __future__ import annotations
