@@ -145,6 +145,10 @@ class Config:
     RATELIMIT_ENABLED = True
     # 码上巡察 (views.intake): POSTs to the public intake and status pages per client address, counted like logins
     INTAKE_RATE_LIMIT = os.environ.get("INTAKE_RATE_LIMIT", "10 per 10 minutes")
+    # The address the public reaches the app at (https://xct.example.edu.cn/ or with a path): the 码上巡察 QR poster
+    # and 附件7 公告 print it, from a screen or from a job alike (app.public_url). Empty: the request's own host, and
+    # nothing in a 公告 made outside a request. README「对外地址」.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count in memory for a while rather than answer 500
     # Without a socket time-out a hung Redis (SIGSTOP) held every login 30 s and the fallback never began (issue 18).

@@ -12,11 +12,14 @@ scripts/assets.sh  # ECharts for 领导看板, into our own static files
 bash scripts/install_office.sh
 export XCT_ENV=development
 unset DATABASE_URL REDIS_URL
+PORT=${PORT:-5000}
+URL="http://127.0.0.1:${PORT}/"
+# 码上巡察 posters and 附件7 公告 print the public address (config PUBLIC_URL); here, the one printed below
+# (set before the seed: the demo's 公告 are generated outside a request).
+export PUBLIC_URL=${PUBLIC_URL:-$URL}
 .venv/bin/flask --app app setup
 .venv/bin/flask --app app seed demo
 .venv/bin/flask --app app deadlines scan  # the day's D1–D12 for 我的待办, the home page and 领导看板 (daily on a worker)
-PORT=${PORT:-5000}
-URL="http://127.0.0.1:${PORT}/"
 # The address is printed only once the app answers on it (a port already taken, or a start-up error, says so).
 .venv/bin/flask --app app run --host 127.0.0.1 --port "$PORT" &
 SERVER=$!

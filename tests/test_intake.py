@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 import segno
 import sqlalchemy as sa
-from PIL import Image
+from PIL import Image, ImageChops
 from werkzeug.security import check_password_hash
 
 import schema as m
@@ -328,13 +328,55 @@ def test_reply_page_for_the_team(world, places):
     assert app.test_client().post("/intake/status", json=sub).json["reply"] == "页面答复"
 
 
-def test_qr_code_links_to_the_page(world, places):
+def _bare_qr(url: str) -> Image.Image:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=10, border=4)
+    return Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+
+
+def _poster_of_the_page(world, places) -> tuple[Image.Image, str]:
+    """(the poster served at qr.png, decoded by Pillow; the page's address from the API)."""
     app, client, tokens = world
     url = client.get(f"/api/v1/inspection/{places['ours']}", headers=tokens("office")).json["result"]["intake_url"]
     resp = client.get(places["url"]["ours"] + "/qr.png")
-    expected = io.BytesIO()
-    segno.make(url, error="m").save(expected, kind="png", scale=10, border=4)
-    assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data == expected.getvalue()
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
+    poster = Image.open(io.BytesIO(resp.data))
+    poster.load()
+    return poster.convert("RGB"), url
+
+
+def _qr_intact_with_caption(poster: Image.Image, url: str) -> None:
+    """The poster holds the page's QR code pixel for pixel at its top, and dark text drawn under it."""
+    bare = _bare_qr(url)
+    left = (poster.width - bare.width) // 2
+    assert poster.height > bare.height and poster.width >= bare.width
+    assert ImageChops.difference(poster.crop((left, 0, left + bare.width, bare.height)), bare).getbbox() is None
+    assert poster.crop((0, bare.height, poster.width, poster.height)).convert("L").getextrema()[0] < 128
+
+
+def test_qr_poster_links_to_the_page_with_a_chinese_caption(world, places, monkeypatch):
+    import app.intake_poster as drawing
+
+    if drawing.cjk_font_file() is None:
+        pytest.skip("未安装中文字体（fonts-noto-cjk）：海报说明无法绘制，降级见下一个测试")
+    drawn, layout = [], drawing.caption_lines
+    monkeypatch.setattr(drawing, "caption_lines", lambda *a: drawn.extend(a) or layout(*a))
+    poster, url = _poster_of_the_page(world, places)
+    _qr_intact_with_caption(poster, url)
+    with world[0].app_context():
+        inspection = _db().session.get(m.Inspection, places["ours"])
+        name, end = str(inspection), inspection.work_end
+    assert drawn[0] == url and drawn[1] == name and drawing.CALL not in drawn
+    assert f"{end.year}年{end.month}月{end.day}日" in drawn[3]
+    assert drawing.CALL in [text for text, _ in layout(*drawn)]
+
+
+def test_qr_poster_without_a_cjk_font_still_carries_the_code(world, places, monkeypatch, caplog):
+    import app.intake_poster as drawing
+
+    monkeypatch.setattr(drawing, "cjk_font_file", lambda: None)
+    _qr_intact_with_caption(*_poster_of_the_page(world, places))
+    assert drawing.NO_FONT in caplog.text
 
 
 def test_statistics_count_online_petitions(world, places):
@@ -362,6 +404,38 @@ def test_announcement_carries_the_qr_code(world, places):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert places["url"]["ours"] in text and "码上巡察" in text
     assert len(doc.inline_shapes) == 1
+
+
+def test_announcement_made_outside_a_request_carries_the_public_address(world, places, monkeypatch):
+    """附件7 made by a job, a seed or the CLI (no request, no host): the page at PUBLIC_URL and its QR code; without
+    PUBLIC_URL there is no address to print, and the 公告 carries neither."""
+    from docx import Document as Word
+
+    from app.commands.documents import export_attachment
+    from app.storage import storage_path
+    from app.uow import transaction
+
+    app = world[0]
+
+    def announcement() -> tuple[str, int]:
+        with app.app_context():
+            with transaction():
+                doc = export_attachment(_db().session.get(m.Inspection, places["ours"]), 7, None)
+                stored = doc.storage_name
+            word = Word(storage_path(stored))
+        return "\n".join(p.text for p in word.paragraphs), len(word.inline_shapes)
+
+    public = f"https://xct.example.edu.cn/xunchatong{places['url']['ours']}"
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://xct.example.edu.cn/xunchatong/")
+    text, pictures = announcement()
+    assert public in text and pictures == 1
+    with app.test_request_context():  # the same address from a screen, whatever host the request came in on
+        from app.commands.intake import page_url
+
+        assert page_url(_db().session.get(m.Inspection, places["ours"])) == public
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "")
+    text, pictures = announcement()
+    assert "/intake/" not in text and pictures == 0
 
 
 @pytest.mark.parametrize("body", [None, [], "文字", 7, {"matter": 7}, {"matter": ["a"], "contact": {"x": 1}},

@@ -187,6 +187,35 @@ def test_index_follows_insert_update_delete(world, records):
     assert key not in _hits(world, "office", "固定资产采购台账")
 
 
+def test_round_meetings_are_found_once_within_the_lists_scope(world, records):
+    """A meeting is a team's through its inspection, or through its round when it has none (app.scope, an OR that
+    the search runs as two branches): each found once, by exactly those whose meeting list shows it."""
+    app = world[0]
+    word = "玛瑙砚台"
+    from app.audit import acting_as
+    from app.scope import scope_criterion
+
+    with app.app_context(), acting_as("测试"):
+        session = _db().session
+        inspection = _one(f"SELECT min(id) FROM ({TEAM_INSPECTIONS}) t", u="zuyuan")
+        own_round = session.get(m.Inspection, inspection).round_id
+        other_round = _one("SELECT min(id) FROM round WHERE id <> :r", r=own_round)
+        made = [m.Meeting(inspection_id=inspection, round_id=own_round, kind="组务会", title=f"{word}组务会"),
+                *(m.Meeting(round_id=r, kind="动员部署会", title=f"{word}动员部署会{r}") for r in (own_round, other_round))]
+        session.add_all(made)
+        session.commit()
+        ids = {x.id for x in made}
+        expected = {}
+        for user in ("zuyuan", "office", "liaison"):
+            crit = scope_criterion(m.Meeting, app.appbuilder.sm.find_user(username=user))
+            query = sa.select(m.Meeting.id).where(m.Meeting.id.in_(ids))
+            expected[user] = set(session.scalars(query if crit is None else query.where(crit)))
+    assert expected["office"] == ids and len(expected["zuyuan"]) >= 2 and expected["zuyuan"] < ids
+    for user, visible in expected.items():
+        found = [h["id"] for h in _find(world, user, word)["result"] if h["type"] == "meeting" and h["id"] in ids]
+        assert sorted(found) == sorted(visible), user  # none missing, none twice
+
+
 def test_reindex_rebuilds_the_same_index(world, records):
     app = world[0]
     from app.search import reindex

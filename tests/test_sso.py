@@ -1,11 +1,12 @@
 """统一身份认证 (issue 17 §1) against real servers: LDAP logins through Debian's slapd, started here on a free port
-with a seeded tree; CAS 2.0/3.0 against a small CAS endpoint served over real HTTP on a free port (no CAS server
-installs from the registries here: Apereo CAS is not packaged; django-cas-server on PyPI would bring Django into the
-project for one test); REMOTE_USER through the real middleware stack (ProxyFix) with client headers that must not
+with a seeded tree; CAS 2.0/3.0 against a small CAS endpoint served over real HTTP on a free port, and against a
+real CAS server, django-cas-server from PyPI in a venv of its own (tests/cas_real.py; Apereo CAS is not packaged
+here); REMOTE_USER through the real middleware stack (ProxyFix) with client headers that must not
 count.
 
-slapd missing: skipped locally, saying why (scripts/install_ldap.sh installs it); a failure under REQUIRE_LDAP or in
-CI (REQUIRE_PG), as tests/conftest.py treats REQUIRE_REDIS.
+slapd or django-cas-server missing: skipped locally, saying why (scripts/install_ldap.sh, scripts/install_cas.sh
+install them); a failure under REQUIRE_LDAP / REQUIRE_CAS or in CI (REQUIRE_PG), as tests/conftest.py treats
+REQUIRE_REDIS.
 """
 
 from __future__ import annotations
@@ -445,6 +446,56 @@ def test_cas_refuses_a_disabled_user_and_a_dead_server(sso_app, cas_server):
         assert resp.status_code == 302 and not _signed_in(client)
     finally:
         sso_app.config["CAS_SERVER_URL"] = saved
+
+
+# ---- a real CAS server: django-cas-server (tests/cas_real.py) ----------------------------------------------------
+
+CAS_USER, CAS_PW = "t3001", "Cas@Pass2026"  # the test CAS server's one seeded user  # nosec B105
+
+
+@pytest.fixture(scope="module")
+def django_cas(sso_app, tmp_path_factory):
+    from tests.cas_real import DjangoCas
+
+    def single_logout(form: dict) -> int:  # what the CAS server POSTs, handed to the app as it arrived
+        return sso_app.test_client().post("/cas/login", data=form).status_code
+
+    server = DjangoCas(tmp_path_factory.mktemp("cas"), CAS_USER, CAS_PW,
+                       {"cn": "赵九", "mail": "t3001@xct.test", "memberOf": [OFFICE_GROUP, "cn=x"]}, single_logout)
+    why = server.start()
+    if why:
+        server.stop()
+        if os.environ.get("REQUIRE_CAS") or os.environ.get("REQUIRE_PG"):
+            pytest.fail(why)
+        pytest.skip(why)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(("version", "path"), [(3, "/cas/p3/serviceValidate"), (2, "/cas/serviceValidate")])
+def test_login_through_a_real_cas_server_and_its_single_logout(sso_app, django_cas, monkeypatch, version, path):
+    from tests.cas_real import Browser
+
+    monkeypatch.setitem(sso_app.config, "CAS_SERVER_URL", django_cas.url)
+    monkeypatch.setitem(sso_app.config, "SSO_REDIRECT_HOSTS", (urlsplit(django_cas.url).netloc,))  # as app.sso sets
+    monkeypatch.setitem(sso_app.config, "CAS_VERSION", version)
+    client, browser = sso_app.test_client(), Browser(django_cas.url)
+    resp = client.get("/cas/login?next=/todo/")
+    assert resp.status_code == 302 and resp.location.startswith(django_cas.url + "/login?")
+    service = parse_qs(urlsplit(resp.location).query)["service"][0]
+    back = browser.sign_in(service, CAS_USER, CAS_PW)  # the person signs in on the CAS server's own page
+    assert back.startswith(service + "&ticket=ST-")
+    resp = client.get(back.removeprefix("http://localhost"))
+    assert resp.status_code == 302 and resp.location.endswith("/todo/"), resp.get_data(as_text=True)[:300]
+    assert f"GET {path}?" in django_cas.log and _signed_in(client)
+    assert _user(sso_app, CAS_USER) == {"roles": ["Office"], "active": True, "name": "赵九"}
+    assert Browser(django_cas.url).sign_in(service, CAS_USER, "wrong") == ""
+    browser.open(f"{django_cas.url}/logout")  # signing out at CAS ends the session here too (SLO)
+    for _ in range(50):
+        if not _signed_in(client):
+            break
+        time.sleep(0.1)
+    assert not _signed_in(client)
 
 
 def test_group_role_screen_in_chinese_checks_the_dn(sso_app):

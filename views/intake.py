@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from flask import Blueprint, current_app, g, jsonify, render_template, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
@@ -38,9 +37,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def intake_url(inspection: Inspection) -> str | None:
     """The public page's address while intake is open (API `intake_url`), else None."""
-    if not inspection.intake_token or not flow.is_open(inspection):
-        return None
-    return url_for("intake.page", token=inspection.intake_token, _external=True)
+    return flow.page_url(inspection) if flow.is_open(inspection) else None
 
 
 @bp.before_request
@@ -103,16 +100,13 @@ def page(token):
 
 @bp.route("/<token>/qr.png")
 def qr(token):
-    """The QR code of the page (for the poster and 附件7 公告), drawn here by segno."""
+    """The poster of the page: its QR code (segno) captioned in Chinese (app.intake_poster), to print and post."""
     try:
         inspection = flow.inspection_by_token(token)
     except CommandError as exc:
         return _page("xct/intake_closed.html", 404, message=exc.message)
-    out = io.BytesIO()
-    segno.make(url_for("intake.page", token=inspection.intake_token, _external=True), error="m").save(
-        out, kind="png", scale=10, border=4)
-    out.seek(0)
-    return send_file(out, mimetype="image/png", max_age=0, download_name="码上巡察二维码.png")
+    return send_file(io.BytesIO(flow.poster(inspection)), mimetype="image/png", max_age=0,
+                     download_name="码上巡察二维码.png")
 
 
 @bp.route("/captcha")

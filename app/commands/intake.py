@@ -27,6 +27,8 @@ from app.audit import acting_as
 from app.errors import BadRequest, CommandError, Forbidden, NotFound
 from app.exports.template_check import check_package
 from app.extensions import db
+from app.intake_poster import poster_png
+from app.public_url import external_url
 from app.rules.intake import (
     ALLOWED_SUFFIXES,
     CONTACT_MAX,
@@ -82,6 +84,22 @@ def inspection_by_token(token: str) -> Inspection:
     if inspection is None:
         raise NotFound("该网上反映页面不存在，请核对巡察公告上的地址或二维码")
     return inspection
+
+
+def page_url(inspection: Inspection) -> str | None:
+    """The public page's address (at PUBLIC_URL when set, app.public_url), whether intake is open or not."""
+    return external_url("intake.page", token=inspection.intake_token) if inspection.intake_token else None
+
+
+def _day(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "待定"
+
+
+def poster(inspection: Inspection) -> bytes:
+    """The PNG poster of the page: its QR code, captioned with the inspection, its period and the closing date."""
+    return poster_png(page_url(inspection) or "", str(inspection),
+                      f"巡察时间：{_day(inspection.work_start)}至{_day(inspection.work_end)}",
+                      f"网上反映受理截止：{_day(inspection.work_end)}")
 
 
 def is_open(inspection: Inspection, today: date | None = None) -> bool:

@@ -8,10 +8,14 @@ Within the caller's scope and masking:
 - every hit shown in a confidential record (app.audit.READ_LOGGED) is recorded as a read through channel 搜索.
 
 Matching: SQLite answers queries of three or more characters from the FTS5 trigram index; a trigram cannot hold
-two characters, so a two-character query falls back to LIKE over the same table (a scan of search_entry, measured
-in benchmarks/search.py). PostgreSQL answers both with ILIKE '%q%', which the pg_trgm GIN
-index serves from three characters; at two it scans (benchmarks/search.py measures it within a team's scope, where
-the scope — not the text — narrows the rows first).
+two characters, so a two-character query falls back to LIKE over the same table. PostgreSQL answers both with
+LIKE '%q%' (ILIKE only for words with case), which the pg_trgm GIN index serves from three characters.
+
+Which comes first (benchmarks/search.py, 1,000,000 records): a scoped reader — a team, a unit's liaison, a receiving
+department — sees a few thousand records, and a common word ("经费", "科研经费") is in hundreds of thousands; the
+query starts from the reader's records (hits()) and tests the text of those only. Starting from the text index,
+or testing an OR scope (a meeting's) against every row, cost 0.4–1.3 s there. A reader who sees everything starts
+from the text index.
 """
 
 from __future__ import annotations
@@ -104,36 +108,52 @@ def _revealable(user):
     return sa.and_(SearchEntry.entity == resource_name(Petition), SearchEntry.entity_id.in_(led))
 
 
-def _visible(user):
-    """Entries of live records the caller's lists show, per type by app.scope (None: nothing)."""
-    scopes = {name: scope_criterion(model, user) for name, model in MODELS.items()}
-    if all(crit is None for crit in scopes.values()):
-        # Everything (巡察办, 领导小组, 管理员): the text index narrows first, then each hit's record must still exist.
-        return sa.or_(*(sa.and_(SearchEntry.entity == name, sa.exists().where(model.id == SearchEntry.entity_id))
-                        for name, model in MODELS.items()))
-    parts = []
-    for name, model in MODELS.items():
-        crit = scopes[name]
-        if isinstance(crit, sa.sql.elements.False_):
-            continue
-        ids = sa.select(model.id) if crit is None else sa.select(model.id).where(crit)
-        parts.append(sa.select(SearchEntry.id).where(SearchEntry.entity == name, SearchEntry.entity_id.in_(ids)))
-    # One UNION ALL of the types, not an OR of them: the planner can then start from a team's few records (through
-    # the (entity, entity_id) index) instead of testing every entry's text first.
-    return SearchEntry.id.in_(sa.union_all(*parts)) if parts else None
+def _disjuncts(crit) -> list:
+    """The arms of a scope criterion that is an OR (a meeting: its inspection's, or its round's when it has no
+    inspection), else the criterion alone. Each arm is one branch of the query: PostgreSQL serves `x IN (…)` from an
+    index only outside an OR, and scans the whole table (100,000 meetings) for the OR of two."""
+    if isinstance(crit, sa.sql.elements.BooleanClauseList) and crit.operator is sa.sql.operators.or_:
+        return list(crit.clauses)
+    return [crit]
 
 
-def criterion(user, q: str):
-    """The entries `user` finds for `q` (None: nothing)."""
-    visible = _visible(user)
-    if visible is None:
-        return None
-    dialect = db.session.get_bind().dialect.name
+def _hit(user, q: str, dialect: str):
+    """The entries whose text holds `q`; the identity (`secret`) only where `user` may reveal it."""
     hit = _contains("body", q, dialect)
     revealable = _revealable(user)
     if revealable is not None:
         hit = sa.or_(hit, sa.and_(SearchEntry.secret.is_not(None), _contains("secret", q, dialect), revealable))
-    return sa.and_(visible, hit)
+    return hit
+
+
+def hits(user, q: str):
+    """The entries `user` finds for `q` (entity, entity_id, title, body), as a subquery; None: nothing.
+
+    Per type, by the one scope function (app.scope.scope_criterion), each hit joined to its live record. A scoped
+    reader (a team, a unit's liaison, a receiving department) sees a few thousand records of a million: the query
+    starts from them — one branch per type and per arm of its scope, each through the record's index and then the
+    entry's (entity, entity_id) — and tests the text of those entries only; the text index would offer hundreds of
+    thousands of rows for a common word (benchmarks/search.py). A reader who sees everything (巡察办, 领导小组,
+    管理员) starts from the text index instead."""
+    scopes = {name: scope_criterion(model, user) for name, model in MODELS.items()}
+    hit = _hit(user, q, db.session.get_bind().dialect.name)
+    columns = (SearchEntry.entity, SearchEntry.entity_id, SearchEntry.title, SearchEntry.body)
+    if all(crit is None for crit in scopes.values()):
+        live = sa.or_(*(sa.and_(SearchEntry.entity == name, sa.exists().where(model.id == SearchEntry.entity_id))
+                        for name, model in MODELS.items()))
+        return sa.select(*columns).where(hit, live).subquery()
+    branches = []
+    for name, model in MODELS.items():
+        crit = scopes[name]
+        if isinstance(crit, sa.sql.elements.False_):
+            continue
+        entries = sa.select(*columns).join(model, sa.and_(SearchEntry.entity == name,
+                                                          SearchEntry.entity_id == model.id)).where(hit)
+        arms = [sa.true()] if crit is None else _disjuncts(crit)
+        # a record that meets two arms is found by the first only (coalesce: an arm that is NULL did not find it)
+        branches.extend(entries.where(arm, *(~sa.func.coalesce(before, sa.false()) for before in arms[:i]))
+                        for i, arm in enumerate(arms))
+    return sa.union_all(*branches).subquery() if branches else None
 
 
 def snippet(body: str, q: str) -> Markup:
@@ -152,18 +172,24 @@ def search(user, q, limit=None) -> dict:
     """{"count": N, "result": [{"type", "id", "title", "snippet"}]}: the best `limit` hits, ranked: a hit in the
     title first, then by how often the words occur, then the newest record."""
     q, limit = clean_query(q), clean_limit(limit)
-    where = criterion(user, q)
-    if where is None:
+    found = hits(user, q)
+    if found is None:
         return {"count": 0, "result": []}
-    lowered = sa.func.lower(SearchEntry.body)
-    occurrences = (sa.func.length(SearchEntry.body) - sa.func.length(sa.func.replace(lowered, q.lower(), ""))) / len(q)
-    in_title = sa.case((sa.func.lower(SearchEntry.title).contains(q.lower(), autoescape=True), 1), else_=0)
+    # lower() runs character by character through the locale, and cost more than the whole scoped query over a
+    # team's 4,000 hits: a query without case (Chinese, digits) counts in the text as it is
+    folds = q.lower() != q.upper()
+    body, title = (sa.func.lower(c) if folds else c for c in (found.c.body, found.c.title))
+    # bytes, not characters: removing k occurrences removes k times the word's bytes, and PostgreSQL knows a text's
+    # byte length without reading it (length() decodes every character)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    size, unit = (sa.func.octet_length, len(q.lower().encode())) if postgresql else (sa.func.length, len(q))
+    occurrences = (size(body) - size(sa.func.replace(body, q.lower(), ""))) / unit
+    in_title = sa.case((title.contains(q.lower(), autoescape=True), 1), else_=0)
     # the total rides on the page's rows (a window count): one statement, planned once — planning the scope's
     # subqueries costs as much as running them at a team's scale (benchmarks/search.py)
     rows = db.session.execute(
-        sa.select(SearchEntry.entity, SearchEntry.entity_id, SearchEntry.title, SearchEntry.body,
-                  sa.func.count().over().label("total")).where(where)
-        .order_by(in_title.desc(), occurrences.desc(), SearchEntry.entity_id.desc()).limit(limit)).all()
+        sa.select(found.c.entity, found.c.entity_id, found.c.title, found.c.body, sa.func.count().over().label("total"))
+        .order_by(in_title.desc(), occurrences.desc(), found.c.entity_id.desc()).limit(limit)).all()
     count = rows[0].total if rows else 0
     result = [{"type": r.entity, "id": r.entity_id, "title": r.title, "snippet": str(snippet(r.body, q))}
               for r in rows]

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 
 from app.audit import MASK, READ_LOGGED
 from app.extensions import db
+from app.public_url import external_url
 from app.rules.surveys import question_statistics
 from app.scope import scoped as in_scope  # this module's scoped() lists rows
 from app.stats import attachment_rows
@@ -250,14 +250,9 @@ def a06(i: Inspection) -> dict:
 
 
 def intake_address(i: Inspection) -> str:
-    """The public 码上巡察 page of the inspection (views.intake), for the 公告's 联系方式; "" outside a request (a job
-    has no host name to put in it)."""
-    if not i.intake_token:
-        return ""
-    try:
-        return url_for("intake.page", token=i.intake_token, _external=True)
-    except RuntimeError:
-        return ""
+    """The public 码上巡察 page of the inspection (views.intake), for the 公告's 联系方式: at PUBLIC_URL when set (a job
+    has no host of its own, app.public_url), else the request's host; "" when there is neither."""
+    return (external_url("intake.page", token=i.intake_token) or "") if i.intake_token else ""
 
 
 def a07(i: Inspection) -> dict:
