@@ -15,6 +15,8 @@ scripts/assets.sh || exit 1  # ECharts for 领导看板, into our own static fil
 bash scripts/install_browser.sh
 # Debian LibreOffice (headless PDF of every document) and CJK fonts for tests/test_print.py.
 bash scripts/install_office.sh
+# django-cas-server in a venv of its own (.venv/cas-server), the real CAS server of tests/test_sso.py.
+bash scripts/install_cas.sh
 export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 echo "== bandit =="
 # Waivers are explained in pyproject.toml [tool.bandit] and on the waived lines; bandit's own note about nosec
