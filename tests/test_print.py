@@ -77,6 +77,8 @@ def printed(app, tokens):
     for n in range(1, 25):
         native = client.get(f"/api/v1/inspection/{pk}/export/{n}", headers=tokens("office"))
         pdf = client.get(f"/api/v1/inspection/{pk}/export/{n}?format=pdf", headers=tokens("office"))
+        if pdf.status_code == 202:  # long (app.exports.pdf.renders_in_job): made by its job, in-process here
+            pdf = client.get(f"/api/v1/job/{pdf.json['job_id']}/result", headers=tokens("office"))
         assert native.status_code == 200 and pdf.status_code == 200, (n, pdf.get_data(as_text=True)[:300])
         assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
         assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"] and ".pdf" in pdf.headers[
@@ -105,6 +107,17 @@ def _expected_pages(app, n: int) -> tuple[int, int]:
     return {17: (2, 8), 19: (2, 6)}.get(n, (1, 4))
 
 
+def _without_intake_address(app, text: str) -> str:
+    """附件7's 码上巡察 address, which a line may break in two (its random token then reads as a word): taken out
+    of the text with the line breaks and spaces removed."""
+    from app.extensions import db
+
+    with app.app_context():
+        token = db.session.scalar(sa.select(m.Inspection.intake_token).where(m.Inspection.id == _mech(app)))
+    flat = re.sub(r"\s+", "", text)
+    return re.sub(r"https?://[!-~]*?" + re.escape(token), "", flat) if token else flat
+
+
 def test_every_attachment_prints(app, printed, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     from app.exports.pdf import page_count
@@ -125,7 +138,7 @@ def test_every_attachment_prints(app, printed, tmp_path):
         for bad in ("{{", "{%", "None", *DRAFTING):
             if bad in text:
                 problems.append(f"附件{n}：打印内容含「{bad}」")
-        words = WORD.findall(ADDRESS.sub("", text))
+        words = WORD.findall(ADDRESS.sub("", _without_intake_address(app, text) if n == 7 else text))
         if words:
             problems.append(f"附件{n}：打印内容含英文词 {sorted(set(words))[:5]}")
         if n in EXCEL:
