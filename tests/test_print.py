@@ -148,6 +148,15 @@ def test_every_attachment_prints(app, printed, tmp_path):
                     problems.append(f"附件{n}「{sheet.title}」未设置按一页宽打印")
                 if sheet.page_setup.orientation != "landscape" or not sheet.print_title_rows:
                     problems.append(f"附件{n}「{sheet.title}」未设置横向或标题行重复")
+            # one page wide as printed: page 1 carries the header's first and last column (none spilt to a page of
+            # its own)
+            first_page = re.sub(r"\s+", "", text.split("\f")[0])
+            sheet = book.worksheets[0]
+            row = int(sheet.print_title_rows.split(":")[-1].lstrip("$"))
+            header = [re.sub(r"\s+", "", c) for c in next(sheet.iter_rows(min_row=row, max_row=row, values_only=True))
+                      if isinstance(c, str) and c.strip()]
+            if not header or header[0] not in first_page or header[-1] not in first_page:
+                problems.append(f"附件{n}：第1页未同时印出表头的首列与末列（{header[:1]}…{header[-1:]}）")
             width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
             if width <= height:
                 problems.append(f"附件{n}：Excel 附件的 PDF 页面不是横向（{width}×{height}）")

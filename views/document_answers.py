@@ -76,7 +76,7 @@ class RecordDocumentScreen:
     def render_template(self, template, **kwargs):
         if template == self.show_template and kwargs.get("pk") is not None:
             record = self.datamodel.get(kwargs["pk"])
-            kwargs["record_document"] = record_menu(record, g.user) if record is not None else None
+            kwargs["record_document"] = record_menu(record) if record is not None else None
         return super().render_template(template, **kwargs)
 
     @expose("/document/<int:pk>/<int:n>")

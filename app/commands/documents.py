@@ -287,6 +287,15 @@ def _check_export(inspection: Inspection, no: int) -> bool:
     return applies
 
 
+def _export_refusal(inspection: Inspection, no: int) -> str | None:
+    """_check_export's refusal as text (a page's disabled button says it), or None."""
+    try:
+        _check_export(inspection, no)
+    except CommandError as exc:
+        return exc.message
+    return None
+
+
 def _log_reads(applies: bool, found: dict[type, set[int]]) -> None:
     if applies:  # a person reads what the document holds (DOMAIN.md §6); a seed or the CLI filing it does not
         for model, ids in found.items():
@@ -495,8 +504,8 @@ def talk_final_refusal(talk: Talk, doc: Document) -> str | None:
     return None
 
 
-def record_menu(record, user) -> dict | None:
-    """A meeting's or talk's own 附件 for its page: number, title, why the user may not have it (or None), and the
+def record_menu(record) -> dict | None:
+    """A meeting's or talk's own 附件 for its page: number, title, why the caller may not have it (or None), and the
     versions of its document the user may see (newest first); None where the record has no 附件 of its own."""
     form = form_of(record)
     if form is None:
@@ -506,8 +515,7 @@ def record_menu(record, user) -> dict | None:
     stmt = scoped(sa.select(Document).where(Document.subject == subject_key(form.no, record=record)), Document)
     return {"no": form.no, "title": tpl.title.removesuffix("模板") if tpl else f"附件{form.no}",
             "file_format": tpl.file_format if tpl else "",
-            "reason": (may_export(form.no, user) or take_out_refusal(record.inspection_id)) if tpl
-            else f"附件{form.no}没有启用的模板",
+            "reason": _export_refusal(record.inspection, form.no) if tpl else f"附件{form.no}没有启用的模板",
             "versions": list(db.session.scalars(stmt.order_by(Document.version.desc())))}
 
 
