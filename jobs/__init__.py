@@ -34,7 +34,8 @@ JOB_TIMEOUT = 3600  # seconds rq lets a job run; a row 运行中 for longer than
 STALE_AFTER = JOB_TIMEOUT + 600
 
 # Job.kind → (its queue, the rq function that runs it with the job's id)
-KINDS = {"list_export": (EXPORTS, "jobs.exports.list_export_job")}
+KINDS = {"list_export": (EXPORTS, "jobs.exports.list_export_job"),
+         "document_pdf": (EXPORTS, "jobs.exports.document_pdf_job")}
 
 
 def redis_connection():
@@ -219,8 +220,8 @@ def clean_temp(older_than: float = JOB_TIMEOUT) -> int:
 
 
 def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
-    """Run job row `job_id`: `work(job, tmp_dir, progress)` writes a file and answers (its path, its name); the file
-    becomes the job's result Document. A re-run (after a killed worker, or resent) replaces the earlier result, so a
+    """Run job row `job_id`: `work(job, tmp_dir, progress)` writes a file and answers (its path, its name[, the
+    result's own Document fields: 密级, contents]); the file becomes the job's result Document. A re-run (after a killed worker, or resent) replaces the earlier result, so a
     job has one result however often it runs."""
     import sqlalchemy as sa
 
@@ -247,9 +248,9 @@ def run(job_id: int, work: Callable[..., tuple[Path, str]]) -> None:
     stop_beating = _beating(job_id)
     try:
         with transaction(), tempfile.TemporaryDirectory(prefix=f"job-{job_id}-", dir=temp_root()) as tmp:
-            path, name = work(job, Path(tmp), progress)
+            path, name, *fields = work(job, Path(tmp), progress)
             old = job.result
-            job.result = store(path, name, uploaded_by=job.owner, is_generated=True)
+            job.result = store(path, name, uploaded_by=job.owner, is_generated=True, **(fields[0] if fields else {}))
             if old is not None:
                 db.session.delete(old)
                 if old.storage_name != job.result.storage_name:  # the earlier result's file goes once this commits

@@ -43,3 +43,32 @@ def _export(job, tmp, progress):
         finally:
             g.user = outer_user
     return path, export.filename
+
+
+@in_app
+def document_pdf_job(job_id: int) -> None:
+    run(job_id, _document_pdf)
+
+
+def _document_pdf(job, tmp, progress):
+    """A long document's PDF (app.exports.pdf.renders_in_job). The result carries the 密级 and the records of the
+    document, so that each download of it is a recorded read of them, like the document's own; its 页数 is noted on
+    the document for the archive (附件24) when none was."""
+    from app.commands.documents import records_of
+    from app.exports.pdf import document_pdf, page_count
+    from app.extensions import db
+    from app.storage import storage_path
+    from schema import Document
+
+    doc = db.session.get(Document, job.params.get("document_id"))
+    if doc is None or not storage_path(doc.storage_name).is_file():
+        raise CommandError("文书已不存在或其文件已销毁，无法生成 PDF")
+    progress(10)
+    data, name = document_pdf(doc)
+    if doc.page_count is None:
+        doc.page_count = page_count(data)
+    path = tmp / "document.pdf"
+    path.write_bytes(data)
+    found = records_of(doc)
+    return path, name, {"is_confidential": doc.is_confidential, "classification": doc.classification,
+                        "contents": {model.__tablename__: ids for model, ids in found.items()} or None}

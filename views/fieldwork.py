@@ -39,6 +39,7 @@ from schema import (
 
 from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface
 from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
+from .document_answers import RecordDocumentApi, RecordDocumentScreen, record_permissions
 from .intake import PetitionReplyApi
 from .feedback import MeetingAttendeeView
 
@@ -54,8 +55,9 @@ MEETING = Resource(Meeting, {"kind": "会议类型", "title": "会议名称", "h
                     "present_count", "attendees", "agenda", "minutes", "recorder"))
 
 
-class MeetingView(XctModelView):
+class MeetingView(RecordDocumentScreen, XctModelView):  # its own 附件8/9/10 (views.document_answers)
     resource = MEETING
+    method_permission_name = record_permissions(XctModelView.method_permission_name)
     list_columns = ["kind", "title", "round", "inspection", "held_on", "expected_count", "present_count"]
     _fields = list(MEETING.fields)
     show_columns = _fields + STAMPS
@@ -64,8 +66,9 @@ class MeetingView(XctModelView):
     related_views = [MeetingAttendeeView]  # who attended, as people (五（三）)
 
 
-class MeetingApi(XctModelRestApi):
+class MeetingApi(RecordDocumentApi, XctModelRestApi):
     resource_name = "meeting"
+    method_permission_name = record_permissions(XctModelRestApi.method_permission_name)
     resource = MEETING
     list_columns = ["id", "kind", "title", "round.id", "round.name", "inspection.id", "held_on", "place",
                     "expected_count", "present_count"]
@@ -268,8 +271,9 @@ TALK = Resource(Talk, {"held_on": "谈话日期", "reviewed_by": "组长审阅�
                  "record", "recorder", "single_approved_by", "single_approved_on", "reviewed_by", "reviewed_on"))
 
 
-class TalkView(XctModelView):
+class TalkView(RecordDocumentScreen, XctModelView):  # its own 附件14 (views.document_answers)
     resource = TALK
+    method_permission_name = record_permissions(XctModelView.method_permission_name)
     base_order = ("held_on", "desc")
     list_columns = ["inspection", "interviewee", "held_on", "place", "interviewee_category", "reviewed_on"]
     _fields = list(TALK.fields)
@@ -278,8 +282,9 @@ class TalkView(XctModelView):
     order_columns = ["held_on", "place", "interviewee_category", "reviewed_on"]
 
 
-class TalkApi(XctModelRestApi):
+class TalkApi(RecordDocumentApi, XctModelRestApi):
     resource_name = "talk"
+    method_permission_name = record_permissions(XctModelRestApi.method_permission_name)
     resource = TALK
     list_columns = ["id", "inspection.id", "interviewee.id", "interviewee.name", "interviewers.id",
                     "interviewers.name", "held_on", "place", "interviewee_category"]

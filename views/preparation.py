@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import protect
 
-from app.audit import DOWNLOAD, record_read
 from app.commands import CommandError
-from app.commands.clues import records_in
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
-from app.commands.documents import attachment_menu, export_attachment
+from app.commands.documents import attachment_menu, generate_attachment
 from app.commands.rectification import ledger_items, previous_rectification
 from app.commands.supervision import checks_of
-from app.errors import BadRequest
-from app.exports.pdf import document_pdf
 from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
-from app.storage import content_disposition
 from app.uow import transaction
 from schema import Announcement, Briefing, Inspection, Speech, WorkPlan
 
-from .archive import DocumentView, archive_panel, send_document
+from .archive import DocumentView, archive_panel
 from .base import Resource, XctModelRestApi, XctModelView
+from .document_answers import answer, api_job, screen_job, wants_pdf
 from .fieldwork import (
     ClueView,
     DeepDiveView,
@@ -155,15 +150,16 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
     @expose("/export/<int:pk>/<int:n>")
     @has_access
     def attachment(self, pk, n):
-        """附件n generated from this inspection's records (the buttons of the show page), ?format=pdf as PDF."""
+        """附件n generated from this inspection's records (the buttons of the show page), ?format=pdf as PDF (a long
+        one made by a job: the job's page)."""
         inspection = self.datamodel.get(pk)
         if inspection is None:
             abort(404)
         try:
             pdf = wants_pdf()
             with transaction():
-                doc = export_attachment(inspection, n, g.user)
-            return send_pdf(doc) if pdf else send_document(doc)
+                generated = generate_attachment(inspection, n, g.user)
+            return answer(generated, pdf, screen_job)
         except CommandError as exc:
             flash(exc.message, "danger")
             return redirect(url_for(".show", pk=pk))
@@ -175,24 +171,6 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
         flash(f"已检查 {len(items)} 个巡察：已逾期 {counts.get('overdue', 0)} 项，即将到期 {counts.get('due_soon', 0)} 项，"
               f"已完成 {counts.get('done', 0)} 项。", "info")
         return redirect(url_for("DeadlineView.list"))
-
-
-def wants_pdf() -> bool:
-    """?format=pdf asks for the PDF; no format (or the file's own, docx/xlsx) for the Word/Excel file."""
-    fmt = request.args.get("format", "")
-    if fmt not in ("", "pdf", "docx", "xlsx"):
-        raise BadRequest(f"参数 format 只能是 pdf、docx 或 xlsx，收到「{fmt[:20]}」", "format")
-    return fmt == "pdf"
-
-
-def send_pdf(doc):
-    """The document as PDF (app.exports.pdf, LibreOffice), its download logged like the file's (send_document)."""
-    data, name = document_pdf(doc)
-    for model, ids in records_in(doc).items():
-        record_read(model, ids, DOWNLOAD)
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(name)
-    return response
 
 
 CHECK_LABELS = {"attendance": "动员会参会人数", "talk_interviewers": "两人谈话"}
@@ -243,16 +221,17 @@ class InspectionApi(XctModelRestApi):
     @safe
     def attachment(self, pk, n):
         """附件n (1…24) of the inspection as .docx or .xlsx, or as PDF with ?format=pdf (API.md), kept as a generated
-        document; 403 when its content comes from records the caller may not read (e.g. talk records for a unit
-        liaison); 503 where the server has no LibreOffice to make the PDF."""
+        document; a long one's PDF not made yet answers 202 with the job making it; 403 when its content comes from
+        records the caller may not read (e.g. talk records for a unit liaison); 503 where the server has no
+        LibreOffice to make the PDF."""
         inspection = self.datamodel.get(pk, self._base_filters)
         if inspection is None:
             return self.response_404()
         try:
             pdf = wants_pdf()
             with transaction():
-                doc = export_attachment(inspection, n, g.user)
-            return send_pdf(doc) if pdf else send_document(doc)
+                generated = generate_attachment(inspection, n, g.user)
+            return answer(generated, pdf, api_job(self))
         except CommandError as exc:
             return self.command_error(exc)
 

@@ -221,6 +221,22 @@ def _inspection_documents(inspection: Inspection) -> list[Document]:
     return list(db.session.scalars(scoped(stmt, Document).order_by(Document.id)))
 
 
+RECORD_SUBJECTS = ("meeting:", "talk:")  # app.commands.documents.subject_key of one meeting's or talk's 附件
+
+
+def _filed_documents(inspection: Inspection) -> tuple[list[Document], set[int]]:
+    """The documents to file, and the 附件 the inspection documents record by record: where a meeting's or talk's
+    own 附件 (8, 9, 10, 14) has a final version, those are filed, one per meeting or talk, and the inspection's
+    whole set of that 附件 is a compilation of them, not filed (one document per record, no copy twice)."""
+    docs = _inspection_documents(inspection)
+    per_record = {d.attachment_no for d in docs if (d.subject or "").startswith(RECORD_SUBJECTS)}
+    return [d for d in docs if not _compiled(d, inspection, per_record)], per_record
+
+
+def _compiled(doc: Document, inspection: Inspection, per_record: set[int]) -> bool:
+    return doc.attachment_no in per_record and doc.subject == f"inspection:{inspection.id}:{doc.attachment_no}"
+
+
 def _item_fields(doc: Document) -> dict:
     """What an archive item takes from its document: title, 形成时间 (the record's date, app.rules.documents), 页数
     (from the rendered PDF, when one was made), 密级."""
@@ -231,12 +247,16 @@ def _item_fields(doc: Document) -> dict:
 def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:
     """收集归档材料: add the inspection's documents and required records not in its volume yet, then number every
     item in stage order, 文书 before 业务. Running it again adds only what is new; an item holding an earlier final
-    version of a document now holds its newest one (one item per document). Answers (volume, items added)."""
+    version of a document now holds its newest one (one item per document); a meeting's or talk's own record, once
+    final, replaces the inspection's compilation of that 附件 (_filed_documents). Answers (volume, items added)."""
     volume = ensure_volume(inspection)
     message = locked_message(volume)
     if message:
         raise CommandError(message, "inspection")
     reqs = requirements()
+    documents, per_record = _filed_documents(inspection)
+    for item in [i for i in volume.items if i.document is not None and _compiled(i.document, inspection, per_record)]:
+        volume.items.remove(item)  # filed before its meetings' (talks') own records were final: they replace it
     by_attachment: dict[int, ArchiveRequirement] = {}
     for r in reqs:
         if r.attachment_no is not None:
@@ -246,7 +266,7 @@ def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:
     have_reqs = {i.requirement_id for i in volume.items if i.requirement_id is not None and i.document_id is None}
     added = 0
     provisional = 1_000_000  # a new item's 序号 until renumber: (volume_id, seq) is unique at every flush
-    for doc in _inspection_documents(inspection):
+    for doc in documents:
         if doc.id in have_docs:
             continue
         if doc.subject in by_subject:  # a newer final version replaces the one filed before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,8 +12,9 @@ from flask import current_app
 import seeds
 from app.audit import EXPORT, READ_LOGGED, record_read
 from app.errors import error
-from app.exports.attachments import REGISTRY, contents, sent_transfers, transfer_context
+from app.exports.attachments import REGISTRY, SECRET, contents, sent_transfers, transfer_context
 from app.exports.pdf import pages_of
+from app.exports.records import form_of, record_context, record_count, record_label
 from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
 from app.exports.template_check import check_upload
@@ -31,6 +33,7 @@ from schema import (
     FeedbackSignature,
     Inspection,
     InspectionReport,
+    Job,
     Material,
     Meeting,
     Person,
@@ -48,6 +51,7 @@ from schema.history import StatusEvent
 
 from . import CommandError
 from .holds import take_out_refusal
+from .jobs import start_job
 from .status import actor_name, role_names
 
 FINALIZE_ROLES = frozenset({"Admin", "Office"})  # and the team's 组长 (may_finalize)
@@ -159,9 +163,19 @@ def attachment_menu(user, inspection: Inspection | None = None) -> list[dict]:
              "versions": panel.get(no, [])} for no in REGISTRY]
 
 
-def subject_key(no: int, *, inspection_id: int | None = None, transfer_id: int | None = None) -> str:
-    """What a generated 附件 documents: one document per subject, its versions the rows sharing this key."""
+def subject_key(no: int, *, inspection_id: int | None = None, transfer_id: int | None = None, record=None) -> str:
+    """What a generated 附件 documents: one document per subject, its versions the rows sharing this key — an
+    inspection, a transfer batch (附件12), or one meeting or talk (app.exports.records: 附件8, 9, 10, 14)."""
+    if record is not None:
+        return f"{form_of(record).noun}:{record.id}:{no}"
     return f"transfer:{transfer_id}:{no}" if transfer_id is not None else f"inspection:{inspection_id}:{no}"
+
+
+def subject_record(doc: Document):
+    """The meeting or talk a per-record document documents, or None (an inspection's or a transfer's document)."""
+    kind, _, rest = (doc.subject or "").partition(":")
+    model = {"meeting": Meeting, "talk": Talk}.get(kind)
+    return db.session.get(model, int(rest.split(":")[0])) if model is not None else None
 
 
 def versions(subject: str) -> list[Document]:
@@ -247,11 +261,17 @@ def _version(subject: str, key: str, make, **fields) -> tuple[Document, bool]:
     raise _error("同一文书正被他人同时生成，请稍后重试", 409, "n")
 
 
-def export_attachment(inspection: Inspection, no, user) -> Document:
-    """附件`no` of `inspection`, filled from its records as the caller may see them: the document's newest version
-    when its content has not changed, else a new 草稿 version (app.rules.documents.content_key)."""
-    if not isinstance(no, int) or no not in REGISTRY:
-        raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
+class Generated(NamedTuple):
+    """A generated 附件's version and how many records it carries (app.exports.records.record_count: whether its
+    PDF renders in a job)."""
+
+    document: Document
+    records: int
+
+
+def _check_export(inspection: Inspection, no: int) -> bool:
+    """Raise why the caller may not have 附件`no` of `inspection` (the handover, permission and row scope, the unit's
+    附件); answers whether a person asks (then their reads of its records are logged)."""
     applies, request_user = current_scope_user()  # outside a request (CLI, jobs) nothing is restricted
     kept = take_out_refusal(inspection.id)  # 八（二）: the team exports nothing after the handover
     if kept:
@@ -264,6 +284,35 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
             reason = f"无权查看附件{no}：该文书尚未（或不）交给被巡察单位"
         if reason:
             raise _error(reason, 403, "n")
+    return applies
+
+
+def _export_refusal(inspection: Inspection, no: int) -> str | None:
+    """_check_export's refusal as text (a page's disabled button says it), or None."""
+    try:
+        _check_export(inspection, no)
+    except CommandError as exc:
+        return exc.message
+    return None
+
+
+def _log_reads(applies: bool, found: dict[type, set[int]]) -> None:
+    if applies:  # a person reads what the document holds (DOMAIN.md §6); a seed or the CLI filing it does not
+        for model, ids in found.items():
+            record_read(model, sorted(ids), EXPORT)
+
+
+def export_attachment(inspection: Inspection, no, user) -> Document:
+    """附件`no` of `inspection` (generate_attachment), its version only."""
+    return generate_attachment(inspection, no, user).document
+
+
+def generate_attachment(inspection: Inspection, no, user) -> Generated:
+    """附件`no` of `inspection`, filled from its records as the caller may see them: the document's newest version
+    when its content has not changed, else a new 草稿 version (app.rules.documents.content_key)."""
+    if not isinstance(no, int) or no not in REGISTRY:
+        raise _error(f"附件编号须为 1～24，收到「{no}」", 404, "n")
+    applies = _check_export(inspection, no)
     attachment, tpl = REGISTRY[no], active_template(no)
     with contents() as found:  # the talks, petitions, clues and materials the builder fills it with
         context = attachment.build(inspection) if attachment.build is not None else {}
@@ -287,14 +336,47 @@ def export_attachment(inspection: Inspection, no, user) -> Document:
             data = render(tpl.file_format, data, context)
         return data, f"附件{no} {title}（{party_org}）.{tpl.file_format}"
 
-    if applies:  # a person reads what the document holds (DOMAIN.md §6); a seed or the CLI filing it does not
-        for model, ids in found.items():
-            record_read(model, sorted(ids), EXPORT)
+    _log_reads(applies, found)
     doc, _ = _version(subject_key(no, inspection_id=inspection.id), content_key(tpl.id, tpl.sha256, context), make,
                       title=f"附件{no} {title}", attachment_no=no, template_id=tpl.id, is_generated=True,
                       uploaded_by=actor_name(user), formed_on=document_formed_on(no, inspection, date.today()),
                       **carried(attachment.confidential, found), **fields)
-    return doc
+    return Generated(doc, record_count(context))
+
+
+def generate_record(record, no, user) -> Generated:
+    """附件`no` of one meeting (8 听取汇报, 9 列席会议, 10 座谈会) or one talk (14): a document of its own with versions,
+    like an inspection's, formed on the meeting's or the talk's date, under the same refusals as the inspection's
+    附件 (a talk record is confidential: its readers are the talk's, every read logged)."""
+    form = form_of(record)
+    if form is None or form.no != no:
+        which = f"附件{form.no}" if form is not None else "无对应的附件"
+        raise _error(f"「{record_label(record)}」{which}，不能生成附件{no}", 404, "n")
+    inspection = record.inspection
+    applies = _check_export(inspection, no)
+    tpl, confidential = active_template(no), REGISTRY[no].confidential
+    with contents() as found:
+        context = record_context(record)
+    if confidential:
+        context["secret"] = SECRET  # 密级 at the top left, as the inspection's 附件 (app.exports.attachments)
+    title, label = tpl.title.removesuffix("模板"), record_label(record)[:60]
+
+    def make():
+        return render(tpl.file_format, template_bytes(tpl), context), \
+            f"附件{no} {title}（{safe_name(label)}）.{tpl.file_format}"
+
+    _log_reads(applies, found)
+    doc, _ = _version(subject_key(no, record=record), content_key(tpl.id, tpl.sha256, context), make,
+                      title=f"附件{no} {title}（{label}）", attachment_no=no, template_id=tpl.id, is_generated=True,
+                      uploaded_by=actor_name(user), formed_on=record.held_on or date.today(),
+                      inspection_id=inspection.id, **carried(confidential, found))
+    return Generated(doc, record_count(context))
+
+
+def start_document_pdf(doc: Document, user, enqueue) -> Job:
+    """The PDF of a long document as a background job (jobs.exports.document_pdf_job): its result, the PDF, is the
+    owner's (and Admin's and 巡察办's) to download from 后台任务."""
+    return start_job("document_pdf", f"生成PDF：{doc.title}"[:200], user.username, {"document_id": doc.id}, enqueue)
 
 
 def carried(confidential: bool, found: dict[type, set[int]]) -> dict:
@@ -396,14 +478,45 @@ def finalize(doc: Document, user) -> Document:
         raise _error("定稿须由本巡察组组长或巡察办确认", 403, "state")
     if not storage_path(doc.storage_name).is_file():
         raise _error(f"「{doc.title}」第{doc.version}版的文件已不在存储中（已销毁或缺失），不能定稿", 422, "state")
-    inspection = _inspection_of(doc)
-    if inspection is not None and doc.attachment_no and not doc.transfer_id:
+    record, inspection = subject_record(doc), _inspection_of(doc)
+    if isinstance(record, Talk):
+        refusal = talk_final_refusal(record, doc)
+        if refusal:
+            raise _error(refusal, 422, "state")
+    if record is not None:
+        doc.formed_on = record.held_on or doc.formed_on
+    elif inspection is not None and doc.attachment_no and not doc.transfer_id:
         doc.formed_on = document_formed_on(doc.attachment_no, inspection, doc.created_at.date())
     _finalize(doc, user)
     # 页数 as printed (附件24, the archive's items): from the PDF LibreOffice renders; None where it is absent
     doc.page_count = pages_of(storage_path(doc.storage_name).read_bytes(), Path(doc.original_name).suffix.lstrip("."))
     db.session.flush()
     return doc
+
+
+def talk_final_refusal(talk: Talk, doc: Document) -> str | None:
+    """三（三）5（4）: a talk record is final once the 组长 has reviewed it, so the version to finalize is one generated
+    after that review (it carries the reviewer and the date)."""
+    if talk.reviewed_by is None or talk.reviewed_on is None:
+        return "个别谈话记录须经组长审阅后才能定稿，请先在该谈话中登记组长审阅"
+    if doc.created_at.date() < talk.reviewed_on:
+        return f"第{doc.version}版生成于组长审阅（{talk.reviewed_on.isoformat()}）之前，请重新生成后再定稿"
+    return None
+
+
+def record_menu(record) -> dict | None:
+    """A meeting's or talk's own 附件 for its page: number, title, why the caller may not have it (or None), and the
+    versions of its document the user may see (newest first); None where the record has no 附件 of its own."""
+    form = form_of(record)
+    if form is None:
+        return None
+    tpl = db.session.scalars(sa.select(DocumentTemplate).where(
+        DocumentTemplate.attachment_no == form.no, DocumentTemplate.is_active.is_(True))).first()
+    stmt = scoped(sa.select(Document).where(Document.subject == subject_key(form.no, record=record)), Document)
+    return {"no": form.no, "title": tpl.title.removesuffix("模板") if tpl else f"附件{form.no}",
+            "file_format": tpl.file_format if tpl else "",
+            "reason": _export_refusal(record.inspection, form.no) if tpl else f"附件{form.no}没有启用的模板",
+            "versions": list(db.session.scalars(stmt.order_by(Document.version.desc())))}
 
 
 def version_panel(inspection: Inspection) -> dict[int, list[Document]]:

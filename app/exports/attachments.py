@@ -354,14 +354,16 @@ def a13(i: Inspection) -> dict:
             "aspects": [ASPECT_HEADINGS[a] for a in ASPECTS[:6]]}
 
 
+def talk_dict(t: Talk) -> dict:
+    return {"held_on": fmt(t.held_on), "place": t.place or "", "interviewers": "、".join(p.name for p in t.interviewers),
+            "recorder": name(t.recorder), "interviewee": t.interviewee.name,
+            "unit": t.interviewee.unit.name if t.interviewee.unit else "", "title": t.interviewee.title or "",
+            "political_status": t.interviewee.political_status or "", "record": lines(t.record),
+            "reviewed": f"{name(t.reviewed_by)}（{fmt(t.reviewed_on)}）" if t.reviewed_by else "待组长审阅"}
+
+
 def a14(i: Inspection) -> dict:
-    return {**base(i), "talks": [{
-        "held_on": fmt(t.held_on), "place": t.place or "", "interviewers": "、".join(p.name for p in t.interviewers),
-        "recorder": name(t.recorder), "interviewee": t.interviewee.name,
-        "unit": t.interviewee.unit.name if t.interviewee.unit else "", "title": t.interviewee.title or "",
-        "political_status": t.interviewee.political_status or "", "record": lines(t.record),
-        "reviewed": f"{name(t.reviewed_by)}（{fmt(t.reviewed_on)}）" if t.reviewed_by else "待组长审阅"}
-        for t in talks(i)]}
+    return {**base(i), "talks": [talk_dict(t) for t in talks(i)]}
 
 
 def a15(i: Inspection) -> dict:
@@ -532,7 +534,6 @@ def guidance(i: Inspection) -> dict:
     """附件2 and 21 say the same for every inspection; rendered all the same, so that an admin's replacement gets
     the print layout (app.exports.printready) like every other 附件."""
     return {}
-
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,22 @@ def cached_pdf(data: bytes, suffix: str) -> bytes:
     return pdf
 
 
+# A document carrying more records than this (talk records one per page, register rows …) renders its PDF in a job
+# (jobs.exports.document_pdf_job) unless that PDF was rendered before; config PDF_SYNC_MAX_RECORDS overrides it.
+PDF_SYNC_MAX_RECORDS = 30
+
+
+def renders_in_job(records: int, cached: bool, limit: int = PDF_SYNC_MAX_RECORDS) -> bool:
+    """Whether a document's PDF is made by a background job rather than in the request: it is long (more than
+    `limit` records) and not rendered yet (a cached PDF answers at once, however long)."""
+    return records > limit and not cached
+
+
+def pdf_cached(sha256: str | None) -> bool:
+    """Whether the file of this SHA-256 has been rendered to PDF already (cached_pdf)."""
+    return bool(sha256) and (_work_dir() / "pdf" / f"{sha256}.pdf").is_file()
+
+
 def document_pdf(doc) -> tuple[bytes, str]:
     """A stored .docx/.xlsx Document as PDF, and its Chinese file name with .pdf. Raises OfficeUnavailable."""
     from app.storage import storage_path
