@@ -6,7 +6,6 @@ its rows, and a production install carries ECharts with its licence."""
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -200,11 +199,3 @@ def test_liaison_cannot_delete_a_ledger_row_of_the_unit(world):
     assert client.delete(f"/api/v1/rectification_item/{iid}", headers=h("office")).status_code == 200
     assert scalar(app, sa.select(m.RectificationItem.id).where(m.RectificationItem.id == iid)) is None
 
-
-def test_a_wheel_carries_echarts_and_its_licence():
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "static/**/*" in data["tool"]["setuptools"]["package-data"]["views"]
-    script = (ROOT / "scripts/assets.sh").read_text(encoding="utf-8")
-    assert "echarts/LICENSE" in script and "echarts/NOTICE" in script
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bash scripts/assets.sh && pip install ." in readme
