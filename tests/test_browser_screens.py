@@ -1,0 +1,88 @@
+"""Screenshots per role at desk and phone size (issue 14, “Done when”), kept as test artifacts.
+
+Each of the 8 demo users (seeds.demo.DEMO_USERS) signs in at 1440×900 and at 390×844 and opens the home page and the
+pages of their daily work (the first entries of the side menu they see, and the role's own key screen); each page is
+checked as every browser page is (tests/browser_walk.py: no error shown, no console error, no answer ≥ 400), must
+show the layout (side menu, breadcrumbs, a Chinese page title) and must not be wider than the window (a wide table
+scrolls inside its own box), and is saved as PNG under $XCT_ARTIFACTS (default artifacts/screens/ at the repository
+root, gitignored): <engine>/<size>/<user>-NN-<page>.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests import browser_walk
+from tests.browser_walk import CJK, ROOT
+
+pytestmark = pytest.mark.browser
+chromium, served, walk = browser_walk.chromium, browser_walk.served, browser_walk.walk  # the harness's fixtures
+
+SIZES = {"desk": (1440, 900), "phone": (390, 844)}
+MENU_PAGES = 3  # the first entries of each user's side menu (the procedure's order: what they open first)
+# The screen each role works in most, beyond its menu's first entries.
+KEY_PAGES = {
+    "admin": "/screen-settings/",
+    "leader": "/dashboard/",
+    "office": "/inspectionview/show/{inspection}",
+    "zuzhang": "/inspectionview/show/{inspection}",
+    "zuyuan": "/talkview/list/",
+    "jiwei": "/transferreceiptview/list/",
+    "liaison": "/rectificationitemview/list/",
+    "dangban": "/submissionview/list/",
+}
+LAYOUT = """() => ({
+  menu: document.querySelectorAll('.xct-menu a[href]').length,
+  crumbs: document.querySelectorAll('.xct-breadcrumb li').length,
+  title: (document.querySelector('h1.xct-page-title') || {}).innerText || '',
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+})"""
+
+
+def artifacts() -> Path:
+    return Path(os.environ.get("XCT_ARTIFACTS") or ROOT / "artifacts" / "screens")
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
+def test_every_role_at_desk_and_phone_size(walk, served, db_kind):
+    import sqlalchemy as sa
+
+    import schema as m
+    from seeds.demo import DEMO_USERS
+    from tests.conftest import scalar
+
+    w, (app, _) = walk, served
+    inspection = scalar(app, sa.select(sa.func.min(m.Inspection.id)).where(m.Inspection.team_id.in_(
+        sa.select(m.TeamMember.team_id).join(m.Person).where(m.Person.username == "zuzhang"))))
+    saved = []
+    for size, (width, height) in SIZES.items():
+        folder = artifacts() / db_kind / size
+        folder.mkdir(parents=True, exist_ok=True)
+        for who in DEMO_USERS:
+            page = w.as_(who, (width, height))
+            w.go(page, "/")
+            menu = page.eval_on_selector_all(".xct-menu a[href]", "els => els.map(e => e.getAttribute('href'))")
+            menu = [h for h in dict.fromkeys(menu) if h.startswith("/") and h != "/"]
+            paths = list(dict.fromkeys(["/", *menu[:MENU_PAGES], KEY_PAGES[who].format(inspection=inspection)]))
+            for n, path in enumerate(paths, 1):
+                w.go(page, path)
+                if path == "/dashboard/":
+                    page.locator(".xct-chart[data-rendered='1'] canvas").first.wait_for(state="visible")
+                seen = page.evaluate(LAYOUT)
+                where = f"[{who} {width}×{height}] {path}"
+                assert seen["menu"] > 3 and seen["crumbs"] >= 1 and CJK.search(seen["title"]), f"{where}：{seen}"
+                assert seen["overflow"] <= 1, f"{where}：页面比窗口宽 {seen['overflow']}px"
+                shot = folder / f"{who}-{n:02d}-{_slug(path)}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                saved.append(shot)
+            page.context.close()
+            del w.pages[f"{who}-{width}x{height}"]
+    assert len(saved) >= 2 * 2 * len(DEMO_USERS) and all(p.stat().st_size > 5_000 for p in saved)
+    w.check()
