@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa
 
 # Reference data (loaded by `setup`, not business data) and tables never cloned.
-REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
+REFERENCE_TABLES = {"calendar_day", "code_rule", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
 PAGE_SIZES = (25, 100)
