@@ -274,7 +274,8 @@ def main(argv=None) -> int:
                 continue
             cls = view.__name__
             targets.append((name, f"/{cls.lower()}/list/?psize_{cls}={{n}}", "页面", cls, table_rows(view.datamodel.obj)))
-        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()]
+        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()
+                if hasattr(api, "datamodel")]  # not the step APIs (views.ownership), which list nothing
         db.session.remove()
         engine = db.engine
 
