@@ -37,6 +37,9 @@ import sqlalchemy as sa
 REFERENCE_TABLES = {"calendar_day", "code_rule", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
+# Text columns that name a row as "<table>:<id>…" (a generated 附件's subject "inspection:5:7"): copy k names copy k.
+TEXT_REFS = {("document", "subject")}
+TEXT_REF = re.compile(r"^([a-z_]+):(\d+)")
 PAGE_SIZES = (25, 100)
 
 
@@ -110,6 +113,11 @@ class ClonePlan:
         for name in self.plus:
             if new[name] is not None:
                 new[name] = new[name] + k * 10_000
+        for table, name in TEXT_REFS:
+            ref = TEXT_REF.match(new.get(name) or "") if table == self.table.name else None
+            if ref and ref.group(1) in offsets:
+                shifted = int(ref.group(2)) + k * offsets[ref.group(1)]
+                new[name] = f"{ref.group(1)}:{shifted}{new[name][ref.end():]}"
         return new
 
 
