@@ -88,3 +88,32 @@ def test_every_role_at_desk_and_phone_size(walk, served, db_kind):
             del w.pages[f"{who}-{width}x{height}"]
     assert len(saved) >= 2 * 2 * len(DEMO_USERS) and all(p.stat().st_size > 5_000 for p in saved)
     w.check()
+
+
+def test_a_read_only_filter_searches_and_an_active_one_shows_its_row(walk, served):
+    """A list's relation filter searches on the server for whoever reads the list (views/choices.py): added after the
+    page loaded, it is set up by views/static/xct/choices.js; restored from the URL, it shows the chosen row."""
+    import sqlalchemy as sa
+
+    import schema as m
+    from tests.browser_walk import UNIT
+    from tests.conftest import scalar
+
+    w, (app, _) = walk, served
+    own = scalar(app, sa.select(sa.func.min(m.Inspection.id)).join(m.Unit).where(m.Unit.name == UNIT))
+    for who in ("leader", "liaison"):  # the leader only reads the ledger; the liaison writes it
+        page = w.as_(who)
+        w.go(page, "/rectificationitemview/list/")
+        page.evaluate("() => jQuery(\"#filter_form a.filter[name='inspection']\").trigger('click')")
+        box = "#filter_form select[data-xct-choices]"
+        ready = page.evaluate(f"() => {{ const s = jQuery(\"{box}\"); return s.length === 1 && !!s.data('xctDone'); }}")
+        assert ready, f"{who}：筛选条件「巡察」没有改为服务器端搜索"
+        found = page.evaluate(f"""async () => {{
+            const r = await fetch(document.querySelector("{box}").getAttribute('data-xct-choices') + '?q=' +
+                                  encodeURIComponent('{UNIT}'), {{credentials: 'same-origin'}});
+            return (await r.json()).results.map(x => x.text); }}""")
+        assert found and all(UNIT in text for text in found), f"{who}：{found}"
+        w.go(page, f"/rectificationitemview/list/?_flt_0_inspection={own}")
+        page.wait_for_function(f"() => jQuery(\"{box} option:selected\").text().includes('{UNIT}')")
+        w.shot(page, f"{who}-巡察筛选", UNIT)
+    w.check()
