@@ -3,6 +3,9 @@
 Not a test: it builds a database (setup + demo data), scales the business data ×N by cloning rows
 generically, then requests every list screen (HTML and REST) at page sizes 25 and 100 and prints a table.
 A statement count that differs between the two page sizes means per-row queries (an N+1).
+Then, per demo role (seeds.demo.DEMO_USERS, each signed in with its own login): the home page and the inspection page
+(the show page of the role's first inspection in its scope, and for 巡察办 each of its tabs, loaded on demand), with
+statements, bytes and median server time (goal: every page ≤ 300 ms at ×100 on SQLite).
 
     .venv/bin/python benchmarks/list_pages.py [--scale 100] [--runs 5] [--database-url URL]
 
@@ -31,9 +34,12 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa
 
 # Reference data (loaded by `setup`, not business data) and tables never cloned.
-REFERENCE_TABLES = {"calendar_day", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
+REFERENCE_TABLES = {"calendar_day", "code_rule", "deadline_rule", "document_template", "repeat_rule", "routing_rule", "screen_setting"}
 SKIP_TABLES = REFERENCE_TABLES | {"alembic_version"}
 CHUNK = 5_000
+# Text columns that name a row as "<table>:<id>…" (a generated 附件's subject "inspection:5:7"): copy k names copy k.
+TEXT_REFS = {("document", "subject")}
+TEXT_REF = re.compile(r"^([a-z_]+):(\d+)")
 PAGE_SIZES = (25, 100)
 
 
@@ -107,6 +113,11 @@ class ClonePlan:
         for name in self.plus:
             if new[name] is not None:
                 new[name] = new[name] + k * 10_000
+        for table, name in TEXT_REFS:
+            ref = TEXT_REF.match(new.get(name) or "") if table == self.table.name else None
+            if ref and ref.group(1) in offsets:
+                shifted = int(ref.group(2)) + k * offsets[ref.group(1)]
+                new[name] = f"{ref.group(1)}:{shifted}{new[name][ref.end():]}"
         return new
 
 
@@ -183,20 +194,20 @@ class StatementCounter:
 
 
 def measure_url(counter: StatementCounter, get, url: str, runs: int):
-    """(status, sql count, median ms, json, note) over `runs` timed requests after one warm-up."""
+    """(status, sql count, median ms, json, note, bytes) over `runs` timed requests after one warm-up."""
     resp = get(url)  # warm-up: caches, templates, lazily built things
     if resp.status_code != 200:
-        return resp.status_code, None, None, None, _error_text(resp)
+        return resp.status_code, None, None, None, _error_text(resp), None
     counts, times = [], []
     for _ in range(max(1, runs)):
         resp, n, ms = counter.measure(lambda: get(url))
         if resp.status_code != 200:
-            return resp.status_code, None, None, None, _error_text(resp)
+            return resp.status_code, None, None, None, _error_text(resp), None
         counts.append(n)
         times.append(ms)
     note = "" if len(set(counts)) == 1 else f"SQL 次数不稳定 {counts}"
     payload = resp.get_json(silent=True)
-    return 200, max(counts), statistics.median(times), payload, note
+    return 200, max(counts), statistics.median(times), payload, note, len(resp.get_data())
 
 
 def _error_text(resp) -> str:
@@ -271,7 +282,8 @@ def main(argv=None) -> int:
                 continue
             cls = view.__name__
             targets.append((name, f"/{cls.lower()}/list/?psize_{cls}={{n}}", "页面", cls, table_rows(view.datamodel.obj)))
-        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()]
+        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()
+                if hasattr(api, "datamodel")]  # not the step APIs (views.ownership), which list nothing
         db.session.remove()
         engine = db.engine
 
@@ -307,7 +319,7 @@ def main(argv=None) -> int:
         for n in PAGE_SIZES:
             u = template.format(n=n)
             try:
-                status, sql, ms, payload, note = measure_url(counter, get, u, args.runs)
+                status, sql, ms, payload, note, _size = measure_url(counter, get, u, args.runs)
             except Exception as exc:  # noqa: BLE001 - one broken screen must not stop the others
                 status, sql, ms, payload, note = None, None, None, None, f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
@@ -354,6 +366,7 @@ def main(argv=None) -> int:
                   f"@100 {sum(r['ms'][100] for r in group):.0f} ms")
     print(f"N+1?：{len(flagged)} 个；错误：{len(errors)} 个；放大用时 {scale_s:.1f} s")
     print(f"峰值内存（RSS）：{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    errors += role_pages(app, counter, password, args.runs)
     if args.show_sql is not None:
         wanted = set(args.show_sql)
         for r in results:
@@ -374,6 +387,60 @@ def main(argv=None) -> int:
         db.engine.dispose()
     tmp.cleanup()
     return 1 if errors else 0
+
+
+def _first_inspections(app) -> dict[str, int | None]:
+    """Demo login → the first inspection (lowest id: the demo's own, not a clone) in that user's scope."""
+    from app.extensions import db
+    from app.scope import scoped
+    from schema import Inspection
+    from seeds.demo import DEMO_USERS
+
+    with app.app_context():
+        users = {u.username: u for u in app.appbuilder.sm.get_all_users()}
+        found = {who: db.session.scalar(scoped(sa.select(sa.func.min(Inspection.id)), Inspection, users[who]))
+                 for who in DEMO_USERS}
+        db.session.remove()
+    return found
+
+
+def role_pages(app, counter: StatementCounter, password: str, runs: int) -> list[str]:
+    """Print the home page and the inspection page of every demo role (and 巡察办's inspection tabs); answer the
+    errors."""
+    from seeds.demo import DEMO_USERS
+
+    inspections = _first_inspections(app)
+    rows, errors = [], []
+    for who, (role, _name) in DEMO_USERS.items():
+        client = app.test_client()
+        resp = client.post("/login/", data={"username": who, "password": password})
+        if resp.status_code != 302:
+            errors.append(f"错误 {who} 登录失败：HTTP {resp.status_code}")
+            continue
+        pages = [("首页", "/")]
+        if inspections[who] is not None:
+            show = f"/inspectionview/show/{inspections[who]}"
+            pages.append(("巡察页", show))
+            if who == "office":
+                html = client.get(show).get_data(as_text=True)
+                tabs = dict.fromkeys(re.findall(r'"(/inspectionview/related/\d+/(\w+))"', html))
+                pages += [(f"标签 {view}", url) for url, view in tabs]
+        for label, url in pages:
+            status, sql, ms, _payload, note, size = measure_url(counter, client.get, url, runs)
+            if status != 200:
+                errors.append(f"错误 {who} {label} {url}：HTTP {status} {note}")
+                continue
+            rows.append((who, role, label, sql, size, ms, note))
+    print(f"\n{'用户':<8} {'角色':<13} {_pad('页面', 34)} {'SQL':>5} {'字节':>9} {'ms':>8}")
+    for who, role, label, sql, size, ms, note in rows:
+        slow = "  >300 ms" if ms > 300 else ""
+        print(f"{who:<8} {role:<13} {_pad(label, 34)} {sql:>5} {size:>9,} {ms:>8.1f}{slow}{'  ' + note if note else ''}")
+    if rows:
+        worst = max(rows, key=lambda r: r[5])
+        print(f"最慢：{worst[0]} {worst[2]} {worst[5]:.1f} ms；超过 300 ms 的页面：{sum(r[5] > 300 for r in rows)} 个")
+    for e in errors:
+        print(e)
+    return errors
 
 
 _PARAM = r"(?:\?|%\(\w+\)s|\$\d+|:\w+)(?:::\w+)?"

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import ast
+import glob
+import json
+import re
+import shutil
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
@@ -75,3 +80,67 @@ def test_constraints_pin_every_declared_package_within_its_range():
         assert name in pins, f"constraints.txt 缺少 {req.name}"
         assert req.specifier.contains(pins[name], prereleases=True), f"{req.name}=={pins[name]} 不满足 {req.specifier}"
     assert Requirement("sqlalchemy>=2.1").specifier.contains(pins["sqlalchemy"])
+
+
+# ECharts is vendored in git (scripts/assets.sh refreshes it from npm): a `pip install .` or a wheel built anywhere
+# carries it, with its licence, at the version package.json / package-lock.json pin.
+VENDOR = ROOT / "views/static/xct/vendor"
+VENDORED = ("echarts.min.js", "ECHARTS-LICENSE.txt", "ECHARTS-NOTICE.txt")
+
+
+def _pinned_echarts() -> str:
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pin = package["dependencies"]["echarts"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pin), f"package.json 须锁定 ECharts 的精确版本：{pin}"
+    assert lock["packages"][""]["dependencies"]["echarts"] == pin
+    assert lock["packages"]["node_modules/echarts"]["version"] == pin
+    return pin
+
+
+def test_the_vendored_echarts_is_the_pinned_version_with_its_licence():
+    pin = _pinned_echarts()
+    script = (VENDOR / "echarts.min.js").read_text(encoding="utf-8")
+    assert script.startswith("\n/*\n* Licensed to the Apache Software Foundation")
+    assert set(re.findall(r'\bversion="([\d.]+)"', script)) == {pin}  # echarts.version, as the library reports it
+    licence = (VENDOR / "ECHARTS-LICENSE.txt").read_text(encoding="utf-8")
+    assert "Apache License" in licence and "Version 2.0, January 2004" in licence
+    assert "Apache ECharts" in (VENDOR / "ECHARTS-NOTICE.txt").read_text(encoding="utf-8")
+
+
+def test_the_vendored_files_are_in_git_and_package_data():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in ignored if "vendor" in line], ".gitignore 不得忽略 ECharts 的入库副本"
+    # setuptools globs package-data recursively under the package's directory (build_py.find_data_files)
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["views"]
+    shipped = {Path(p).resolve() for pattern in patterns for p in glob.glob(str(ROOT / "views" / pattern),
+                                                                            recursive=True)}
+    assert {VENDOR / name for name in VENDORED} <= shipped
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "2. `pip install .`" in readme and "assets.sh && pip install" not in readme  # no Node.js to deploy
+
+
+def test_assets_script_refreshes_the_copies_and_leaves_them_alone_without_npm(tmp_path):
+    script = (ROOT / "scripts/assets.sh").read_text(encoding="utf-8")
+    assert "package-lock.json" in script and "echarts/LICENSE" in script and "echarts/NOTICE" in script
+    bin_without_npm = tmp_path / "bin"  # the tools the script uses, and no npm
+    bin_without_npm.mkdir()
+    for tool in ("dirname", "sed", "grep", "head", "mkdir", "cp"):
+        (bin_without_npm / tool).symlink_to(shutil.which(tool))
+    # Up to date: nothing to do, npm or not. A stale copy without npm is left in place, with a word on stderr.
+    for stale in (False, True):
+        copy = tmp_path / ("stale" if stale else "fresh")
+        (copy / "scripts").mkdir(parents=True)
+        shutil.copy(ROOT / "scripts/assets.sh", copy / "scripts/assets.sh")
+        shutil.copy(ROOT / "package-lock.json", copy / "package-lock.json")
+        shutil.copytree(VENDOR, copy / "views/static/xct/vendor")
+        target = copy / "views/static/xct/vendor/echarts.min.js"
+        if stale:
+            target.write_text('echarts.version="0.0.1"', encoding="utf-8")
+        before = target.read_bytes()
+        ran = subprocess.run(["/bin/bash", str(copy / "scripts/assets.sh")], capture_output=True, text=True,
+                             env={"PATH": str(bin_without_npm)}, check=False)
+        assert ran.returncode == 0, ran.stderr
+        assert target.read_bytes() == before
+        assert ("未找到 npm" in ran.stderr) is stale

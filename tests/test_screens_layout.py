@@ -25,9 +25,22 @@ def menu_pages(html: str) -> list[str]:
     return list(dict.fromkeys(HREF.findall(nav.group(0))))
 
 
+CRUMBS = re.compile(r'<ol class="breadcrumb xct-breadcrumb">(.*?)</ol>', re.S)
+CRUMB = re.compile(r"<li[^>]*>(.*?)</li>", re.S)
+
+
+def crumbs(url: str, html: str) -> list[str]:
+    """The breadcrumb trail's texts, 首页 first (views/templates/appbuilder/baselayout.html)."""
+    trail = CRUMBS.search(html)
+    assert trail, f"{url}：没有面包屑"
+    texts = [re.sub(r"<[^>]+>", "", li).strip() for li in CRUMB.findall(trail.group(1))]
+    assert texts and texts[0] == "首页", f"{url}：面包屑不从首页开始：{texts}"
+    return texts
+
+
 def assert_layout(url: str, html: str) -> None:
-    assert 'id="xct-sidebar"' in html, f"{url}：没有侧边菜单"
-    assert 'class="breadcrumb xct-breadcrumb"' in html and "首页" in html, f"{url}：没有面包屑"
+    assert 'id="xct-sidebar"' in html and MENU_LINK.search(html), f"{url}：没有侧边菜单"
+    crumbs(url, html)
     title = TITLE.search(html)
     assert title and re.search(r"[\u4e00-\u9fff]", title.group(1)), f"{url}：没有中文页面标题"
     for bad in INTERNALS:
@@ -51,8 +64,13 @@ def test_every_menu_page_has_menu_breadcrumbs_and_title(app, login, username):
         assert resp.status_code == 200, f"{username} 打开 {url}：{resp.status_code}"
         page = resp.get_data(as_text=True)
         assert_layout(url, page)
-        # the page's own entry is the highlighted one
-        assert re.search(rf'<li class="active">\s*<a href="{re.escape(url)}"', page), f"{url}：菜单未高亮当前页"
+        # the page's own entry is the highlighted one, and the trail ends with it (or a page under it)
+        entry = re.search(rf'<li class="active">\s*<a href="{re.escape(url)}"[^>]*>(.*?)</a>', page, re.S)
+        assert entry, f"{url}：菜单未高亮当前页"
+        trail = crumbs(url, page)
+        label = re.sub(r"<[^>]+>", "", entry.group(1)).strip()
+        if url != "/":  # 工作台 is the home page: its trail is 首页 alone
+            assert len(trail) >= 2 and label in trail, f"{url}：面包屑 {trail} 没有当前页「{label}」"
 
 
 def _talks(app, inspection_id: int) -> int:

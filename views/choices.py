@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 
+from app.audit import identity_columns
 from app.extensions import db
 from schema import Inspection, Person, Round, Team, TeamMember, Unit
 from schema.base import INT_MAX
@@ -73,8 +74,23 @@ def _pk(value) -> int | None:
     return int(text) if text.isdigit() and int(text) <= INT_MAX else None
 
 
+def _searchable_fields(view) -> set[str]:
+    """The relation fields whose choices the current user may ask of `view`: its list filters for whoever reads it
+    (a read-only role filters a list too), its form fields for whoever writes it. Nothing for anyone else."""
+    sm = current_app.appbuilder.sm
+    fields = set()
+    if sm.has_access("can_read", view.class_permission_name):
+        fields |= set(view.search_columns or [])
+    if sm.has_access("can_write", view.class_permission_name):
+        fields |= set(view.add_columns or []) | set(view.edit_columns or [])
+    return fields
+
+
 def _text_match(model, q: str):
-    cols = [c for c in model.__table__.columns if isinstance(c.type, sa.String) and not c.foreign_keys]
+    # a petitioner's identity (masked on every path, app.audit.identity_columns) is never searched: a hit would tell it
+    hidden = identity_columns(model)
+    cols = [c for c in model.__table__.columns
+            if isinstance(c.type, sa.String) and not c.foreign_keys and c.key not in hidden]
     clauses = [getattr(model, c.key).contains(q) for c in cols if hasattr(model, c.key)]
     if model.__name__ in SEARCH_JOINS:
         clauses.append(SEARCH_JOINS[model.__name__](q))
@@ -98,14 +114,13 @@ def _dependent(model, stmt: sa.Select, args) -> sa.Select:
 
 
 def choices(view_name: str, field: str):
-    """GET /choices/<View>/<field>?q=&page=&<parent field>=<id>: select2's results, 20 a page, within the scope."""
+    """GET /choices/<View>/<field>?q=&page=&<parent field>=<id>[&id=]: select2's results, 20 a page, within the scope
+    (the related model's rows the user may see, app.scope), to a reader of the view for its filters and to a writer
+    for its forms; anyone else, and any other field, is answered 404."""
     view = _view(view_name)
     if view is None or not current_user.is_authenticated:
         abort(404)
-    sm = current_app.appbuilder.sm
-    if not sm.has_access("can_write", view.class_permission_name) or \
-            field not in set(view.add_columns or []) | set(view.edit_columns or []) or \
-            not view.datamodel.is_relation_many_to_one(field):
+    if field not in _searchable_fields(view) or not view.datamodel.is_relation_many_to_one(field):
         abort(404)
     related = view.datamodel.get_related_interface(field)
     model = related.obj
@@ -116,6 +131,8 @@ def choices(view_name: str, field: str):
         if term:
             stmt = stmt.where(_text_match(model, term))
     stmt = _dependent(model, stmt, request.args)
+    if "id" in request.args:  # the label of one chosen row (a list filter restored from its URL)
+        stmt = stmt.where(model.id == _pk(request.args["id"]))
     crit = related_scope(related)
     if crit is not None:
         stmt = stmt.where(crit)

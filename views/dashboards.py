@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import protect
 from app.dashboards import CHARTS, headline
 from app.permissions import READ
 
-# Copied from node_modules at install (scripts/start.sh, scripts/test.sh), gitignored; served as a plain static
+# Vendored in git at the version package-lock.json pins (scripts/assets.sh refreshes it); served as a plain static
 # file (cached by the browser, no Python per request), under the app's own origin like every other script.
 ECHARTS_FILE = "xct/vendor/echarts.min.js"
 INSTALL_HINT = ("图表组件 ECharts 尚未安装，图表无法显示。请在项目根目录运行 scripts/start.sh，或手动执行 "
