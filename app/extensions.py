@@ -35,7 +35,9 @@ def skip_commit_flush(engine: sa.Engine) -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
             dbapi_connection.execute("PRAGMA synchronous=OFF")
             return
+        # outside a transaction: a SET inside one that the pool later rolls back would be undone
+        autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True
         cursor = dbapi_connection.cursor()
         cursor.execute("SET synchronous_commit TO off")
         cursor.close()
-        dbapi_connection.commit()  # a SET inside a transaction that is rolled back would be undone
+        dbapi_connection.autocommit = autocommit
