@@ -30,6 +30,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     # pre-ping: a connection the database dropped (a restart) is replaced at checkout instead of failing the request
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Every commit waits until the disk has it (app.extensions.skip_commit_flush: tests only turn this off).
+    DB_DURABLE_COMMITS = True
     # A GET that lost its database connection is run once more when the database answers, waiting at most this long
     # (app.dbfaults); 0 turns the retry off.
     DB_RETRY_WAIT = float(os.environ.get("DB_RETRY_WAIT", 3))
@@ -174,6 +176,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    # Throwaway databases: a commit need not wait for the disk (SQLite synchronous=OFF, PostgreSQL
+    # synchronous_commit=off on each connection of the app; the server's settings are never changed).
+    DB_DURABLE_COMMITS = False
     # scrypt costs ~200 ms per hash here; tests hash hundreds of passwords.
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # a hash method's name, not a password  # nosec B105
     # The suite logs in hundreds of times from one address; tests of the limit build an app with a strict one.

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import BASE_DIR, CONFIGS
 
 from . import sessions, uow
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, migrate, skip_commit_flush
 
 MIGRATIONS_DIR = str(Path(BASE_DIR) / "schema" / "migrations")
 
@@ -39,6 +39,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     import schema  # noqa: F401  registers every table on the metadata before Migrate looks
 
     db.init_app(app)
+    if not app.config["DB_DURABLE_COMMITS"]:
+        with app.app_context():
+            skip_commit_flush(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     sessions.init_app(app)

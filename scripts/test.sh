@@ -18,6 +18,18 @@ bash scripts/install_office.sh
 # django-cas-server in a venv of its own (.venv/cas-server), the real CAS server of tests/test_sso.py.
 bash scripts/install_cas.sh
 export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
+# Both engines at once, each in a process of its own (two cores: one each; the PostgreSQL server's work overlaps the
+# SQLite run's), started first: bandit, ruff and pip-audit (mostly waiting on the network) run while they do. Each
+# run writes its log, printed when both are done; each gets its own Redis database (the Redis tests empty theirs) and
+# its own pytest temporary folder.
+logs=$(mktemp -d)
+REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379/14} \
+  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
+sqlite_pid=$!
+REDIS_TEST_URL=${REDIS_TEST_URL_PG:-redis://127.0.0.1:6379/15} \
+  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-postgresql" --db=postgresql "$@" >"$logs/postgresql.log" 2>&1 &
+pg_pid=$!
+trap 'kill $sqlite_pid $pg_pid 2>/dev/null' INT TERM
 echo "== bandit =="
 # Waivers are explained in pyproject.toml [tool.bandit] and on the waived lines; bandit's own note about nosec
 # comments on multi-line statements is noise.
@@ -29,17 +41,6 @@ echo "== ruff =="
 ruff_rc=$?
 echo "== pip-audit =="
 .venv/bin/python scripts/pip_audit.py; audit_rc=$?
-# Both engines at once, each in a process of its own (two cores: one each; the PostgreSQL server's work overlaps the
-# SQLite run's). Each writes its log, printed when both are done; each gets its own Redis database (the Redis tests
-# empty theirs) and its own pytest temporary folder.
-logs=$(mktemp -d)
-REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379/14} \
-  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
-sqlite_pid=$!
-REDIS_TEST_URL=${REDIS_TEST_URL_PG:-redis://127.0.0.1:6379/15} \
-  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-postgresql" --db=postgresql "$@" >"$logs/postgresql.log" 2>&1 &
-pg_pid=$!
-trap 'kill $sqlite_pid $pg_pid 2>/dev/null' INT TERM
 wait $sqlite_pid; sqlite_rc=$?
 wait $pg_pid; pg_rc=$?
 echo "== SQLite =="

@@ -49,11 +49,12 @@ from schema import (
 )
 from seeds.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_YEAR, EMAIL_DOMAIN, PLAN_TITLE, d
 from seeds.demo_imports import ImportedRecords
+from seeds.demo_outcomes import RoundOutcomes
 from seeds.demo_records import InspectionRecords
 
 
-class DemoBuilder(ImportedRecords, InspectionRecords):
-    """Builds the demo organisation, plan, rounds, teams and inspections; the records come from the mixin."""
+class DemoBuilder(ImportedRecords, InspectionRecords, RoundOutcomes):
+    """Builds the demo organisation, plan, rounds, teams and inspections; the records come from the mixins."""
 
     def __init__(self, sm):
         self.sm = sm

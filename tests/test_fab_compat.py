@@ -70,6 +70,11 @@ def test_the_patched_functions_are_installed_once():
     assert EnumField.pre_validate is fab_compat._enum_pre_validate
     assert filters.set_value_to_type is fab_compat._filter_value_in_range
     assert fab_compat._filter_value_in_range.__xct_original__ is not fab_compat._filter_value_in_range
+    import flask_appbuilder.api as fab_api
+
+    assert fab_api.jsonschema is fab_compat._SchemaOnceChecked
+    with pytest.raises(fab_api.jsonschema.ValidationError):  # still refused, from a validator checked once
+        fab_api.jsonschema.validate({"page": "x"}, fab_api.get_list_schema)
 
 
 def test_an_unknown_fab_version_is_refused_unless_allowed(monkeypatch):

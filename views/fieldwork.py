@@ -38,7 +38,8 @@ from schema import (
 )
 
 from .base import Resource, XctModelRestApi, XctModelView, XctSQLAInterface
-from .disposal import ClueFlowApi, PetitionFlowApi, clue_page
+from .disposal import clue_page
+from .disposal_api import ClueFlowApi, PetitionFlowApi
 from .document_answers import RecordDocumentApi, RecordDocumentScreen, record_permissions
 from .intake import PetitionReplyApi
 from .feedback import MeetingAttendeeView

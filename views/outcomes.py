@@ -10,7 +10,8 @@ from schema import Rectification, RectificationItem, Submission, Supervision, Tr
 from schema.enums import RECTIFICATION_PHASES
 
 from .base import Resource, XctModelRestApi, XctModelView
-from .disposal import SubmissionFlowApi, TransferFlowApi, submission_moves
+from .disposal import submission_moves
+from .disposal_api import SubmissionFlowApi, TransferFlowApi
 from .feedback import RectificationFlowApi
 from .fields import choice_field, with_blank
 from .ledger import LedgerApi, item_page
