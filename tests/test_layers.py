@@ -49,6 +49,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("app.exports.samples", "app"): "样例数据的生成脚本（python -m app.exports.samples）需要建立应用；应移到 seeds/",
     ("app.exports.samples", "seeds.demo"): "样例数据由演示数据生成；生成脚本应移到 seeds/",
     ("app.commands.documents", "app.exports.pdf"): "定稿时按 LibreOffice 生成的 PDF 填页数",
+    ("app.commands.documents", "app.exports.records"): "逐次会议、逐次谈话的附件（8、9、10、14）的上下文由导出层按单条记录构建",
     ("app.commands.documents", "seeds"): "默认模板文件在 seeds/templates/；运行时应从 app/ 的资源目录读取",
     ("app.commands.feedback", "seeds.make_templates"): "运行时借用生成默认模板的 Form 类",
     ("app.exports.statistics", "seeds"): "通报模板文件在 seeds/templates/",
