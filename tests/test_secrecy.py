@@ -219,7 +219,7 @@ def test_documents_carry_what_they_were_made_from_and_reads_are_logged(world):
     talks = _ids(app, "SELECT id FROM talk WHERE inspection_id = :i", i=insp)
     doc = rows(app, sa.select(m.Document.is_confidential, m.Document.classification, m.Document.contents)
                .where(m.Document.id == w["docs"][14]))[0]
-    assert doc.is_confidential and doc.classification == "内部" and set(doc.contents["talk"]) == talks
+    assert doc.is_confidential and doc.classification == "秘密" and set(doc.contents["talk"]) == talks
     assert rows(app, sa.select(m.Document.is_confidential).where(m.Document.id == w["docs"][7]))[0][0] is False
 
     def reads(channel: str) -> set[int]:

@@ -241,7 +241,7 @@ def _item_fields(doc: Document) -> dict:
     """What an archive item takes from its document: title, 形成时间 (the record's date, app.rules.documents), 页数
     (from the rendered PDF, when one was made), 密级."""
     return {"title": doc.title, "formed_on": doc.formed_on or doc.created_at.date(), "pages": doc.page_count,
-            "classification": "秘密" if doc.is_confidential else "非密"}
+            "classification": doc.classification or "非密"}  # the document's one 密级 (app.commands.documents.carried)
 
 
 def collect(inspection: Inspection) -> tuple[ArchiveVolume, int]:

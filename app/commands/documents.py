@@ -327,6 +327,8 @@ def generate_attachment(inspection: Inspection, no, user) -> Generated:
             fields["transfer_id"] = sent[0].id
         elif sent:
             fields["inspection_id"] = None
+    meta = carried(attachment.confidential, found)
+    context = marked(context, meta)
     title = tpl.title.removesuffix("模板")
     party_org = safe_name(inspection.unit.party_org_name or inspection.unit.name)
 
@@ -340,7 +342,7 @@ def generate_attachment(inspection: Inspection, no, user) -> Generated:
     doc, _ = _version(subject_key(no, inspection_id=inspection.id), content_key(tpl.id, tpl.sha256, context), make,
                       title=f"附件{no} {title}", attachment_no=no, template_id=tpl.id, is_generated=True,
                       uploaded_by=actor_name(user), formed_on=document_formed_on(no, inspection, date.today()),
-                      **carried(attachment.confidential, found), **fields)
+                      **meta, **fields)
     return Generated(doc, record_count(context))
 
 
@@ -357,8 +359,8 @@ def generate_record(record, no, user) -> Generated:
     tpl, confidential = active_template(no), REGISTRY[no].confidential
     with contents() as found:
         context = record_context(record)
-    if confidential:
-        context["secret"] = SECRET  # 密级 at the top left, as the inspection's 附件 (app.exports.attachments)
+    meta = carried(confidential, found)
+    context = marked(context, meta)  # 密级 at the top left, as the inspection's 附件
     title, label = tpl.title.removesuffix("模板"), record_label(record)[:60]
 
     def make():
@@ -369,7 +371,7 @@ def generate_record(record, no, user) -> Generated:
     doc, _ = _version(subject_key(no, record=record), content_key(tpl.id, tpl.sha256, context), make,
                       title=f"附件{no} {title}（{label}）", attachment_no=no, template_id=tpl.id, is_generated=True,
                       uploaded_by=actor_name(user), formed_on=record.held_on or date.today(),
-                      inspection_id=inspection.id, **carried(confidential, found))
+                      inspection_id=inspection.id, **meta)
     return Generated(doc, record_count(context))
 
 
@@ -381,16 +383,27 @@ def start_document_pdf(doc: Document, user, enqueue) -> Job:
 
 def carried(confidential: bool, found: dict[type, set[int]]) -> dict:
     """What a generated document carries of the records it was made from: whether it is confidential (a
-    confidential 附件, or any talk, petition, clue or material in it), its 密级 — 内部 at least, raised to the highest
-    密级 of the materials in it (三（三）6 "如有涉密材料，按相关保密规定处理") — and the records themselves, so that each
-    download of it is a recorded read of each (send_document)."""
+    confidential 附件, or any talk, petition, clue or material in it), its 密级 — 秘密 for a confidential 附件 (the mark
+    it prints), 内部 at least for another carrying such records, raised to the highest 密级 of the materials in it
+    (三（三）6 "如有涉密材料，按相关保密规定处理") — and the records themselves, so that each download of it is a recorded
+    read of each (send_document). The one 密级 of the document: stored, printed (`marked`) and archived."""
     found = {model: ids for model, ids in found.items() if ids}
     if not (confidential or found):
         return {"is_confidential": False, "classification": None, "contents": None}
-    levels = [CLASSIFICATIONS.index("内部")] + [CLASSIFICATIONS.index(c) for c in db.session.scalars(
+    floor = SECRET if confidential else "内部"
+    levels = [CLASSIFICATIONS.index(floor)] + [CLASSIFICATIONS.index(c) for c in db.session.scalars(
         sa.select(Material.classification).where(Material.id.in_(found.get(Material, ()))))]
     return {"is_confidential": True, "classification": CLASSIFICATIONS[max(levels)],
             "contents": {model.__tablename__: sorted(ids) for model, ids in found.items()} or None}
+
+
+def marked(context: dict, meta: dict) -> dict:
+    """The context with the document's 密级 printed at the top left when it is one of the 密级 of GB/T 9704 (秘密 and
+    above): the same value as the stored one (carried)."""
+    level = meta["classification"]
+    if level in CLASSIFICATIONS[CLASSIFICATIONS.index(SECRET):]:
+        return {**context, "secret": level}
+    return context
 
 
 def records_of(doc: Document) -> dict[type, list[int]]:
