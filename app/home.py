@@ -97,12 +97,13 @@ def _show_views(user) -> dict[str, str]:
     Reads the registered views from the AppBuilder instead of importing views/ (README 分层: app/ never imports views).
     """
     appbuilder = current_app.appbuilder
+    readable = appbuilder.sm.permitted(user, "can_read")
     found: dict[str, str] = {}
     for view in appbuilder.baseviews:
         if not isinstance(view, ModelView) or "show" not in (view.include_route_methods or {"show"}):
             continue
         table = view.datamodel.obj.__tablename__
-        if table not in found and appbuilder.sm.has_access("can_read", view.class_permission_name):
+        if table not in found and view.class_permission_name in readable:
             found[table] = view.route_base + "/show/{}"
     return found
 

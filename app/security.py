@@ -333,6 +333,11 @@ class XctSecurityManager(SecurityManager):
             cache[key] = frozenset((p, v) for p, v in rows)
         return cache[key]
 
+    def permitted(self, user, permission_name: str) -> frozenset[str]:
+        """The resources on which `user` holds `permission_name`, for a page that checks many at once (the home
+        page's readable screens, the 24 附件): one set instead of a has_access, ~0.1 ms each, per resource."""
+        return frozenset(v for p, v in self._permission_set(user) if p == permission_name)
+
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         return (permission_name, view_name) in self._permission_set(user)
 

@@ -36,6 +36,13 @@ KEY_PAGES = {
     "liaison": ("/rectificationitemview/list/", "/feedbackview/list/", "/help/"),
     "dangban": ("/submissionview/list/", "/rectificationitemview/list/"),
 }
+# Each chart's plotting area (ECharts' grid) beside its element: long category labels must leave the bars room.
+PLOTS = """() => Array.from(document.querySelectorAll('.xct-chart[data-rendered="1"]')).map(el => {
+  const grid = echarts.getInstanceByDom(el).getModel().getComponent('grid');
+  if (!grid) { return null; }
+  const r = grid.coordinateSystem.getRect();
+  return {chart: el.id, x: r.x, width: r.width, element: el.clientWidth};
+}).filter(Boolean)"""
 LAYOUT = """() => ({
   menu: document.querySelectorAll('.xct-menu a[href]').length,
   crumbs: document.querySelectorAll('.xct-breadcrumb li').length,
@@ -77,6 +84,10 @@ def test_every_role_at_desk_and_phone_size(walk, served, db_kind):
                 w.go(page, path)
                 if path == "/dashboard/":
                     page.locator(".xct-chart[data-rendered='1'] canvas").first.wait_for(state="visible")
+                    plots = page.evaluate(PLOTS)
+                    assert plots, f"[{who} {width}×{height}] 领导看板没有画出带坐标轴的图表"
+                    for p in plots:  # at least 40 % of the chart's width for the bars, nothing pushed off the left
+                        assert p["x"] >= 0 and p["width"] >= 0.4 * p["element"], f"[{who} {width}×{height}] {p}"
                 seen = page.evaluate(LAYOUT)
                 where = f"[{who} {width}×{height}] {path}"
                 assert seen["menu"] > 3 and seen["crumbs"] >= 1 and CJK.search(seen["title"]), f"{where}：{seen}"

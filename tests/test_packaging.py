@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -119,6 +120,27 @@ def test_the_vendored_files_are_in_git_and_package_data():
     assert {VENDOR / name for name in VENDORED} <= shipped
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "2. `pip install .`" in readme and "assets.sh && pip install" not in readme  # no Node.js to deploy
+
+
+def test_a_wheel_built_from_git_carries_what_a_production_install_needs(tmp_path):
+    """README 生产部署 installs with `pip install .`, that is from a wheel: build one from the files in git (offline,
+    with the test extras' setuptools, which builds wheels itself) and look inside for what the app loads at run time."""
+    tree = tmp_path / "src"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, tree / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path / "dist"), str(tree)], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("xunchatong-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    wanted = [f"views/static/xct/vendor/{name}" for name in VENDORED] + [
+        "views/static/xct/charts.js", "views/templates/appbuilder/baselayout.html", "views/templates/xct/document_row.html",
+        "schema/migrations/env.py", "app/translations/zh/LC_MESSAGES/messages.mo", "config.py"]
+    assert not [name for name in wanted if name not in names], sorted(n for n in names if "/" not in n)
+    assert any(n.startswith("schema/migrations/versions/") and n.endswith(".py") for n in names)
+    assert any(n.startswith("seeds/templates/") for n in names) and any(n.endswith(".csv") for n in names)
 
 
 def test_assets_script_refreshes_the_copies_and_leaves_them_alone_without_npm(tmp_path):

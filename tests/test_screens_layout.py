@@ -214,3 +214,24 @@ def test_fab_english_flashes_are_said_in_chinese(app):
 def test_the_edit_page_still_renders_its_related_lists(app, login):
     resp = login("office").get("/inspectionview/edit/1")
     assert resp.status_code == 200 and "/talkview/show/" in resp.get_data(as_text=True)
+
+
+def test_the_side_menu_follows_a_roles_permissions_at_once(app, login):
+    """The side menu is rendered once per set of visible entries and current page (views.layout.side_menu): a role
+    that loses an entry's menu_access loses the entry on its very next page, and gets it back the same way."""
+    client = login("zuyuan")
+    talks = "/talkview/list/"
+    assert talks in menu_pages(client.get("/").get_data(as_text=True))
+    with app.test_request_context():  # a menu item's URL is url_for's
+        sm = app.appbuilder.sm
+        name = next(item.name for top in app.appbuilder.menu.get_list() for item in (top.childs or [top])
+                    if item and item.name != "-" and item.get_url() == talks)
+        role, access = sm.find_role("TeamMember"), sm.find_permission_view_menu("menu_access", name)
+        sm.del_permission_role(role, access)
+    try:
+        assert talks not in menu_pages(client.get("/").get_data(as_text=True))
+        assert talks not in menu_pages(client.get("/petitionview/list/").get_data(as_text=True))
+    finally:
+        with app.app_context():
+            sm.add_permission_role(sm.find_role("TeamMember"), sm.find_permission_view_menu("menu_access", name))
+    assert talks in menu_pages(client.get("/").get_data(as_text=True))

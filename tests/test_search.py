@@ -136,6 +136,34 @@ def test_ranked_title_hits_first(world, records):
     assert (result[0]["type"], result[0]["id"]) == records["unit_finding"]
 
 
+def test_a_reader_who_sees_everything_ranks_the_newest_hits_and_is_told_there_are_more(world, records, monkeypatch):
+    """巡察办 sees every record: a common word's hits are not all counted and ranked (1.7–4.2 s at 1,000,000 records,
+    benchmarks/search.py), only the newest CANDIDATES, and the answer says there are more; a team's count is exact."""
+    from app.commands import search as command
+
+    everything = _find(world, "office", WORD)
+    assert everything["more"] is False and everything["count"] == len(everything["result"]) >= 5
+    newest = sorted(everything["result"], key=lambda h: _entry_id(world, h), reverse=True)[:3]
+    monkeypatch.setattr(command, "CANDIDATES", 3)
+    capped = _find(world, "office", WORD)
+    assert capped["count"] == 3 and capped["more"] is True
+    assert {(h["type"], h["id"]) for h in capped["result"]} == {(h["type"], h["id"]) for h in newest}
+    team = _find(world, "zuyuan", WORD)  # scoped: counted in full, whatever the cap
+    assert team["more"] is False and team["count"] == len(team["result"]) == len(_expected(world, records, "zuyuan"))
+    from seeds.demo import DEMO_PASSWORD
+
+    client = world[0].test_client()
+    assert client.post("/login/", data={"username": "office", "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get("/search/", query_string={"q": WORD}).get_data(as_text=True)
+    assert "找到 3 条以上" in page and "请加上更多检索词缩小范围" in page
+
+
+def _entry_id(world, hit) -> int:
+    with world[0].app_context():
+        return _db().session.scalar(sa.select(m.SearchEntry.id).where(m.SearchEntry.entity == hit["type"],
+                                                                       m.SearchEntry.entity_id == hit["id"]))
+
+
 @pytest.mark.parametrize(("user", "finds"), [("office", True), ("admin", True), ("zuzhang", True),
                                              ("zuyuan", False), ("leader", False), ("liaison", False)])
 def test_masked_name_only_searchable_by_who_may_reveal(world, records, user, finds):

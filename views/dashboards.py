@@ -20,6 +20,10 @@ INSTALL_HINT = ("图表组件 ECharts 尚未安装，图表无法显示。请在
                 "npm ci --no-audit --no-fund 后将 node_modules/echarts/dist/echarts.min.js 复制到 "
                 "views/static/xct/vendor/echarts.min.js。")
 HEIGHT = {"heatmap": 40, "stacked_bar_horizontal": 36}  # px per row of a chart that grows with its rows
+# The widest a category label is drawn (px), cut with "…" beyond (the tooltip names it in full): a fixed left margin
+# plus labels as long as a unit's name left a phone's 390 px screen no room for the bars.
+LABEL_WIDTH = {"row": 140, "column": 96}
+GRID = {"left": 8, "right": 24, "top": 50, "containLabel": True}  # the labels inside the grid, whatever their length
 
 
 def echarts_available() -> bool:
@@ -41,23 +45,27 @@ def echarts_option(chart: dict) -> dict:
                                                                                "labelLine": {"show": False}})}
                                      for c, v in zip(chart["categories"], chart["series"][0]["data"])]}]}
     if kind == "heatmap":
-        return {**base, "grid": {"left": 160, "top": 50, "bottom": 60},
+        return {**base, "grid": {**GRID, "bottom": 40},
                 "xAxis": {"type": "category", "data": chart["categories"]},
                 "yAxis": {"type": "category", "data": [f"{u}（本届未巡察）" if u in chart["never"] else u
-                                                       for u in chart["units"]]},
+                                                       for u in chart["units"]],
+                          "axisLabel": {"width": LABEL_WIDTH["row"], "overflow": "truncate"}},
                 "visualMap": {"type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0,
                               "pieces": [{"value": 0, "label": "未巡察", "color": "#f2dede"},
                                          {"gte": 1, "label": "已巡察", "color": "#5cb85c"}]},
                 "series": [{"type": "heatmap", "name": names[0], "data": chart["series"][0]["data"],
                             "label": {"show": True}}]}
     horizontal = kind == "stacked_bar_horizontal"
-    category_axis = {"type": "category", "data": chart["categories"], "axisLabel": {"interval": 0}}
+    category_axis = {"type": "category", "data": chart["categories"],
+                     "axisLabel": {"interval": 0, "overflow": "truncate",
+                                   "width": LABEL_WIDTH["row" if horizontal else "column"],
+                                   **({} if horizontal else {"rotate": 30})}}
     value_axis = {"type": "value", "minInterval": 1}
     series_type = "line" if kind == "line" else "bar"
     return {**base, "tooltip": {"trigger": "axis" if kind == "line" else "item"},
             "legend": {"bottom": 0, "type": "scroll"} if len(names) > 1 else {"show": False},
-            "grid": {"left": 200 if horizontal else 50, "right": 30, "top": 50, "bottom": 70, "containLabel": True},
-            "xAxis": value_axis if horizontal else {**category_axis, "axisLabel": {"interval": 0, "rotate": 30}},
+            "grid": {**GRID, "bottom": 40 if len(names) > 1 else 10},
+            "xAxis": value_axis if horizontal else category_axis,
             "yAxis": category_axis if horizontal else value_axis,
             "series": [{"type": series_type, "name": s["name"], "data": s["data"],
                         **({"stack": "total"} if kind.startswith("stacked") else {})} for s in chart["series"]]}

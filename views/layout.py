@@ -56,6 +56,28 @@ def here() -> Here:
     return current_entry(appbuilder.menu.get_list(), request.path)
 
 
+# Distinct (visible entries, current entry) pairs kept: a handful of roles × the menu's ~40 entries.
+MENU_CACHE_SIZE = 512
+
+
+def side_menu(current: Here) -> Markup:
+    """The side menu's HTML (appbuilder/xct_menu.html), rendered once per set of visible entries and current entry.
+    Which entries show depends only on the reader's menu_access permissions (FAB's is_menu_visible), and the menu is
+    registered once at start-up; checking each entry on every page cost ~20 ms of a page's render. A role whose
+    permissions change has a new set, hence a new key: nothing is invalidated by hand."""
+    visible = frozenset(current_app.appbuilder.sm.get_user_menu_access())
+    key = (visible, current, request.path == "/")
+    cache = current_app.extensions.setdefault("xct_side_menu", {})
+    html = cache.get(key)
+    if html is None:
+        if len(cache) >= MENU_CACHE_SIZE:  # not reached in practice; a plain dict stays safe across threads
+            cache.clear()
+        appbuilder = current_app.appbuilder  # a context processor's variable, not a Jinja global: passed in
+        module = current_app.jinja_env.get_template("appbuilder/xct_menu.html").make_module({"appbuilder": appbuilder})
+        html = cache[key] = Markup(module.side_menu(current, key[2]))
+    return html
+
+
 # The server touches a session's idle clock at most once a minute (app.sessions.TOUCH_EVERY): a page may have been
 # served up to that long after the last touch, so it is told a minute less than the configured idle time.
 TOUCH_SLACK = 60
@@ -74,7 +96,7 @@ def session_alive():
 
 
 def layout_context() -> dict:
-    return {"xct_here": here, "xct_idle_seconds": idle_seconds}
+    return {"xct_here": here, "xct_idle_seconds": idle_seconds, "xct_side_menu": side_menu}
 
 
 # ---- one meaning per colour: a status is shown as a tag of the colour of what it asks of the reader ----

@@ -38,7 +38,7 @@ class SearchView(BaseView):
     @has_access
     def index(self):
         q = request.args.get("q", "")
-        answer, error = {"count": 0, "result": []}, None
+        answer, error = {"count": 0, "more": False, "result": []}, None
         if q.strip():
             try:
                 answer = search(g.user, q, request.args.get("limit"))
@@ -49,7 +49,8 @@ class SearchView(BaseView):
 
 
 class SearchApi(BaseApi):
-    """GET /api/v1/search?q=<text>[&limit=N]: {"count": N, "result": [{"type", "id", "title", "snippet"}]}."""
+    """GET /api/v1/search?q=<text>[&limit=N]: {"count": N, "more": bool, "result": [{"type", "id", "title",
+    "snippet"}]}."""
 
     resource_name = "search"
     class_permission_name = RESOURCE

@@ -143,10 +143,10 @@ def may_export(no: int, user) -> str | None:
     """None if `user`, the request's signed-in user, may have 附件`no`; otherwise the Chinese reason: its content
     comes from records they may not read (a role without that screen, or a row scope that leaves none of them).
     The same two checks as every screen: FAB's permission, then app.scope."""
-    sm = current_app.appbuilder.sm
+    readable = current_app.appbuilder.sm.permitted(user, "can_read")
     for model in REGISTRY[no].sources:
         crit = scope_criterion(model, user)
-        if not sm.has_access("can_read", model.__name__) or isinstance(crit, sa.sql.elements.False_):
+        if model.__name__ not in readable or isinstance(crit, sa.sql.elements.False_):
             return f"无权查看附件{no}：其内容来自您无权查看的{SOURCE_NOUNS.get(model.__name__, model.__name__)}记录"
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g, has_request_context, request
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,6 +40,19 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     def _get_base_query(self, query, *args, **kwargs):
         # the group-by queries (charts) start here.
         return super()._get_base_query(self.scoped(query), *args, **kwargs)
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        """A show page asks for its row several times (FAB's show, the page's own panels, its step buttons): within
+        one GET of a show page the scoped statement and its eager loads run once, later asks get the same row."""
+        plain = not (filters is not None and filters.filters) and not select_columns and not outer_default_load
+        if not (plain and has_request_context() and request.method == "GET"
+                and (request.endpoint or "").endswith(".show")):
+            return super().get(id, filters, select_columns, outer_default_load)
+        memo = g.setdefault("_xct_shown_rows", {})
+        key = (self.obj, str(id))
+        if key not in memo:
+            memo[key] = super().get(id, filters, select_columns, outer_default_load)
+        return memo[key]
 
     def get_related_obj(self, col_name, value):
         # A relation filter's value is an id: anything else (or an id beyond the column) names no row, where
