@@ -40,10 +40,12 @@ from schema import (
     ChangeLog,
     Clue,
     Deadline,
+    DeadlineInput,
     Material,
     Notification,
     Petition,
     ReadLog,
+    SearchEntry,
     StatusEvent,
     Talk,
     UserSession,
@@ -56,8 +58,10 @@ ANONYMOUS = "匿名"
 MASK = "已隐藏"  # what every path shows of a petitioner's identity until it is revealed with a reason
 CREATED, UPDATED, DELETED = "新增", "修改", "删除"
 
+# Logs, sessions, and what is derived from the records (the search index, whose `secret` holds a petitioner's name in
+# clear; the deadline scan's inputs): their change is the record's own change, logged there.
 UNLOGGED = frozenset({StatusEvent, ChangeLog, ReadLog, Deadline, Notification, UserSession, LoginThrottle,
-                      CasTicket})
+                      CasTicket, SearchEntry, DeadlineInput})
 STAMPS = frozenset({"created_at", "updated_at"})  # kept by the database layer: noise in every row
 
 # "Talk records and clues are confidential: ... every read of one is recorded" (DOMAIN.md §6); petitions and
@@ -101,10 +105,20 @@ def current_actor() -> tuple[str, str | None]:
     return ANONYMOUS, addr
 
 
+def _marked(model: type, mark: str) -> frozenset[str]:
+    table = getattr(model, "__table__", None)
+    return frozenset(c.key for c in table.columns if c.info.get(mark)) if table is not None else frozenset()
+
+
 def identity_columns(model: type) -> frozenset[str]:
     """Columns marked ``info={"identity": True}``: hidden on every path, stored masked in the change history."""
-    table = getattr(model, "__table__", None)
-    return frozenset(c.key for c in table.columns if c.info.get("identity")) if table is not None else frozenset()
+    return _marked(model, "identity")
+
+
+def credential_columns(model: type) -> frozenset[str]:
+    """Columns marked ``info={"credential": True}`` (a public page's token, a passphrase's hash): stored masked in the
+    change history, which whoever reads the record reads too."""
+    return _marked(model, "credential")
 
 
 def is_logged(model: type) -> bool:
@@ -169,7 +183,7 @@ def _changes(session: Session, obj, operation: str) -> dict[str, list]:
     state = sa.inspect(obj)
     mapper = state.mapper
     refs = _references(mapper)
-    hidden = identity_columns(mapper.class_)
+    hidden = identity_columns(mapper.class_) | credential_columns(mapper.class_)
     changes: dict[str, list] = {}
     for attr in mapper.column_attrs:
         key = attr.key

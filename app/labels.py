@@ -2,7 +2,11 @@
 means more."""
 
 LABELS = {
-    "id": "编号", "actor": "操作人", "agenda": "议程", "anchor": "起算事件", "answers": "答案", "approvals": "审批",
+    "id": "编号", "absent_reason": "无文件的原因", "actor": "操作人",
+    # columns no screen shows, named in the change history (views.base.describe_changes)
+    "content_key": "内容指纹", "contents": "所含涉密记录", "intake_token": "码上巡察链接令牌",
+    "passphrase_hash": "查询口令（散列值）", "receipt_code": "回执编号", "round_id": "轮次", "subject": "所属对象",
+    "submission": "提交事项", "transfer": "移送", "transfer_id": "移送", "agenda": "议程", "anchor": "起算事件", "answers": "答案", "approvals": "审批",
     "approved_by": "批准人", "approved_on": "批准日期", "aspect": "问题方面", "at": "时间",
     "attachment_no": "附件号", "attendees": "参会人员", "basic_situation": "基本情况", "body": "正文",
     "briefer": "通报人", "category": "问题类别", "channel": "来源方式", "classification": "密级",
@@ -55,7 +59,7 @@ LABELS = {
     "responsible": "责任人", "result": "结果", "retention": "保管期限", "returned_on": "归还日期",
     "reviewed_by": "审阅人", "reviewed_on": "审阅日期", "role": "职责", "round": "轮次", "rounds": "轮次",
     "routing_rule": "适用规则", "schedule": "时间安排", "seconded_from": "抽调单位", "seq": "序号",
-    "sha256": "SHA-256", "short_name": "简称", "signatures": "签字", "signed_on": "签字日期",
+    "sha256": "文件校验值（SHA-256）", "short_name": "简称", "signatures": "签字", "signed_on": "签字日期",
     "signer_role": "签字人身份", "single_approved_by": "单独谈话批准人", "single_approved_on": "单独谈话批准日期",
     "size": "大小（字节）", "source": "线索来源", "speaker": "讲话人", "special_report": "专题报告",
     "staff_count": "教职工总人数", "stage": "阶段", "starts_on": "开始日期", "status": "状态",

@@ -13,7 +13,7 @@ WRITE = "write"
 VIEW_METHOD_PERMISSIONS = {
     "list": READ, "show": READ,
     "add": WRITE, "edit": WRITE, "delete": WRITE, "muldelete": WRITE,
-    "action": WRITE, "action_post": WRITE, "export": READ,
+    "action": WRITE, "action_post": WRITE, "export": READ, "history_tab": READ,
 }
 API_METHOD_PERMISSIONS = {
     "get": READ, "get_list": READ, "info": READ,

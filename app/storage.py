@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from flask import current_app
 
-from app.commands import CommandError
+from app.errors import CommandError
 from app.extensions import db
 from schema import Document
 

@@ -63,7 +63,7 @@ class Petition(Timestamps, Model):
     # 码上巡察 (网络 channel): the submitter holds a receipt code and a passphrase (stored only hashed) that show the
     # status and the team's reply; nothing about the submitter's address, browser or cookie is kept.
     receipt_code: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
-    passphrase_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    passphrase_hash: Mapped[str | None] = mapped_column(sa.String(256), info={"credential": True})
     reply: Mapped[str | None] = mapped_column(sa.Text)  # 巡察组答复 (step 答复信访人)
     replied_on: Mapped[date | None] = mapped_column(sa.Date)
     replied_by_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")

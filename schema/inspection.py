@@ -40,7 +40,9 @@ class Inspection(Timestamps, Model):
     liaison_id: Mapped[int | None] = fk("person.id", ondelete="SET NULL")  # 被巡察单位联络人
     note: Mapped[str | None] = mapped_column(sa.Text)
     # 码上巡察 (三（二）4 意见箱 online): the unguessable part of the public intake page's address (app.rules.intake)
-    intake_token: Mapped[str | None] = mapped_column(sa.String(43), unique=True, default=new_intake_token)
+    # (a credential: the change history records that it changed, never its value — app.audit)
+    intake_token: Mapped[str | None] = mapped_column(sa.String(43), unique=True, default=new_intake_token,
+                                                     info={"credential": True})
 
     round: Mapped[Round] = relationship(lazy="selectin")
     team: Mapped[Team] = relationship()

@@ -117,6 +117,53 @@ def test_petitioner_identity_is_never_stored_in_history(app):
     assert created.changes["petitioner_name"] == [None, "已隐藏"]
 
 
+def test_credentials_and_the_search_index_are_never_stored_in_history(app):
+    """An inspection's public intake token and an online petition's passphrase hash are recorded as changed, never
+    by value (the history is read by whoever reads the record); the search index, which holds a petitioner's name in
+    clear, and the deadline scan's inputs are derived and leave no history of their own."""
+    insp = _first_id(app, m.Inspection, m.Inspection.intake_token.is_not(None))
+    (created,) = [r for r in _history(app, "inspection", insp) if r.operation == "新增"]
+    assert created.changes["intake_token"] == [None, "已隐藏"]
+    with app.app_context():  # an online petition (app.commands.intake.submit stores the passphrase hashed), undone
+        session = _db().session
+        online = m.Petition(inspection_id=insp, channel="网络", received_on=date(2026, 5, 6), is_anonymous=True,
+                            summary="网上反映：实验室耗材采购价格偏高", triage="待处理", receipt_code="TESTRECEIPT1",
+                            passphrase_hash="scrypt:32768:8:1$salt$0123456789abcdef")
+        session.add(online)
+        session.flush()
+        created = session.scalar(sa.select(m.ChangeLog).where(m.ChangeLog.entity == "petition",
+                                                              m.ChangeLog.entity_id == online.id))
+        assert created.changes["passphrase_hash"] == [None, "已隐藏"]
+        assert created.changes["receipt_code"] == [None, "TESTRECEIPT1"]  # the receipt is no credential alone
+        session.rollback()
+        derived = _db().session.scalar(sa.select(sa.func.count()).select_from(m.ChangeLog).where(
+            m.ChangeLog.entity.in_(("search_entry", "deadline_input"))))
+    assert derived == 0
+
+
+def test_every_column_the_history_records_is_named_in_chinese(app):
+    """The history tab names each changed field; FAB's default label of a column no screen shows is English
+    ("Intake Token"): every column app.audit records has a Chinese name on its model's own page."""
+    import re
+
+    from app.audit import STAMPS, _references, is_logged
+    from schema.base import Model
+    from views.base.helpers import describe_changes
+
+    screens = {v.datamodel.obj: v for v in app.appbuilder.baseviews if hasattr(v, "show_template")}
+    english = {}
+    for mapper in Model.registry.mappers:
+        if not is_logged(mapper.class_):
+            continue
+        refs = _references(mapper)
+        keys = [refs[a.key].key if a.key in refs else a.key for a in mapper.column_attrs if a.key not in STAMPS]
+        view = screens.get(mapper.class_)
+        for row in describe_changes({k: [None, None] for k in keys}, view.label_columns if view else None):
+            if not re.search(r"[\u4e00-\u9fff]", row["field"]):
+                english.setdefault(mapper.class_.__name__, []).append(row["field"])
+    assert not english, english
+
+
 def test_history_tab_on_show_page(app, client, login):
     pk = _first_id(app, m.Talk)
     login("zuzhang")  # the team's own talk
@@ -127,7 +174,14 @@ def test_history_tab_on_show_page(app, client, login):
     pk = min(team_talks)
     page = client.get(f"/talkview/show/{pk}").get_data(as_text=True)
     assert 'href="#History"' in page and "历史" in page
-    assert "演示数据" in page and "谈话日期" in page  # the actor, and a field by its Chinese label
+    assert f'data-url="/talkview/history/{pk}"' in page and "演示数据" not in page  # loaded when the tab is opened
+    tab = client.get(f"/talkview/history/{pk}")
+    assert tab.status_code == 200 and tab.headers["Cache-Control"] == "no-store"
+    text = tab.get_data(as_text=True)
+    assert "演示数据" in text and "谈话日期" in text  # the actor, and a field by its Chinese label
+    with app.app_context():  # another team's talk: its history is as out of reach as its page
+        other = _db().session.scalar(sa.select(sa.func.min(m.Talk.id)).where(m.Talk.id.not_in(team_talks)))
+    assert other and client.get(f"/talkview/history/{other}").status_code == 404
 
 
 @pytest.mark.parametrize("api", ["change_log", "read_log"])

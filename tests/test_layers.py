@@ -37,8 +37,6 @@ ALLOWED: dict[str, set[str]] = {
 
 # (importing module, imported module) → why it still runs backwards; remove the line when the arrow is fixed
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("app.exports.lists", "views.base"): "导出的错误提示借用 views.base.zh_api_message；移到 app/messages.py（issue 16 第 5 项）",
-    ("app.storage", "app.commands"): "CommandError 定义在 app/commands/__init__.py；移到 app/errors.py 即消除此环（第 5 项）",
     ("app.commands.documents", "app.exports.attachments"): "生成附件文书的命令直接调用导出层；待定：渲染器下移或命令交给导出层",
     ("app.commands.documents", "app.exports.render"): "同上：命令校验上传模板时调用渲染器",
     ("app.commands.feedback", "app.exports.render"): "反馈命令生成 Word 文书时调用渲染器",

@@ -55,6 +55,10 @@ def test_show_page_and_api_get_are_logged(app, client, login, tokens, resource):
     reads = _reads(app, model.__tablename__, pk, start)
     assert [(r.actor, r.channel) for r in reads] == [("office", "页面"), ("office", "接口")]
     assert reads[0].path == f"/{view}/show/{pk}" and reads[0].remote_addr == "127.0.0.1" and reads[0].reason is None
+    start = _last_read_id(app)  # the page's 历史 tab, loaded when opened, shows its old and new values: a read too
+    assert client.get(f"/{view}/history/{pk}").status_code == 200
+    assert [(r.actor, r.channel, r.path) for r in _reads(app, model.__tablename__, pk, start)] == [
+        ("office", "页面", f"/{view}/history/{pk}")]
 
 
 def test_lists_log_every_row_they_show(app, client, login, tokens):

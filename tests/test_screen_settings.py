@@ -99,8 +99,7 @@ def test_changes_are_on_the_history_tab(app):
                                     ).all()
         pk = row.id
     assert [c.actor for c in logged] == ["admin", "admin"] and "单位全称" in str(logged[0].changes["labels"][1])
-    page = admin.get(f"/screensettingview/show/{pk}").get_data(as_text=True)
-    history = page.split('id="History"', 1)[1]
+    history = admin.get(f"/screensettingview/history/{pk}").get_data(as_text=True)  # the 历史 tab
     assert "单位全称" in history and history.count("<td>admin</td>") == 2
 
 

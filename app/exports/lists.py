@@ -26,6 +26,7 @@ from sqlalchemy.orm import Query
 from app.audit import EXPORT, MASK, identity_columns, record_reads_now
 from app.commands import CommandError
 from app.errors import BadRequest
+from app.messages import zh_api_message
 from app.scope import taken_out
 
 MAX_WIDTH = 50  # a column never gets wider than this (characters); longer text wraps in Excel
@@ -61,8 +62,6 @@ def list_export(view) -> ListExport:
             filters = view._handle_filters_args(args)
             order_column, order_direction = view._handle_order_args(args)
         except FABException as exc:
-            from views.base import zh_api_message
-
             raise _bad(zh_api_message(str(exc), "参数 q 有误")) from exc
         listed, label_of = view.list_columns, view.label_columns
     else:

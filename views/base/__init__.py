@@ -21,7 +21,7 @@ from .helpers import (
 )
 from .interface import XctSQLAInterface
 from .layout import _LAYOUTS, LABEL_MAX, ORDER_DIRECTIONS, LayoutError, LayoutMixin, ScreenLayout
-from .messages import flatten_messages, integrity_message, zh_api_message, zh_validation_text
+from .messages import flatten_messages, integrity_message, zh_validation_text
 from .resource import Resource
 from .rest import XctModelRestApi
 from .screen import XctModelView
@@ -32,5 +32,5 @@ __all__ = [
     "LABEL_MAX", "ORDER_DIRECTIONS", "_LAYOUTS", "LayoutError", "LayoutMixin", "Resource", "ScreenLayout", "XctModelRestApi",
     "XctModelView", "XctSQLAInterface", "blank_none", "body_day", "check_item_rule", "describe_changes",
     "document_answer", "export_list", "flatten_messages", "integer_in_range", "integrity_message", "masked",
-    "uploaded", "yes_no", "zh_api_message", "zh_validation_text",
+    "uploaded", "yes_no", "zh_validation_text",
 ]

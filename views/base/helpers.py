@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -56,8 +57,15 @@ def _change_text(value) -> str:
 def describe_changes(changes: dict, labels: dict | None = None) -> list[dict[str, str]]:
     """A change-history row's fields as [{"field", "old", "new"}]: Chinese labels, readable values."""
     labels = labels or LABELS
-    return [{"field": str(labels.get(k) or LABELS.get(k, k)), "old": _change_text(old), "new": _change_text(new)}
+    return [{"field": _field_label(k, labels), "old": _change_text(old), "new": _change_text(new)}
             for k, (old, new) in (changes or {}).items()]
+
+
+def _field_label(key: str, labels: dict) -> str:
+    """The screen's own label when it is Chinese; FAB fills in English ones ("Intake Token") for the columns a screen
+    does not show, which the history still names: those come from the shared table."""
+    shown = str(labels.get(key) or "")
+    return shown if re.search(r"[\u4e00-\u9fff]", shown) else str(LABELS.get(key, shown or key))
 
 
 def uploaded(field: str = "file") -> tuple[bytes, str]:

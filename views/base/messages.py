@@ -49,20 +49,6 @@ _VALIDATION_TEXTS = [  # marshmallow 3 / marshmallow-sqlalchemy / FAB messages �
 ]
 _VALIDATION_RES = [(re.compile(p + r"\Z", re.S), zh) for p, zh in _VALIDATION_TEXTS]
 
-_API_MESSAGES = [  # FAB's own REST messages → Chinese
-    (r"Request is not JSON", "请求体必须是 JSON（Content-Type: application/json）"),
-    (r"400 Bad Request: .*", "请求体不是合法的 JSON"),
-    (r"Not a valid rison(?:/json)? argument", "参数 q 不是合法的 rison 表达式"),
-    (r"Not a valid rison schema (.*)", r"参数 q 的结构不正确：\1"),
-    (r"Invalid order by column: (.*)", r"不能按字段 \1 排序"),
-    (r"Filter column: (.*) not allowed to filter", r"不能按字段 \1 筛选"),
-    (r"Filter operation: (.*) not allowed on column: (.*)", r"字段 \2 不支持筛选操作 \1"),
-    (r"Cannot use both select and sel columns", "参数 columns 与 select_columns 不能同时使用"),
-    (r"Arguments are not correct", "请求参数有误"),
-    (r"Could not process entity", "数据不符合规则"),
-]
-_API_RES = [(re.compile(p + r"\Z", re.S), zh) for p, zh in _API_MESSAGES]
-
 
 def flatten_messages(texts) -> list[str]:
     """marshmallow nests messages for lists and nested fields ({0: [...]}) — flatten to a list of strings."""
@@ -79,16 +65,6 @@ def zh_validation_text(text: str) -> str:
             return pattern.sub(zh, text)
     translated = gettext(text)  # FAB's own validators (e.g. password complexity) are in the catalogues
     return translated if translated != text else f"取值无效（{text}）"
-
-
-def zh_api_message(message, default: str) -> str:
-    if not message:
-        return default
-    text = str(message)
-    for pattern, zh in _API_RES:
-        if pattern.match(text):
-            return pattern.sub(zh, text)
-    return text if re.search(r"[\u4e00-\u9fff]", text) else default
 
 
 def integrity_message(text: str, labels: dict) -> str:

@@ -16,7 +16,7 @@ from app.commands import CommandError
 from app.errors import BadRequest
 from app.extensions import db
 from app.fab_compat import RestInfoMixin
-from app.messages import HTTP_MESSAGES, JSON_BODY_REQUIRED
+from app.messages import HTTP_MESSAGES, JSON_BODY_REQUIRED, zh_api_message
 from app.permissions import API_METHOD_PERMISSIONS
 from app.uow import transaction
 from app.web import BAD_VALUE, is_bad_value
@@ -24,7 +24,7 @@ from schema.base import INT_MAX, INT_MIN
 
 from app.labels import LABELS, MODEL_NOUNS
 from .helpers import export_list
-from .messages import flatten_messages, integrity_message, zh_api_message, zh_validation_text
+from .messages import flatten_messages, integrity_message, zh_validation_text
 from .resource import declare
 from .screen import XctModelView
 

@@ -64,8 +64,9 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         self._checkboxes_for_required_booleans()
         self._integer_ranges()
         self.identity_columns = identity_columns(self.datamodel.obj)
-        if self.include_route_methods is not None:  # every list can be exported
-            self.include_route_methods = set(self.include_route_methods) | {"export"}
+        if self.include_route_methods is not None:  # every list can be exported, every show page has its 历史 tab
+            self.include_route_methods = set(self.include_route_methods) | {"export"} | (
+                {"history_tab"} if "show" in self.include_route_methods else set())
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):
             self.datamodel.list_eager = tuple(
@@ -125,8 +126,19 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         widgets = self._show(pk)
         record_read(self.datamodel.obj, [pk], PAGE)
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, history=self.history(pk),
-                                    steps=ownership.step_links(self, pk))
+                                    related_views=self._related_views, steps=ownership.step_links(self, pk))
+
+    @expose("/history/<pk>", methods=["GET"])
+    @has_access
+    def history_tab(self, pk):
+        """The 历史 tab of a show page, loaded when opened (xct/show.html, views/static/xct/layout.js): a record with
+        a long history no longer weighs on every opening of its page. Outside the reader's scope: 404, as the page."""
+        pk = self._deserialize_pk_if_composite(pk)
+        if self.datamodel.get(pk) is None:
+            abort(404)
+        record_read(self.datamodel.obj, [pk], PAGE)  # its old and new values are the record's content
+        return (self.render_template("xct/history.html", history=self.history(pk)), 200,
+                {"Cache-Control": "no-store"})
 
     def history(self, pk) -> list[dict]:
         """The record's change history for its page; whoever may open the page may read it."""
