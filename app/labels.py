@@ -4,9 +4,13 @@ means more."""
 LABELS = {
     "id": "编号", "absent_reason": "无文件的原因", "actor": "操作人",
     # columns no screen shows, named in the change history (views.base.describe_changes)
-    "content_key": "内容指纹", "contents": "所含涉密记录", "intake_token": "码上巡察链接令牌",
-    "passphrase_hash": "查询口令（散列值）", "receipt_code": "回执编号", "round_id": "轮次", "subject": "所属对象",
-    "submission": "提交事项", "transfer": "移送", "transfer_id": "移送", "agenda": "议程", "anchor": "起算事件", "answers": "答案", "approvals": "审批",
+    "content_key": "内容指纹", "contents": "所含涉密记录", "receipt_code": "回执编号", "round_id": "轮次",
+    "subject": "所属对象", "submission": "提交事项", "transfer": "移送", "transfer_id": "移送",
+    # labels of two credential columns (app.audit masks their values), not credentials themselves
+    "intake_token": "码上巡察链接令牌",  # nosec B105
+    # the same: a label
+    "passphrase_hash": "查询口令（散列值）",  # nosec B105
+    "agenda": "议程", "anchor": "起算事件", "answers": "答案", "approvals": "审批",
     "approved_by": "批准人", "approved_on": "批准日期", "aspect": "问题方面", "at": "时间",
     "attachment_no": "附件号", "attendees": "参会人员", "basic_situation": "基本情况", "body": "正文",
     "briefer": "通报人", "category": "问题类别", "channel": "来源方式", "classification": "密级",

@@ -74,7 +74,7 @@ def side_menu(current: Here) -> Markup:
             cache.clear()
         appbuilder = current_app.appbuilder  # a context processor's variable, not a Jinja global: passed in
         module = current_app.jinja_env.get_template("appbuilder/xct_menu.html").make_module({"appbuilder": appbuilder})
-        html = cache[key] = Markup(module.side_menu(current, key[2]))
+        html = cache[key] = module.side_menu(current, key[2])  # a macro of an .html template: Markup already
     return html
 
 
