@@ -344,5 +344,5 @@ class XctSecurityManager(SecurityManager):
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name=None):
         if user is None:
             return super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
-        names = {v for p, v in self._permission_set(user) if p == permission_name}
+        names = set(self.permitted(user, permission_name))
         return names if view_menus_name is None else names & set(view_menus_name)
