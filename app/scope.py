@@ -180,17 +180,13 @@ def _team_rounds(who: Who) -> sa.Select:
 
 
 def _sent_clue_ids() -> sa.Select:
-    return _sub(sa.select(transfer_clue.c.clue_id).join(Transfer, Transfer.id == transfer_clue.c.transfer_id)
-                .where(Transfer.transferred_on.is_not(None)))
+    return _sub(sa.select(Clue.id).where(Clue.transferred_on.is_not(None)))
 
 
 def _not_sent(clue_id) -> ColumnElement:
-    """The clue `clue_id` (a column of the outer query) is in no sent transfer. NOT EXISTS, not NOT IN: with many
-    sent clues PostgreSQL cannot hash a NOT IN subquery and rescans it per row (benchmarks/dashboard.py: minutes at
-    600,000 sent clues)."""
-    sent = (sa.select(transfer_clue.c.clue_id).join(Transfer, Transfer.id == transfer_clue.c.transfer_id)
-            .where(transfer_clue.c.clue_id == clue_id, Transfer.transferred_on.is_not(None))
-            .correlate_except(transfer_clue, Transfer))  # correlated with the clue only, whatever the outer query joins
+    """The clue `clue_id` (a column of the outer query) is in no sent transfer: its `transferred_on`, which the
+    database keeps from the transfers (migration 0005n), is empty."""
+    sent = sa.select(Clue.id).where(Clue.id == clue_id, Clue.transferred_on.is_not(None)).correlate_except(Clue)
     return ~sa.exists(sent)
 
 
@@ -198,7 +194,7 @@ def _kept_by_team(model):
     """六（二）3 "巡察组不留存移送材料（含电子版、纸质版）": once a clue is transferred the team no longer sees it, its
     package, the package's files or the transfer's list; 巡察办 keeps the list."""
     if model is Clue:
-        return lambda who, ids: sa.and_(reach(Clue, ids), _not_sent(Clue.id))
+        return lambda who, ids: sa.and_(reach(Clue, ids), Clue.transferred_on.is_(None))
     if model is ClueExhibit:
         return lambda who, ids: sa.and_(reach(ClueExhibit, ids), _not_sent(ClueExhibit.clue_id))
     return lambda who, ids: sa.and_(

@@ -189,7 +189,12 @@ class Clue(Timestamps, Model):
 
     __tablename__ = "clue"
     # 领导看板 (app.dashboards): clues counted per inspection, state and department from the index alone
-    __table_args__ = (sa.Index("ix_clue_inspection_status_department", "inspection_id", "status", "department_id"),)
+    __table_args__ = (
+        sa.Index("ix_clue_inspection_status_department", "inspection_id", "status", "department_id"),
+        # the clues a team still sees (六（二）3), counted the same way
+        sa.Index("ix_clue_unsent", "inspection_id", "status", "department_id",
+                 postgresql_where=sa.text("transferred_on IS NULL"), sqlite_where=sa.text("transferred_on IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = fk("inspection.id", ondelete="CASCADE", nullable=False)
     code: Mapped[str | None] = mapped_column(sa.String(30), index=True)
@@ -210,6 +215,9 @@ class Clue(Timestamps, Model):
     decision_on: Mapped[date | None] = mapped_column(sa.Date)  # 学校党委分类处置的决定
     decision_meeting: Mapped[str | None] = mapped_column(sa.String(100))
     decision: Mapped[str | None] = mapped_column(sa.String(500))
+    # The day the first sent transfer listing the clue left (六（二）3); NULL while it is with the team. Written by
+    # the database's triggers on transfer_clue and transfer (migration 0005n), never by the application.
+    transferred_on: Mapped[date | None] = mapped_column(sa.Date)
 
     inspection: Mapped[Inspection] = relationship(lazy="selectin")
     petition: Mapped[Petition | None] = relationship()

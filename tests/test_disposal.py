@@ -392,3 +392,66 @@ def test_the_receipt_page_offers_each_step_while_it_can_be_taken(world):
                      data={"received_on": date.today().isoformat(), "received_by": "钱志强"}).status_code == 302
     assert buttons(unsigned) == ["填写办理情况", "报告办理情况"]
     assert buttons(reported) == []
+
+
+def test_a_clues_transferred_on_follows_every_write_of_its_batches(world):
+    """六（二）3: the team sees a clue until a batch listing it is sent. Whether it was sent is the clue's
+    `transferred_on`, which the database's triggers keep (migration 0005n): through the ORM, bulk SQL, the REST
+    contract's transfer delete, and a batch whose date or list changes."""
+    app, client, h = world
+    from app.extensions import db
+    from app.uow import transaction
+    from schema.transfer import transfer_clue
+
+    team = client.get("/api/v1/clue/?q=(page_size:100)", headers=h("zuzhang")).json["ids"]
+    with app.app_context():
+        first, second = db.session.scalars(sa.select(m.Clue).where(m.Clue.id.in_(team)).order_by(m.Clue.id)
+                                           .limit(2)).all()
+        assert first.transferred_on is None and second.transferred_on is None
+        audit = db.session.scalar(sa.select(m.Unit.id).where(m.Unit.name == "审计室"))
+        with transaction():
+            batch = m.Transfer(inspection_id=first.inspection_id, department_id=audit, clues=[first])
+            db.session.add(batch)
+        tid, ids = batch.id, (first.id, second.id)
+
+    def sent_on():
+        with app.app_context():
+            return dict(db.session.execute(sa.select(m.Clue.id, m.Clue.transferred_on).where(m.Clue.id.in_(ids))).all())
+
+    def team_sees(cid):
+        return client.get(f"/api/v1/clue/{cid}", headers=h("zuzhang")).status_code == 200
+
+    assert sent_on() == dict.fromkeys(ids) and team_sees(ids[0])  # in a batch not yet sent: still the team's
+    with app.app_context(), transaction():  # the batch leaves (an UPDATE of transfer)
+        db.session.get(m.Transfer, tid).transferred_on = date(2026, 12, 2)
+    assert sent_on() == {ids[0]: date(2026, 12, 2), ids[1]: None}
+    assert not team_sees(ids[0]) and team_sees(ids[1])
+    assert client.get(f"/api/v1/clue/{ids[0]}", headers=h("office")).status_code == 200
+
+    with app.app_context(), transaction():  # bulk SQL adds a clue to the sent list (an INSERT of transfer_clue)
+        db.session.execute(sa.insert(transfer_clue).values(transfer_id=tid, clue_id=ids[1]))
+    assert sent_on() == dict.fromkeys(ids, date(2026, 12, 2)) and not team_sees(ids[1])
+
+    with app.app_context(), transaction():  # the ORM takes it off the list again (a DELETE of transfer_clue)
+        batch = db.session.get(m.Transfer, tid)
+        batch.clues = [c for c in batch.clues if c.id != ids[1]]
+    assert sent_on() == {ids[0]: date(2026, 12, 2), ids[1]: None} and team_sees(ids[1])
+
+    # the contract deletes any transfer (API.md): its clue goes back to the team
+    assert client.delete(f"/api/v1/transfer/{tid}", headers=h("office")).status_code == 200
+    assert sent_on() == dict.fromkeys(ids) and team_sees(ids[0])
+
+
+def test_every_clues_transferred_on_is_its_earliest_sent_batch(world):
+    """The column agrees with the transfers on the whole demo: the earliest 移送日期 of a sent batch listing it."""
+    app, _, _ = world
+    from app.extensions import db
+    from schema.transfer import transfer_clue
+
+    with app.app_context():
+        stored = dict(db.session.execute(sa.select(m.Clue.id, m.Clue.transferred_on)).all())
+        earliest = dict(db.session.execute(
+            sa.select(transfer_clue.c.clue_id, sa.func.min(m.Transfer.transferred_on))
+            .join(m.Transfer, m.Transfer.id == transfer_clue.c.transfer_id).group_by(transfer_clue.c.clue_id)).all())
+    assert any(stored.values())
+    assert stored == {cid: earliest.get(cid) for cid in stored}

@@ -408,24 +408,19 @@ def _notify(ids: list[int] | None, stamp) -> int:
             ~sa.exists().where(note.c.key == key)))
     dialect = db.session.get_bind().dialect.name
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Notification.__table__)
-    insert = insert.on_conflict_do_nothing(index_elements=["username", "key"]).returning(
-        Notification.__table__.c.username, Notification.__table__.c.title, Notification.__table__.c.message)
-    written = 0
+    insert = insert.on_conflict_do_nothing(index_elements=["username", "key"])
 
     def flush(batch):
         if dialect == "postgresql":  # COPY, then one INSERT … SELECT: see _store
             conn = db.session.connection()
             _copy_into_temp(conn, "notification", _NOTE_COLUMNS, batch, set())
             cols = ", ".join(_NOTE_COLUMNS)
-            rows = conn.exec_driver_sql(
+            conn.exec_driver_sql(
                 f"INSERT INTO notification ({cols}) SELECT {cols} FROM notification_new "  # nosec B608
-                "ON CONFLICT (username, key) DO NOTHING RETURNING username, title, message").all()
+                "ON CONFLICT (username, key) DO NOTHING")
             conn.exec_driver_sql("DROP TABLE notification_new")
         else:
-            rows = db.session.execute(insert, batch).all()
-        # mail only what is stored: a scan that fails later must not have sent its notifications
-        after_commit(functools.partial(send_notifications, [r._asdict() for r in rows]))
-        return len(rows)
+            db.session.execute(insert, batch)
 
     batch: list[dict] = []
     for d in db.session.execute(query.execution_options(yield_per=CHUNK)):
@@ -434,10 +429,14 @@ def _notify(ids: list[int] | None, stamp) -> int:
         for username in who[responsible.get(d.code, "巡察组")](d):
             batch.append({"username": username, "key": key, "title": f"{d.code} {d.title}{STATUS_LABELS[d.status]}",
                           "message": f"期限 {d.due.isoformat() if d.due else '未定'}，{d.message}", "link": link,
-                          "level": d.level, "created_at": utcnow()})
+                          "level": d.level, "created_at": stamp})
         if len(batch) >= CHUNK:
-            written += flush(batch)
+            flush(batch)
             batch = []
     if batch:
-        written += flush(batch)
-    return written
+        flush(batch)
+    # this scan's notifications are the ones made at its stamp (a message already sent keeps its own); mail only
+    # what is stored, once the scan commits: a scan that fails later must not have sent its notifications
+    after_commit(functools.partial(send_notifications, stamp))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification.__table__).where(
+        Notification.__table__.c.created_at == stamp))
