@@ -6,12 +6,14 @@ one SQL count and one short SQL list, both under the same row scope as the model
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder import ModelView
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.rules.deadlines import DUE_SOON, OVERDUE
@@ -141,7 +143,9 @@ def my_deadlines(user, limit: int = 200) -> list:
     query = scoped(query, Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
     if not roles & UNRESTRICTED_ROLES:
         query = query.where(sa.or_(*_mine(user.username, roles)))
-    return db.session.scalars(query).all()
+    # the page names each row's subject: loaded for all rows at once, not one lazy load per row
+    subjects = (selectinload(Deadline.inspection), selectinload(Deadline.transfer), selectinload(Deadline.submission))
+    return db.session.scalars(query.options(*subjects)).all()
 
 
 def review_queues(user) -> list[dict]:
@@ -151,10 +155,10 @@ def review_queues(user) -> list[dict]:
     urls = _show_views(user)
     out = []
     for q in queues:
-        where = q.criterion()
-        count = db.session.scalar(scoped(sa.select(sa.func.count()).select_from(q.model).where(where), q.model, user))
-        rows = db.session.scalars(scoped(sa.select(q.model).where(where), q.model, user)
-                                  .order_by(q.order, q.model.id).limit(SHOWN)).all()
+        # the first rows and, beside each, how many there are in all (one statement; none found: 0)
+        found = db.session.execute(scoped(sa.select(q.model, sa.func.count().over()).where(q.criterion()), q.model,
+                                          user).order_by(q.order, q.model.id).limit(SHOWN)).all()
+        rows, count = [r for r, _n in found], found[0][1] if found else 0
         url = urls.get(q.model.__tablename__)
         out.append({"title": q.title, "count": count,
                     "rows": [{"label": str(r), "url": url.format(r.id) if url else None} for r in rows]})
@@ -167,14 +171,14 @@ def recent_records(user) -> list[dict]:
                               .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(RECENT * 3)).all()
     tables = {t.name: t for t in Model.metadata.sorted_tables}
     models = {m.class_.__tablename__: m.class_ for m in Model.registry.mappers}
-    visible: dict[str, set[int]] = {}
-    for entity in {log.entity for log in logs}:
-        model = models.get(entity)
-        ids = {log.entity_id for log in logs if log.entity == entity}
-        if model is None or entity not in tables:
-            visible[entity] = set()
-            continue
-        visible[entity] = set(db.session.scalars(scoped(sa.select(model.id).where(model.id.in_(ids)), model, user)))
+    # which of the records are still in the user's scope: one statement over every table the logs name
+    probes = [scoped(sa.select(sa.literal(entity, sa.String).label("entity"), model.id.label("id"))
+                     .where(model.id.in_({log.entity_id for log in logs if log.entity == entity})), model, user)
+              for entity in sorted({log.entity for log in logs})
+              if (model := models.get(entity)) is not None and entity in tables]
+    visible: dict[str, set[int]] = defaultdict(set)
+    for entity, rid in db.session.execute(sa.union_all(*probes)) if probes else ():
+        visible[entity].add(rid)
     urls = _show_views(user)
     out, seen = [], set()
     for log in logs:

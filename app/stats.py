@@ -141,13 +141,15 @@ class Group:
 
 
 def inspection_ids(*, year: int | None = None, round_id: int | None = None,
-                   inspection_id: int | None = None) -> sa.Select:
+                   inspection_id: int | None = None, unit_id: int | None = None) -> sa.Select:
     """The inspections of the selection that the caller may see."""
     stmt = sa.select(Inspection.id).join(Round, Round.id == Inspection.round_id)
     if year is not None:
         stmt = stmt.where(Round.year == year)
     if round_id is not None:
         stmt = stmt.where(Inspection.round_id == round_id)
+    if unit_id is not None:
+        stmt = stmt.where(Inspection.unit_id == unit_id)
     if inspection_id is not None:
         stmt = stmt.where(Inspection.id == inspection_id)
     return _scoped(stmt, Inspection)
@@ -247,9 +249,17 @@ def flags(*, year: int | None = None, round_id: int | None = None) -> list[Flag]
 
 
 def inspection_flags(inspection: Inspection) -> list[Flag]:
-    """The flags an inspection takes part in (its page's panel 重复出现的问题)."""
-    return [f for f in flags(round_id=inspection.round_id) if inspection.id in f.inspection_ids
-            or f.scope == ACROSS_ROUNDS and f.subject_id == inspection.unit_id]
+    """The flags an inspection takes part in (its page's panel 重复出现的问题): (a) its unit's over the unit's rounds,
+    (b) its round's over the round's units that include it. A flag groups one subject's occurrences (a unit's, a
+    round's), so each is counted from that subject's inspections alone: the page reads one unit's and one round's
+    records, never the whole history (issue 18: a page's work does not grow with the tables)."""
+    rules = active_rules()
+    across_rounds = repeat_flags(occurrences(unit_id=inspection.unit_id),
+                                 [r for r in rules if r.scope == ACROSS_ROUNDS])
+    across_units = repeat_flags(occurrences(round_id=inspection.round_id),
+                                [r for r in rules if r.scope == ACROSS_UNITS])
+    return ([f for f in across_rounds if f.subject_id == inspection.unit_id]
+            + [f for f in across_units if inspection.id in f.inspection_ids])
 
 
 def flag_for(round_id: int, field_name: str, value: str) -> Flag | None:

@@ -5,13 +5,16 @@ setup and the demo data, optionally scales the business rows ×N (benchmarks/lis
 gunicorn (production config, loopback only, no Redis) on a free port, logs in USERS virtual users spread over the
 demo roles (office, zuzhang, zuyuan, liaison, leader, jiwei), and has each one request pages of its role's mix
 without think time until the time or request budget is spent. Prints throughput and, per page, requests, errors,
-p50/p95/p99. Gunicorn and the database are removed at the end (--keep keeps the database).
+p50/p95/p99. Then, side by side on the same data, the same users and mix against stock Flask-AppBuilder
+(benchmarks/stock_fab.py: plain ModelView/ModelRestApi over the same tables, every user signed in as admin; the
+pages it has no equivalent of, 领导看板 and its data, are left out of its mix), unless --no-stock.
+Gunicorn and the database are removed at the end (--keep keeps the database).
 
     .venv/bin/python benchmarks/load.py [--users 40] [--seconds 60] [--max-requests 5000] [--scale 1] [--workers 4]
+                                        [--no-stock]
 
 The client is asyncio over the standard library (each request a short HTTP/1.1 exchange on loopback: gunicorn's
 sync workers close the connection after every answer anyway), so it needs no package beyond the project's.
-Stock FAB side by side (issue 18) is not run here.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ MIX = {
     "jiwei": [("首页", "/", 3), ("移送列表", "/transferview/list/", 3), ("线索列表", "/clueview/list/", 3),
               ("期限预警", "/deadlineview/list/", 1)],
 }
+
+
+# The same pages in stock FAB (benchmarks/stock_fab.py); a label without one is left out of the stock mix.
+STOCK = {"首页": "/", "巡察列表": "/stockinspectionview/list/", "巡察详情": "/stockinspectionview/show/{inspection}",
+         "线索列表": "/stockclueview/list/", "期限预警": "/stockdeadlineview/list/", "谈话列表": "/stocktalkview/list/",
+         "整改台账": "/stockrectificationitemview/list/", "移送列表": "/stocktransferview/list/",
+         "REST 巡察": "/api/v1/stockinspection/", "REST 线索": "/api/v1/stockclue/"}
+
+
+def stock_mix() -> dict:
+    return {role: [(label, STOCK[label], w) for label, _p, w in pages if label in STOCK] for role, pages in MIX.items()}
 
 
 # ------------------------------------------------------------------------------------------------ the database
@@ -131,12 +145,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, storage: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "STORAGE_DIR": storage, "SECRET_KEY": secrets.token_hex(32),
-           "SESSION_COOKIE_SECURE": "0", "LOGIN_RATE_LIMIT": "100000 per minute", "PYTHONPATH": str(ROOT)}
-    env.pop("REDIS_URL", None)
+def start_gunicorn(url: str, storage: str, port: int, workers: int, target: str = "app:create_app('production')"
+                   ) -> subprocess.Popen:
+    env = _env(url, storage)
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
-           "--log-level", "warning", "app:create_app('production')"]
+           "--log-level", "warning", target]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -149,6 +162,20 @@ def start_gunicorn(url: str, storage: str, port: int, workers: int) -> subproces
             time.sleep(0.3)
     stop_gunicorn(proc)
     raise RuntimeError("gunicorn 60 秒内未监听端口")
+
+
+def _env(url: str, storage: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "STORAGE_DIR": storage, "SECRET_KEY": secrets.token_hex(32),
+           "SESSION_COOKIE_SECURE": "0", "LOGIN_RATE_LIMIT": "100000 per minute", "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def start_stock(url: str, storage: str, port: int, workers: int) -> subprocess.Popen:
+    """Stock FAB on the same database: its views' permissions written once for Admin, then gunicorn."""
+    subprocess.run([sys.executable, "-c", "from benchmarks.stock_fab import create_app; create_app(True)"],
+                   cwd=ROOT, env=_env(url, storage), check=True)
+    return start_gunicorn(url, storage, port, workers, "benchmarks.stock_fab:create_app()")
 
 
 def stop_gunicorn(proc: subprocess.Popen) -> None:
@@ -216,9 +243,8 @@ def _unchunk(data: bytes) -> bytes:
     return out
 
 
-async def user_loop(client: Client, role: str, inspections: list[int], stop_at: float, budget: list[int],
-                    results: dict, rng: random.Random) -> None:
-    pages = MIX[role]
+async def user_loop(client: Client, role: str, pages: list, inspections: list[int], stop_at: float,
+                    budget: list[int], results: dict, rng: random.Random) -> None:
     if not inspections:
         pages = [p for p in pages if "{inspection}" not in p[1]]
     weights = [w for _l, _p, w in pages]
@@ -240,13 +266,16 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def run_load(port: int, users: int, seconds: float, max_requests: int, visible: dict, seed: int) -> None:
+async def run_load(port: int, users: int, seconds: float, max_requests: int, visible: dict, seed: int,
+                   mix: dict, login_as=lambda role: role) -> dict:
+    """USERS virtual users over `mix` (role → pages), each signed in as `login_as(role)`; prints the figures and
+    answers the totals."""
     from seeds.demo import DEMO_PASSWORD
 
     rng = random.Random(seed)
     t0 = time.perf_counter()
     everyone = [(Client(port), ROLES[i % len(ROLES)]) for i in range(users)]
-    logged_in = await asyncio.gather(*(client.login(role, DEMO_PASSWORD) for client, role in everyone))
+    logged_in = await asyncio.gather(*(client.login(login_as(role), DEMO_PASSWORD) for client, role in everyone))
     clients = [pair for pair, ok in zip(everyone, logged_in) if ok]
     for (_c, role), ok in zip(everyone, logged_in):
         if not ok:
@@ -255,21 +284,25 @@ async def run_load(port: int, users: int, seconds: float, max_requests: int, vis
     results: dict = defaultdict(list)
     budget = [max_requests]
     started = time.monotonic()
-    await asyncio.gather(*(user_loop(c, role, visible[role], started + seconds, budget, results,
+    await asyncio.gather(*(user_loop(c, role, mix[role], visible[role], started + seconds, budget, results,
                                      random.Random(rng.random())) for c, role in clients))
     elapsed = time.monotonic() - started
     every = [r for rs in results.values() for r in rs]
     errors = sum(1 for r in every if r[1])
     times = [r[0] for r in every]
+    totals = {"requests": len(every), "rate": len(every) / elapsed, "ok_rate": (len(every) - errors) / elapsed,
+              "errors": errors, "p50": pct(times, 50),
+              "p95": pct(times, 95), "p99": pct(times, 99)}
     print(f"\n{len(clients)} 个用户，无思考时间，{elapsed:.1f} s：{len(every):,} 个请求，"
-          f"{len(every) / elapsed:.1f} 请求/秒，错误 {errors}；"
-          f"p50 {pct(times, 50):.0f} ms，p95 {pct(times, 95):.0f} ms，p99 {pct(times, 99):.0f} ms")
+          f"{totals['rate']:.1f} 请求/秒，错误 {errors}；"
+          f"p50 {totals['p50']:.0f} ms，p95 {totals['p95']:.0f} ms，p99 {totals['p99']:.0f} ms")
     print(f"\n{'角色':<9}{'页面':<14}{'请求':>7}{'错误':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  状态码")
     for (role, label), rows in sorted(results.items()):
         ms = [r[0] for r in rows]
         codes = sorted({r[2] for r in rows})
         print(f"{role:<10}{label:<14}{len(rows):>7}{sum(1 for r in rows if r[1]):>6}"
               f"{pct(ms, 50):>9.0f}{pct(ms, 95):>9.0f}{pct(ms, 99):>9.0f}  {codes}")
+    return totals
 
 
 def main(argv=None) -> int:
@@ -280,6 +313,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="业务数据放大倍数（默认 1：演示数据原样）")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn 工作进程数（默认 4）")
     parser.add_argument("--keep", action="store_true", help="结束时不删除新建的数据库")
+    parser.add_argument("--no-stock", action="store_true", help="不与原生 Flask-AppBuilder 并排压测")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="The HMAC key is")
@@ -292,7 +326,22 @@ def main(argv=None) -> int:
         visible = prepare(url, storage.name, args.scale)
         port = free_port()
         proc = start_gunicorn(url, storage.name, port, args.workers)
-        asyncio.run(run_load(port, args.users, args.seconds, args.max_requests, visible, args.seed))
+        print("\n== 巡察通 ==", flush=True)
+        ours = asyncio.run(run_load(port, args.users, args.seconds, args.max_requests, visible, args.seed, MIX))
+        stop_gunicorn(proc)
+        proc = None
+        if not args.no_stock:
+            port = free_port()
+            proc = start_stock(url, storage.name, port, args.workers)
+            print("\n== 原生 Flask-AppBuilder（同一数据库，均以 admin 登录，无领导看板） ==", flush=True)
+            everyone = {role: visible["office"] for role in ROLES}  # admin opens any inspection
+            stock = asyncio.run(run_load(port, args.users, args.seconds, args.max_requests, everyone, args.seed,
+                                         stock_mix(), login_as=lambda role: "admin"))
+            ratio = ours["rate"] / stock["rate"] if stock["rate"] else float("inf")
+            print(f"\n并排：巡察通 {ours['rate']:.1f} 请求/秒（p95 {ours['p95']:.0f} ms，错误 {ours['errors']}），"
+                  f"原生 FAB {stock['rate']:.1f} 请求/秒（p95 {stock['p95']:.0f} ms，错误 {stock['errors']}）；"
+                  f"吞吐 {ratio:.1f} 倍，成功请求 "
+                  f"{ours['ok_rate'] / stock['ok_rate'] if stock['ok_rate'] else float('inf'):.1f} 倍")
     finally:
         if proc is not None:
             stop_gunicorn(proc)

@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import protect
 from app.commands import CommandError
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
 from app.commands.documents import attachment_menu, generate_attachment
-from app.commands.rectification import ledger_items, previous_rectification
+from app.commands.rectification import ledger_count, previous_rectification
 from app.commands.supervision import checks_of
 from app.extensions import db
 from app.permissions import READ
@@ -136,7 +136,7 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
             kwargs.update(
                 deadlines=deadlines, checks=inspection_checks(pk, today, deadlines),
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
-                ledger={"items": len(ledger_items(inspection)), "previous": previous,
+                ledger={"items": ledger_count(inspection), "previous": previous,
                         "previous_items": previous_items, "checks": checks_of(inspection),
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user, inspection),

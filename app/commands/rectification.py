@@ -92,6 +92,11 @@ EDITABLE = ("seq", "problem", "task", "measures", "responsible", "leader", "phas
 MAX_TEXT = 5000
 
 
+def ledger_count(inspection: Inspection) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(RectificationItem).where(
+        RectificationItem.inspection_id == inspection.id))
+
+
 def ledger_items(inspection: Inspection) -> list[RectificationItem]:
     return list(db.session.scalars(sa.select(RectificationItem).where(
         RectificationItem.inspection_id == inspection.id).order_by(RectificationItem.seq, RectificationItem.id)))
