@@ -410,6 +410,29 @@ def test_recent_records_are_mine_and_in_scope(dash_app, clients):
     assert "暂无记录" in section(home(clients, "zuyuan"), "recent")  # someone else's change is not "mine"
 
 
+@pytest.mark.parametrize("user", ["office", "zuzhang", "liaison", "jiwei"])
+def test_the_home_page_loads_what_it_names_once_not_per_row(dash_app, clients, user):
+    """Issue 18 item 1: the 即将到期 rows name their inspection, transfer or submission; those are loaded for all rows
+    in one statement each, never by a lazy load per row (a statement ending "WHERE inspection.id = ?")."""
+    from app.extensions import db
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    with dash_app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = home(clients, user)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    per_row = [s for s in seen if re.search(r"FROM (inspection|transfer|submission|round|unit) WHERE \1\.id = "
+                                            r"(\?|%\(\w+\)s)$", s)]
+    assert "home-due" in html and seen and not per_row, per_row
+
+
 def test_anonymous_home_is_the_login_page_button(dash_app):
     html = dash_app.test_client().get("/").get_data(as_text=True)
     assert "登录" in html and "home-due" not in html
