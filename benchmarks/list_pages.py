@@ -1,7 +1,8 @@
-"""List-page benchmark: SQL statements per request and median time of every list screen and REST list.
+"""List-page benchmark: SQL statements per request and median time of every list screen, REST list and REST item.
 
 Not a test: it builds a database (setup + demo data), scales the business data ×N by cloning rows
-generically, then requests every list screen (HTML and REST) at page sizes 25 and 100 and prints a table.
+generically, then requests every list screen (HTML and REST) at page sizes 25 and 100, and one record (the
+lowest id) of every REST resource (条目: the same URL at both sizes), and prints a table.
 A statement count that differs between the two page sizes means per-row queries (an N+1).
 Then, per demo role (seeds.demo.DEMO_USERS, each signed in with its own login): the home page and the inspection page
 (the show page of the role's first inspection in its scope, and for 巡察办 each of its tabs, loaded on demand), with
@@ -223,6 +224,13 @@ def table_rows(model) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(model.__table__)).scalar()
 
 
+def first_id(model) -> int | None:
+    """The lowest id of the model's table (the demo's own record, not a clone), None for an empty table."""
+    from app.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.min(model.__table__.c.id)))
+
+
 # ------------------------------------------------------------------------------------------------ main
 
 
@@ -282,8 +290,8 @@ def main(argv=None) -> int:
                 continue
             cls = view.__name__
             targets.append((name, f"/{cls.lower()}/list/?psize_{cls}={{n}}", "页面", cls, table_rows(view.datamodel.obj)))
-        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj)) for api in views.apis()
-                if hasattr(api, "datamodel")]  # not the step APIs (views.ownership), which list nothing
+        apis = [(api.resource_name, api.__name__, table_rows(api.datamodel.obj), first_id(api.datamodel.obj))
+                for api in views.apis() if hasattr(api, "datamodel")]  # not the step APIs (views.ownership)
         db.session.remove()
         engine = db.engine
 
@@ -300,13 +308,16 @@ def main(argv=None) -> int:
     headers = {}
     if resp.status_code == 200:
         headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
-        for res_name, cls, rows in apis:
+        for res_name, cls, rows, _first in apis:
             targets.append((res_name, f"/api/v1/{res_name}/?q=(page_size:{{n}})", "REST", cls, rows))
+        for res_name, cls, rows, first in apis:  # one record of the same table (its URL has no page size)
+            if first is not None:
+                targets.append((res_name, f"/api/v1/{res_name}/{first}", "条目", cls, rows))
     else:
         print(f"  ! REST 登录失败：HTTP {resp.status_code} {_error_text(resp)}")
 
     def getter(kind):
-        if kind == "REST":
+        if kind in ("REST", "条目"):
             return lambda u: api_client.get(u, headers=headers)
         return client.get
 
@@ -358,7 +369,7 @@ def main(argv=None) -> int:
 
     ok = [r for r in results if len(r["sql"]) == len(PAGE_SIZES)]
     print("-" * (len(head) + 10))
-    for kind in ("页面", "REST"):
+    for kind in ("页面", "REST", "条目"):
         group = [r for r in ok if r["kind"] == kind]
         if group:
             print(f"{kind}：{len(group)} 个，SQL 合计 @25 {sum(r['sql'][25] for r in group)}，"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
+from contextvars import ContextVar
+from functools import cache
+
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
 
 from app.fab_compat import ScopedQueryMixin
 from app.scope import scoped
@@ -16,6 +23,67 @@ from app.labels import LABELS
 from .messages import integrity_message
 
 
+# Set while ``get`` loads one row: a show page, an edit form or an action reads what its page shows, not a list's
+# columns; those keep the models' default loading.
+_ONE_ROW = ContextVar("xct_one_row", default=False)
+
+
+@cache
+def _relations_read(model: type, name: str) -> tuple[str, ...]:
+    """The relations of `model` its method or property `name` reads (``self.<relation>`` in its source): what a
+    list must load with a row for ``__str__`` or a computed column, lest each row load them one by one."""
+    fn = getattr(model, name, None)
+    fn = getattr(fn, "fget", fn)
+    if fn is None or fn is getattr(object, name, None):
+        return ()
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError):  # no Python source (a C slot, a SQL expression): nothing to follow
+        return ()
+    read = {n.attr for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"}
+    return tuple(r.key for r in sa.inspect(model).relationships if r.key in read)
+
+
+def _need(model: type, parts: list[str], tree: dict, named: bool, chain: tuple[type, ...] = ()) -> None:
+    """Add to `tree` (relation → the relations to load below it) what showing the column `parts` of `model`
+    reads: a relation and, when it is shown by name (`named`), what its ``__str__`` reads, recursively; a dotted
+    column its path; a method or property the relations its source reads."""
+    relations = sa.inspect(model).relationships
+    head = parts[0]
+    if head in relations:
+        target = relations[head].mapper.class_
+        below = tree.setdefault(head, {})
+        if len(parts) > 1:
+            _need(target, parts[1:], below, named, chain + (model,))
+        elif named and target not in chain:  # a __str__ naming its own kind (a round's previous round) stops
+            for dep in _relations_read(target, "__str__"):
+                _need(target, [dep], below, named, chain + (model,))
+    elif len(parts) == 1 and head not in sa.inspect(model).column_attrs:
+        for dep in _relations_read(model, head):
+            _need(model, [dep], tree, named, chain)
+
+
+def _loader_options(model: type, tree: dict, path=None, fab_joined=frozenset()) -> list:
+    """Loader options for `tree` (see ``_need``) below `path` (None: the listed model): a many-to-one joined in the
+    same statement, a collection in one statement; every other relation, selectin by the model's default
+    (schema/*.py, for show pages), is left unloaded, so nothing cascades beyond what is shown. The relations in
+    `fab_joined` (the listed model's) FAB's REST query loads itself: only what lies below them is set here."""
+    relations = sa.inspect(model).relationships
+    options = [path.lazyload("*") if path is not None else lazyload("*")]
+    for name, below in tree.items():
+        rel, attr = relations[name], getattr(model, name)
+        if name in fab_joined:
+            step = defaultload(attr)
+        elif path is None:
+            step = selectinload(attr) if rel.uselist else joinedload(attr)
+        else:
+            step = path.selectinload(attr) if rel.uselist else path.joinedload(attr)
+        options.append(step)
+        options += _loader_options(rel.mapper.class_, below, step)
+    return options
+
+
 class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     """FAB's data interface with three additions.
 
@@ -23,11 +91,37 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     edit, delete, REST get/put/delete, @action, custom endpoints) and related dropdowns (``get_related_interface``
     returns this class) through ``_apply_inner_all`` or ``_get_base_query``, so those two are where the criterion
     goes; a row outside the scope is simply not found, and FAB answers 404.
-    Lists load the relations their screen shows in one statement each (``list_eager``), so a page costs the same
-    statements for 25 or 100 rows; and database errors carry one Chinese sentence (screens flash it, APIs answer 422).
+    Lists and REST answers load exactly the relations they show (``show_in_lists``, ``_answer_options``): a
+    many-to-one joined, a collection in one statement, so a page costs the same statements for 25 or 100 rows
+    and nothing cascades from the models' selectin defaults; and database errors carry one Chinese sentence
+    (screens flash it, APIs answer 422).
     """
 
-    list_eager: tuple[str, ...] = ()
+    # The loader options of this screen's lists (``show_in_lists``); None: the models' defaults (a related
+    # interface, e.g. a dropdown's).
+    list_options: tuple | None = None
+
+    def show_in_lists(self, columns) -> None:
+        """Lists of this interface show (some of) `columns`, each by name (``__str__``): load exactly what they
+        read, whatever the row count, and nothing else."""
+        tree: dict = {}
+        for column in columns:
+            _need(self.obj, column.split("."), tree, named=True)
+        self.list_options = tuple(_loader_options(self.obj, tree))
+
+    def _answer_options(self, select_columns) -> tuple:
+        """A REST answer's loader options: FAB joins the dotted columns' relations and loads the leaf column only
+        (``apply_inner_select_joins``); nothing below them, no other relation, unless a computed column reads it.
+        Kept per column list (an API has two: list and show)."""
+        memo = self.__dict__.setdefault("_answer_memo", {})
+        key = tuple(select_columns)
+        if key not in memo:
+            tree: dict = {}
+            for column in select_columns:
+                _need(self.obj, column.split("."), tree, named=False)
+            fab_joined = {c.split(".", 1)[0] for c in select_columns if "." in c}
+            memo[key] = tuple(_loader_options(self.obj, tree, fab_joined=fab_joined))
+        return memo[key]
 
     def scoped(self, query):
         """`query` (of this interface's model) limited to the current user's scope."""
@@ -47,12 +141,19 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
         plain = not (filters is not None and filters.filters) and not select_columns and not outer_default_load
         if not (plain and has_request_context() and request.method == "GET"
                 and (request.endpoint or "").endswith(".show")):
-            return super().get(id, filters, select_columns, outer_default_load)
+            return self._one_row(id, filters, select_columns, outer_default_load)
         memo = g.setdefault("_xct_shown_rows", {})
         key = (self.obj, str(id))
         if key not in memo:
-            memo[key] = super().get(id, filters, select_columns, outer_default_load)
+            memo[key] = self._one_row(id, filters, select_columns, outer_default_load)
         return memo[key]
+
+    def _one_row(self, *args):
+        token = _ONE_ROW.set(True)
+        try:
+            return super().get(*args)
+        finally:
+            _ONE_ROW.reset(token)
 
     def get_related_obj(self, col_name, value):
         # A relation filter's value is an id: anything else (or an id beyond the column) names no row, where
@@ -68,8 +169,10 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
                   select_columns=None, outer_default_load=False):
         query = super().apply_all(query, filters, order_column, order_direction, page, page_size, select_columns,
                                   outer_default_load)
-        if not select_columns and self.list_eager:
-            query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.list_eager))
+        if select_columns:  # a REST list or item: its columns
+            return query.options(*self._answer_options(select_columns))
+        if self.list_options is not None and not _ONE_ROW.get():  # a screen's list, related tab or export
+            return query.options(*self.list_options)
         return query
 
     def _guard(self, operation, item):

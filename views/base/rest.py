@@ -80,6 +80,8 @@ class XctModelRestApi(RestInfoMixin, ModelRestApi):
         if self.include_route_methods is not None:  # every list can be exported
             self.include_route_methods = set(self.include_route_methods) | {"export"}
         super().__init__(**kwargs)
+        # FAB's answers pass their columns (``_answer_options``); the list's export passes none
+        self.datamodel.show_in_lists(self.list_columns)
 
     # ---- reads are logged, a petitioner's identity is masked in every answer ----
 

@@ -68,10 +68,8 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
             self.include_route_methods = set(self.include_route_methods) | {"export"} | (
                 {"history_tab"} if "show" in self.include_route_methods else set())
         super().__init__(**kwargs)
-        if isinstance(self.datamodel, XctSQLAInterface):
-            self.datamodel.list_eager = tuple(
-                c for c in self.list_columns if c in self.datamodel.list_properties and self.datamodel.is_relation(c)
-            )
+        if isinstance(self.datamodel, XctSQLAInterface):  # the coded list, or what a 界面配置 may choose instead
+            self.datamodel.show_in_lists(self.layout_columns())
         for col in self.identity_columns:
             self.formatters_columns[col] = masked
         for col in self.list_columns + self.show_columns:  # links show only the records the reader may read
