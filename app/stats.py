@@ -141,15 +141,13 @@ class Group:
 
 
 def inspection_ids(*, year: int | None = None, round_id: int | None = None,
-                   inspection_id: int | None = None, unit_id: int | None = None) -> sa.Select:
+                   inspection_id: int | None = None) -> sa.Select:
     """The inspections of the selection that the caller may see."""
     stmt = sa.select(Inspection.id).join(Round, Round.id == Inspection.round_id)
     if year is not None:
         stmt = stmt.where(Round.year == year)
     if round_id is not None:
         stmt = stmt.where(Inspection.round_id == round_id)
-    if unit_id is not None:
-        stmt = stmt.where(Inspection.unit_id == unit_id)
     if inspection_id is not None:
         stmt = stmt.where(Inspection.id == inspection_id)
     return _scoped(stmt, Inspection)
@@ -214,9 +212,10 @@ def breakdown_table(by: str, breakdown: str, **selection) -> tuple[list[str], li
 # ---------------------------------------------------------------- 重复出现的问题 (issue 7 item 5)
 
 
-def occurrences(**selection) -> list[Occurrence]:
-    """Findings per aspect and clues per category, per inspection, of the caller's inspections (SQL GROUP BY)."""
-    ids = inspection_ids(**selection)
+def occurrences(ids: sa.Select | None = None, **selection) -> list[Occurrence]:
+    """Findings per aspect and clues per category, per inspection, of the caller's inspections (SQL GROUP BY): of
+    `ids` (a select of inspection ids) or of the selection."""
+    ids = ids if ids is not None else inspection_ids(**selection)
     out = []
     for field_name, model, column in (("问题方面", Finding, Finding.aspect), ("线索类别", Clue, Clue.category)):
         stmt = (sa.select(column, Inspection.unit_id, Unit.name, Inspection.round_id, Round.name, Round.starts_on,
@@ -254,9 +253,11 @@ def inspection_flags(inspection: Inspection) -> list[Flag]:
     round's), so each is counted from that subject's inspections alone: the page reads one unit's and one round's
     records, never the whole history (issue 18: a page's work does not grow with the tables)."""
     rules = active_rules()
-    across_rounds = repeat_flags(occurrences(unit_id=inspection.unit_id),
+    near = occurrences(_scoped(sa.select(Inspection.id).where(sa.or_(
+        Inspection.unit_id == inspection.unit_id, Inspection.round_id == inspection.round_id)), Inspection))
+    across_rounds = repeat_flags([o for o in near if o.unit_id == inspection.unit_id],
                                  [r for r in rules if r.scope == ACROSS_ROUNDS])
-    across_units = repeat_flags(occurrences(round_id=inspection.round_id),
+    across_units = repeat_flags([o for o in near if o.round_id == inspection.round_id],
                                 [r for r in rules if r.scope == ACROSS_UNITS])
     return ([f for f in across_rounds if f.subject_id == inspection.unit_id]
             + [f for f in across_units if inspection.id in f.inspection_ids])

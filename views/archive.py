@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import safe
@@ -198,7 +199,7 @@ INSPECTIONS = XctSQLAInterface(Inspection)
 def archive_panel(inspection: Inspection) -> dict:
     """The inspection page's 立卷归档 panel: its volume as the caller may see it, with what is still missing."""
     volume = db.session.scalar(in_scope(sa.select(ArchiveVolume).where(ArchiveVolume.inspection_id == inspection.id),
-                                        ArchiveVolume))
+                                        ArchiveVolume).options(lazyload(ArchiveVolume.inspection)))  # the page's own
     return {"archive": {"volume": volume, "missing": flow.check_volume(volume).messages if volume else None}}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from flask import current_app
 
 import seeds
@@ -534,7 +535,10 @@ def record_menu(record) -> dict | None:
 
 def version_panel(inspection: Inspection) -> dict[int, list[Document]]:
     """附件 number → the versions of the inspection's documents the caller may see, newest first (its 附件 panel)."""
-    stmt = scoped(sa.select(Document).where(Document.subject.like(f"inspection:{inspection.id}:%")), Document)
+    # the documents' inspection is the page's, already loaded: taken from the session when touched, not selected
+    # again with its own selectin relations
+    stmt = scoped(sa.select(Document).where(Document.subject.like(f"inspection:{inspection.id}:%")), Document) \
+        .options(lazyload(Document.inspection))
     panel: dict[int, list[Document]] = {}
     for doc in db.session.scalars(stmt.order_by(Document.version.desc())):
         panel.setdefault(doc.attachment_no, []).append(doc)

@@ -23,8 +23,8 @@ from app.labels import LABELS
 from .messages import integrity_message
 
 
-# Set while ``get`` loads one row: a show page, an edit form or an action reads what its page shows, not a list's
-# columns; those keep the models' default loading.
+# Set while ``get`` loads one row: a show page, an edit form or an action reads what its page shows (row_options),
+# not a list's columns.
 _ONE_ROW = ContextVar("xct_one_row", default=False)
 
 
@@ -101,13 +101,25 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     # interface, e.g. a dropdown's).
     list_options: tuple | None = None
 
+    # The loader options of this screen's single-row pages (``show_in_rows``); None: the models' defaults.
+    row_options: tuple | None = None
+
     def show_in_lists(self, columns) -> None:
         """Lists of this interface show (some of) `columns`, each by name (``__str__``): load exactly what they
         read, whatever the row count, and nothing else."""
+        self.list_options = self._named_options(columns)
+
+    def show_in_rows(self, columns) -> None:
+        """This screen's show page shows `columns` by name: the row and what they read come in one statement (the
+        many-to-one joined); a relation the page or a form touches beyond them loads when touched, one statement
+        as before, and nothing cascades from the models' selectin defaults."""
+        self.row_options = self._named_options(columns)
+
+    def _named_options(self, columns) -> tuple:
         tree: dict = {}
         for column in columns:
             _need(self.obj, column.split("."), tree, named=True)
-        self.list_options = tuple(_loader_options(self.obj, tree))
+        return tuple(_loader_options(self.obj, tree))
 
     def _answer_options(self, select_columns) -> tuple:
         """A REST answer's loader options: FAB joins the dotted columns' relations and loads the leaf column only
@@ -171,9 +183,8 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
                                   outer_default_load)
         if select_columns:  # a REST list or item: its columns
             return query.options(*self._answer_options(select_columns))
-        if self.list_options is not None and not _ONE_ROW.get():  # a screen's list, related tab or export
-            return query.options(*self.list_options)
-        return query
+        options = self.row_options if _ONE_ROW.get() else self.list_options  # a screen's row, or its lists
+        return query.options(*options) if options is not None else query
 
     def _guard(self, operation, item):
         try:

@@ -70,6 +70,7 @@ class XctModelView(LayoutMixin, LayoutListMixin, ModelView):
         super().__init__(**kwargs)
         if isinstance(self.datamodel, XctSQLAInterface):  # the coded list, or what a 界面配置 may choose instead
             self.datamodel.show_in_lists(self.layout_columns())
+            self.datamodel.show_in_rows(self.show_columns)
         for col in self.identity_columns:
             self.formatters_columns[col] = masked
         for col in self.list_columns + self.show_columns:  # links show only the records the reader may read
