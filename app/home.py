@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder import ModelView
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.loading import load_label, load_shown
 from app.rules.deadlines import DUE_SOON, OVERDUE
 from app.scope import UNRESTRICTED_ROLES, scoped
 from schema import (
@@ -143,9 +143,8 @@ def my_deadlines(user, limit: int = 200) -> list:
     query = scoped(query, Deadline, user)  # the same row scope as the 期限预警 list (app.scope)
     if not roles & UNRESTRICTED_ROLES:
         query = query.where(sa.or_(*_mine(user.username, roles)))
-    # the page names each row's subject: loaded for all rows at once, not one lazy load per row
-    subjects = (selectinload(Deadline.inspection), selectinload(Deadline.transfer), selectinload(Deadline.submission))
-    return db.session.scalars(query.options(*subjects)).all()
+    # the page names each row's subject: loaded with the rows, not one lazy load per row
+    return db.session.scalars(query.options(*load_shown(Deadline, ("inspection", "transfer", "submission")))).all()
 
 
 def review_queues(user) -> list[dict]:
@@ -157,7 +156,8 @@ def review_queues(user) -> list[dict]:
     for q in queues:
         # the first rows and, beside each, how many there are in all (one statement; none found: 0)
         found = db.session.execute(scoped(sa.select(q.model, sa.func.count().over()).where(q.criterion()), q.model,
-                                          user).order_by(q.order, q.model.id).limit(SHOWN)).all()
+                                          user).order_by(q.order, q.model.id).limit(SHOWN)
+                                   .options(*load_label(q.model))).all()
         rows, count = [r for r, _n in found], found[0][1] if found else 0
         url = urls.get(q.model.__tablename__)
         out.append({"title": q.title, "count": count,

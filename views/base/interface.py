@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from contextvars import ContextVar
-from functools import cache
 
-import sqlalchemy as sa
 from flask import g, has_request_context, request
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
 
 from app.fab_compat import ScopedQueryMixin
+from app.loading import load_shown, loader_options, need
 from app.scope import scoped
 from schema.base import INT_MAX
 
@@ -26,62 +21,6 @@ from .messages import integrity_message
 # Set while ``get`` loads one row: a show page, an edit form or an action reads what its page shows (row_options),
 # not a list's columns.
 _ONE_ROW = ContextVar("xct_one_row", default=False)
-
-
-@cache
-def _relations_read(model: type, name: str) -> tuple[str, ...]:
-    """The relations of `model` its method or property `name` reads (``self.<relation>`` in its source): what a
-    list must load with a row for ``__str__`` or a computed column, lest each row load them one by one."""
-    fn = getattr(model, name, None)
-    fn = getattr(fn, "fget", fn)
-    if fn is None or fn is getattr(object, name, None):
-        return ()
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError):  # no Python source (a C slot, a SQL expression): nothing to follow
-        return ()
-    read = {n.attr for n in ast.walk(tree)
-            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"}
-    return tuple(r.key for r in sa.inspect(model).relationships if r.key in read)
-
-
-def _need(model: type, parts: list[str], tree: dict, named: bool, chain: tuple[type, ...] = ()) -> None:
-    """Add to `tree` (relation → the relations to load below it) what showing the column `parts` of `model`
-    reads: a relation and, when it is shown by name (`named`), what its ``__str__`` reads, recursively; a dotted
-    column its path; a method or property the relations its source reads."""
-    relations = sa.inspect(model).relationships
-    head = parts[0]
-    if head in relations:
-        target = relations[head].mapper.class_
-        below = tree.setdefault(head, {})
-        if len(parts) > 1:
-            _need(target, parts[1:], below, named, chain + (model,))
-        elif named and target not in chain:  # a __str__ naming its own kind (a round's previous round) stops
-            for dep in _relations_read(target, "__str__"):
-                _need(target, [dep], below, named, chain + (model,))
-    elif len(parts) == 1 and head not in sa.inspect(model).column_attrs:
-        for dep in _relations_read(model, head):
-            _need(model, [dep], tree, named, chain)
-
-
-def _loader_options(model: type, tree: dict, path=None, fab_joined=frozenset()) -> list:
-    """Loader options for `tree` (see ``_need``) below `path` (None: the listed model): a many-to-one joined in the
-    same statement, a collection in one statement; every other relation, selectin by the model's default
-    (schema/*.py, for show pages), is left unloaded, so nothing cascades beyond what is shown. The relations in
-    `fab_joined` (the listed model's) FAB's REST query loads itself: only what lies below them is set here."""
-    relations = sa.inspect(model).relationships
-    options = [path.lazyload("*") if path is not None else lazyload("*")]
-    for name, below in tree.items():
-        rel, attr = relations[name], getattr(model, name)
-        if name in fab_joined:
-            step = defaultload(attr)
-        elif path is None:
-            step = selectinload(attr) if rel.uselist else joinedload(attr)
-        else:
-            step = path.selectinload(attr) if rel.uselist else path.joinedload(attr)
-        options.append(step)
-        options += _loader_options(rel.mapper.class_, below, step)
-    return options
 
 
 class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
@@ -107,19 +46,13 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     def show_in_lists(self, columns) -> None:
         """Lists of this interface show (some of) `columns`, each by name (``__str__``): load exactly what they
         read, whatever the row count, and nothing else."""
-        self.list_options = self._named_options(columns)
+        self.list_options = load_shown(self.obj, columns)
 
     def show_in_rows(self, columns) -> None:
         """This screen's show page shows `columns` by name: the row and what they read come in one statement (the
         many-to-one joined); a relation the page or a form touches beyond them loads when touched, one statement
         as before, and nothing cascades from the models' selectin defaults."""
-        self.row_options = self._named_options(columns)
-
-    def _named_options(self, columns) -> tuple:
-        tree: dict = {}
-        for column in columns:
-            _need(self.obj, column.split("."), tree, named=True)
-        return tuple(_loader_options(self.obj, tree))
+        self.row_options = load_shown(self.obj, columns)
 
     def _answer_options(self, select_columns) -> tuple:
         """A REST answer's loader options: FAB joins the dotted columns' relations and loads the leaf column only
@@ -130,9 +63,9 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
         if key not in memo:
             tree: dict = {}
             for column in select_columns:
-                _need(self.obj, column.split("."), tree, named=False)
+                need(self.obj, column.split("."), tree, named=False)
             fab_joined = {c.split(".", 1)[0] for c in select_columns if "." in c}
-            memo[key] = tuple(_loader_options(self.obj, tree, fab_joined=fab_joined))
+            memo[key] = tuple(loader_options(self.obj, tree, fab_joined=fab_joined))
         return memo[key]
 
     def scoped(self, query):
