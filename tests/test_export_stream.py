@@ -166,17 +166,23 @@ def test_column_values_and_entities_write_the_same_cells(world, tmp_path, monkey
                  "created_at": datetime(2026, 1, 2, 9, 30 + i)} for i in range(6)])
         _db().session.remove()
 
+    real, paths = lists._plain_columns, []
+
     def export(path, plain: bool):
+        def columns(*args):
+            found = real(*args) if plain else None  # None: as for a list with a column only an entity answers
+            paths.append(found is not None)
+            return found
+
+        monkeypatch.setattr(lists, "_plain_columns", columns)
         with app.test_request_context("/"):
             query = _db().session.query(m.Petition).filter(m.Petition.code.startswith("EQ-")).order_by(m.Petition.id)
-            if not plain:  # as for a list with a column only the entity answers (a property, a method)
-                monkeypatch.setattr(lists, "_plain_columns", lambda *args: None)
             lists.write_workbook(path, lists.ListExport("信访件列表", MIXED, MIXED, 6, query, m.Petition))
-            monkeypatch.undo()
             _db().session.remove()
         return _cells(path)
 
     plain, entities = export(tmp_path / "plain.xlsx", True), export(tmp_path / "entities.xlsx", False)
+    assert paths == [True, False]  # each export took the path it tests
     assert plain == entities
     rows = plain[0][1:]
     assert len(rows) == 6
