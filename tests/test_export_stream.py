@@ -133,3 +133,82 @@ def test_a_failed_export_records_no_read(world, tmp_path):
         finally:
             _db().session.remove()
     assert _reads_after(app, start) == []
+
+
+MIXED = ["code", "channel", "received_on", "is_anonymous", "inspection", "inspection.id", "petitioner_name",
+         "duplicate_of", "created_at", "summary", "replied_on"]  # a date, a boolean, a choice, relations, identity
+
+
+def _cells(path) -> tuple[list[list[tuple]], dict[str, float]]:
+    """Every cell of the sheet as (value, number format, wraps), and the column widths."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    cells = [[(c.value, c.number_format, bool(c.alignment.wrap_text)) for c in row] for row in sheet.iter_rows()]
+    return cells, {key: dim.width for key, dim in sheet.column_dimensions.items()}
+
+
+def test_column_values_and_entities_write_the_same_cells(world, tmp_path, monkeypatch):
+    """The column-value path (every listed column a table column or a many-to-one) and the entity path (value_of
+    each listed column of each record) give the same file, None values, masking and related records' text included."""
+    app, _, inspection_id = world
+    from app.exports import lists
+
+    with app.app_context():
+        from app.uow import transaction
+
+        with transaction():
+            first = _db().session.scalar(sa.select(m.Petition.id).where(m.Petition.code == "ST-00000"))
+            _db().session.execute(sa.insert(m.Petition), [
+                {"inspection_id": inspection_id, "code": f"EQ-{i}", "channel": ("来信", "来电", "网络")[i % 3],
+                 "received_on": date(2026, 2, 1 + i), "is_anonymous": i % 2 == 0,
+                 "petitioner_name": "李四" if i % 3 else None, "subject_name": f"某{i}",
+                 "summary": " 前后有空格 " if i == 0 else f"问题{i}", "triage": "待处理",
+                 "duplicate_of_id": first if i % 2 else None, "replied_on": date(2026, 3, 1) if i == 1 else None,
+                 "created_at": datetime(2026, 1, 2, 9, 30 + i)} for i in range(6)])
+        _db().session.remove()
+
+    real, paths = lists._plain_columns, []
+
+    def export(path, plain: bool):
+        def columns(*args):
+            found = real(*args) if plain else None  # None: as for a list with a column only an entity answers
+            paths.append(found is not None)
+            return found
+
+        monkeypatch.setattr(lists, "_plain_columns", columns)
+        with app.test_request_context("/"):
+            query = _db().session.query(m.Petition).filter(m.Petition.code.startswith("EQ-")).order_by(m.Petition.id)
+            lists.write_workbook(path, lists.ListExport("信访件列表", MIXED, MIXED, 6, query, m.Petition))
+            _db().session.remove()
+        return _cells(path)
+
+    plain, entities = export(tmp_path / "plain.xlsx", True), export(tmp_path / "entities.xlsx", False)
+    assert paths == [True, False]  # each export took the path it tests
+    assert plain == entities
+    rows = plain[0][1:]
+    assert len(rows) == 6
+    assert {r[MIXED.index("petitioner_name")][0] for r in rows} == {"已隐藏", None}
+    assert {r[MIXED.index("is_anonymous")][0] for r in rows} == {"是", "否"}
+    assert rows[1][MIXED.index("duplicate_of")][0] == "ST-00000" and rows[0][MIXED.index("duplicate_of")][0] is None
+    assert rows[0][MIXED.index("received_on")][:2] == (datetime(2026, 2, 1), "yyyy-mm-dd")
+    assert rows[0][MIXED.index("inspection.id")][0] == inspection_id
+
+
+def test_the_petition_lists_export_reads_columns_not_entities(world):
+    """The 信访受理 screen's export reads no Petition entity (the column-value path)."""
+    app, client, _ = world
+    app.config["EXPORT_SYNC_MAX_ROWS"] = ROWS * 2
+    from seeds.demo import DEMO_PASSWORD
+
+    loaded = []
+
+    def count(target, context) -> None:
+        loaded.append(target)
+
+    assert client.post("/login/", data={"username": "zuyuan", "password": DEMO_PASSWORD}).status_code == 302
+    sa.event.listen(m.Petition, "load", count)
+    try:
+        screen = client.get("/petitionview/export?_flt_0_code=ST-")
+    finally:
+        sa.event.remove(m.Petition, "load", count)
+    assert screen.status_code == 200 and openpyxl.load_workbook(io.BytesIO(screen.data)).worksheets[0].max_row > ROWS
+    assert loaded == []
