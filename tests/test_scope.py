@@ -342,3 +342,21 @@ def test_actions_no_screen_offers_are_404(app, client, login, user):
         assert client.post("/talkview/action_post", data={"action": name, "rowid": [str(outside)]}).status_code == 404
         assert client.get(f"/talkview/action/{name}/{outside}").status_code == 404
     assert _all_ids(app, "talk") == before
+
+
+def test_the_scope_filters_the_listed_table_itself_on_postgresql():
+    """A row scope is `column IN (select)` on SQLite and `column = ANY(ARRAY(select))` on PostgreSQL (app.scope.
+    InSelect: computed once and applied to the table's own scan, not a semi-join after every shown relation's
+    join); statements of different shape never share a cached compilation."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    import schema as m
+    from app.scope import reach
+
+    team = sa.select(m.Inspection.id).where(m.Inspection.team_id == 1)
+    unit = sa.select(m.Inspection.id).where(m.Inspection.unit_id == 1)
+    stmt = sa.select(m.Talk.id).where(reach(m.Talk, team))
+    assert "talk.inspection_id = ANY(ARRAY(SELECT inspection.id" in str(stmt.compile(dialect=postgresql.dialect()))
+    assert "talk.inspection_id IN (SELECT inspection.id" in str(stmt.compile(dialect=sqlite.dialect()))
+    assert reach(m.Talk, team)._generate_cache_key() != reach(m.Talk, unit)._generate_cache_key()
+    assert reach(m.Talk, team)._generate_cache_key() == reach(m.Talk, team)._generate_cache_key()

@@ -29,7 +29,7 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     Every query is limited to the current user's row scope (app.scope): FAB builds lists, counts, ``get`` (show,
     edit, delete, REST get/put/delete, @action, custom endpoints) and related dropdowns (``get_related_interface``
     returns this class) through ``_apply_inner_all`` or ``_get_base_query``, so those two are where the criterion
-    goes; a row outside the scope is simply not found, and FAB answers 404.
+    goes (app.fab_compat.ScopedQueryMixin, once); a row outside the scope is simply not found, and FAB answers 404.
     Lists and REST answers load exactly the relations they show (``show_in_lists``, ``_answer_options``): a
     many-to-one joined, a collection in one statement, so a page costs the same statements for 25 or 100 rows
     and nothing cascades from the models' selectin defaults; and database errors carry one Chinese sentence
@@ -71,14 +71,6 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
     def scoped(self, query):
         """`query` (of this interface's model) limited to the current user's scope."""
         return scoped(query, self.obj)
-
-    def _apply_inner_all(self, query, *args, **kwargs):
-        # query_count, apply_all (query, get) all start here, before FAB adds joins, filters and pagination.
-        return super()._apply_inner_all(self.scoped(query), *args, **kwargs)
-
-    def _get_base_query(self, query, *args, **kwargs):
-        # the group-by queries (charts) start here.
-        return super()._get_base_query(self.scoped(query), *args, **kwargs)
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         """A show page asks for its row several times (FAB's show, the page's own panels, its step buttons): within
