@@ -52,20 +52,20 @@ class XctSQLAInterface(ScopedQueryMixin, SQLAInterface):
         """This screen's show page shows `columns` by name: the row and what they read come in one statement (the
         many-to-one joined); a relation the page or a form touches beyond them loads when touched, one statement
         as before, and nothing cascades from the models' selectin defaults."""
-        self.row_options = load_shown(self.obj, columns)
+        self.row_options = load_shown(self.obj, columns, one_row=True)
 
     def _answer_options(self, select_columns) -> tuple:
         """A REST answer's loader options: FAB joins the dotted columns' relations and loads the leaf column only
         (``apply_inner_select_joins``); nothing below them, no other relation, unless a computed column reads it.
-        Kept per column list (an API has two: list and show)."""
+        Kept per column list (an API has two: list and show) and for a list or one item."""
         memo = self.__dict__.setdefault("_answer_memo", {})
-        key = tuple(select_columns)
+        key = (tuple(select_columns), _ONE_ROW.get())
         if key not in memo:
             tree: dict = {}
             for column in select_columns:
                 need(self.obj, column.split("."), tree, named=False)
             fab_joined = {c.split(".", 1)[0] for c in select_columns if "." in c}
-            memo[key] = tuple(loader_options(self.obj, tree, fab_joined=fab_joined))
+            memo[key] = tuple(loader_options(self.obj, tree, fab_joined=fab_joined, one_row=key[1]))
         return memo[key]
 
     def scoped(self, query):
