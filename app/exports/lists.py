@@ -163,7 +163,7 @@ def _rows(export: ListExport, sheet, formats, chunk: int):
     columns = _plain_columns(export, sheet, formats)
     if columns is not None:
         # The list's own query (scope, filters, joins, order) selecting columns instead of the entity; the
-        # relations its screen loads with the rows (list_eager) have no entity to load onto here.
+        # relations its screen loads with the rows (list_options) have no entity to load onto here.
         query = export.query.with_entities(export.model.id, *(c.expression for c in columns))
         return query.yield_per(chunk), columns
     hidden = identity_columns(export.model)
