@@ -27,6 +27,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -266,6 +267,33 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+SERIAL_RUNS = 5
+
+
+async def serial_times(clients: list, mix: dict, visible: dict) -> dict:
+    """Each page of the mix requested alone (one user at a time, SERIAL_RUNS times, the median), by the first user
+    of each role: the server time of a page without the queue in front of it. Answers label → median ms (the
+    slowest role's)."""
+    medians: dict[str, float] = {}
+    seen = set()
+    for client, role in clients:
+        if role in seen:
+            continue
+        seen.add(role)
+        for label, path, _w in mix[role]:
+            if "{inspection}" in path and not visible[role]:
+                continue
+            url = path.format(inspection=visible[role][0] if visible[role] else 0)
+            runs = []
+            for _ in range(SERIAL_RUNS):
+                t0 = time.perf_counter()
+                await client.request("GET", url)
+                runs.append((time.perf_counter() - t0) * 1000)
+            medians[label] = max(medians.get(label, 0.0), statistics.median(runs))
+    print("单独请求（每页 5 次中位数，取各角色中最慢者）：" + "，".join(f"{k} {v:.0f} ms" for k, v in medians.items()))
+    return medians
+
+
 async def run_load(port: int, users: int, seconds: float, max_requests: int, visible: dict, seed: int,
                    mix: dict, login_as=lambda role: role) -> dict:
     """USERS virtual users over `mix` (role → pages), each signed in as `login_as(role)`; prints the figures and
@@ -281,6 +309,7 @@ async def run_load(port: int, users: int, seconds: float, max_requests: int, vis
         if not ok:
             print(f"  ! {role} 登录失败")
     print(f"登录 {len(clients)} 个虚拟用户：{time.perf_counter() - t0:.1f} s", flush=True)
+    alone = await serial_times(clients, mix, visible)
     results: dict = defaultdict(list)
     budget = [max_requests]
     started = time.monotonic()
@@ -290,7 +319,8 @@ async def run_load(port: int, users: int, seconds: float, max_requests: int, vis
     every = [r for rs in results.values() for r in rs]
     errors = sum(1 for r in every if r[1])
     times = [r[0] for r in every]
-    totals = {"requests": len(every), "rate": len(every) / elapsed, "ok_rate": (len(every) - errors) / elapsed,
+    totals = {"alone": alone, "requests": len(every), "rate": len(every) / elapsed,
+              "ok_rate": (len(every) - errors) / elapsed,
               "errors": errors, "p50": pct(times, 50),
               "p95": pct(times, 95), "p99": pct(times, 99)}
     print(f"\n{len(clients)} 个用户，无思考时间，{elapsed:.1f} s：{len(every):,} 个请求，"
@@ -338,6 +368,9 @@ def main(argv=None) -> int:
             stock = asyncio.run(run_load(port, args.users, args.seconds, args.max_requests, everyone, args.seed,
                                          stock_mix(), login_as=lambda role: "admin"))
             ratio = ours["rate"] / stock["rate"] if stock["rate"] else float("inf")
+            both = [label for label in stock["alone"] if label in ours["alone"]]
+            print("\n单独请求并排（中位 ms，巡察通 / 原生 FAB）：" + "，".join(
+                f"{label} {ours['alone'][label]:.0f} / {stock['alone'][label]:.0f}" for label in both))
             print(f"\n并排：巡察通 {ours['rate']:.1f} 请求/秒（p95 {ours['p95']:.0f} ms，错误 {ours['errors']}），"
                   f"原生 FAB {stock['rate']:.1f} 请求/秒（p95 {stock['p95']:.0f} ms，错误 {stock['errors']}）；"
                   f"吞吐 {ratio:.1f} 倍，成功请求 "
