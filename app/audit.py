@@ -45,6 +45,7 @@ from schema import (
     Notification,
     Petition,
     ReadLog,
+    ReferenceStamp,
     SearchEntry,
     StatusEvent,
     Talk,
@@ -59,9 +60,10 @@ MASK = "已隐藏"  # what every path shows of a petitioner's identity until it 
 CREATED, UPDATED, DELETED = "新增", "修改", "删除"
 
 # Logs, sessions, and what is derived from the records (the search index, whose `secret` holds a petitioner's name in
-# clear; the deadline scan's inputs): their change is the record's own change, logged there.
+# clear; the deadline scan's inputs; the reference stamp, which the database's triggers renew): their change is the
+# record's own change, logged there.
 UNLOGGED = frozenset({StatusEvent, ChangeLog, ReadLog, Deadline, Notification, UserSession, LoginThrottle,
-                      CasTicket, SearchEntry, DeadlineInput})
+                      CasTicket, SearchEntry, DeadlineInput, ReferenceStamp})
 STAMPS = frozenset({"created_at", "updated_at"})  # kept by the database layer: noise in every row
 
 # "Talk records and clues are confidential: ... every read of one is recorded" (DOMAIN.md §6); petitions and

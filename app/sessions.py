@@ -62,16 +62,22 @@ def start(user) -> None:
     session.permanent = True  # the cookie itself also expires after PERMANENT_SESSION_LIFETIME
 
 
-def is_live(user_id) -> bool:
-    """Whether the request's session cookie still belongs to a live session of `user_id`; refreshes its idle clock."""
+def signed_in(user_model, user_id: int, options=()):
+    """The active user `user_id` if the request's session cookie still belongs to a live session of theirs (its idle
+    clock refreshed), else None: the session row and the user (with `options`) in one statement."""
     token = session.get(SESSION_KEY)
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token))) if token else None
+    found = db.session.execute(
+        sa.select(UserSession, user_model).join(user_model, user_model.id == UserSession.user_id)
+        .where(UserSession.token_hash == _hash(token)).options(*options)).unique().first() if token else None
+    row, user = found or (None, None)
+    if user is not None and not user.is_active:
+        return None
     at = now()
-    if row is not None and row.user_id == int(user_id) and not _expired(row, at):
+    if row is not None and row.user_id == user_id and not _expired(row, at):
         if at - row.last_seen_at >= TOUCH_EVERY:
             with transaction():
                 row.last_seen_at = at
-        return True
+        return user
     if row is not None and _expired(row, at):
         with transaction():
             db.session.delete(row)
@@ -79,7 +85,7 @@ def is_live(user_id) -> bool:
             flash("登录已超时，请重新登录", "warning")
     for key in (SESSION_KEY, "_user_id", "_fresh", "_id"):  # Flask-Login's keys: the cookie signs nobody in now
         session.pop(key, None)
-    return False
+    return None
 
 
 def end() -> None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.reference import kept
 from app.rules.repeats import ACROSS_ROUNDS, ACROSS_UNITS, Flag, Occurrence, Rule, repeat_flags
 from app.scope import scoped as _scoped
 from schema import (
@@ -216,24 +217,26 @@ def occurrences(ids: sa.Select | None = None, **selection) -> list[Occurrence]:
     """Findings per aspect and clues per category, per inspection, of the caller's inspections (SQL GROUP BY): of
     `ids` (a select of inspection ids) or of the selection."""
     ids = ids if ids is not None else inspection_ids(**selection)
-    out = []
+    parts = []
     for field_name, model, column in (("问题方面", Finding, Finding.aspect), ("线索类别", Clue, Clue.category)):
-        stmt = (sa.select(column, Inspection.unit_id, Unit.name, Inspection.round_id, Round.name, Round.starts_on,
-                          Inspection.id, sa.func.count())
-                .select_from(model).join(Inspection, Inspection.id == model.inspection_id)
-                .join(Unit, Unit.id == Inspection.unit_id).join(Round, Round.id == Inspection.round_id)
-                .where(Inspection.id.in_(ids))
-                .group_by(column, Inspection.unit_id, Unit.name, Inspection.round_id, Round.name, Round.starts_on,
-                          Inspection.id))
-        out += [Occurrence(field_name, value, unit_id, unit, round_id, rnd, starts.isoformat() if starts else "",
-                           insp, n)
-                for value, unit_id, unit, round_id, rnd, starts, insp, n in db.session.execute(_scoped(stmt, model))]
-    return out
+        parts.append(_scoped(
+            sa.select(sa.literal(field_name), sa.type_coerce(column, sa.String), Inspection.unit_id, Unit.name, Inspection.round_id, Round.name,
+                      Round.starts_on, Inspection.id, sa.func.count())
+            .select_from(model).join(Inspection, Inspection.id == model.inspection_id)
+            .join(Unit, Unit.id == Inspection.unit_id).join(Round, Round.id == Inspection.round_id)
+            .where(Inspection.id.in_(ids))
+            .group_by(column, Inspection.unit_id, Unit.name, Inspection.round_id, Round.name, Round.starts_on,
+                      Inspection.id), model))
+    return [Occurrence(field_name, value, unit_id, unit, round_id, rnd, starts.isoformat() if starts else "", insp, n)
+            for field_name, value, unit_id, unit, round_id, rnd, starts, insp, n
+            in db.session.execute(sa.union_all(*parts))]  # both tables in one statement (their enums read as text)
 
 
 def active_rules() -> list[Rule]:
-    return [Rule(r.scope, r.field, r.threshold) for r in db.session.scalars(
-        sa.select(RepeatRule).where(RepeatRule.is_active.is_(True)).order_by(RepeatRule.id))]
+    """The active repeat rules (kept per process while the reference stamp holds: app.reference)."""
+    return list(kept("repeat_rules", lambda: [Rule(*r) for r in db.session.execute(
+        sa.select(RepeatRule.scope, RepeatRule.field, RepeatRule.threshold).where(RepeatRule.is_active.is_(True))
+        .order_by(RepeatRule.id))]))
 
 
 def flags(*, year: int | None = None, round_id: int | None = None) -> list[Flag]:

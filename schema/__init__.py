@@ -25,7 +25,16 @@ from .org import Person, Unit
 from .plan import AnnualPlan, LeaderNomination, PlanApproval, Round, Team, TeamMember
 from .rectification import Rectification, RectificationItem, Supervision
 from .report import Feedback, FeedbackSignature, Finding, InspectionReport, Recommendation, TalkReport
-from .rules import CalendarDay, CodeRule, Deadline, DeadlineInput, DeadlineRule, Notification, StatusTransition
+from .rules import (
+    CalendarDay,
+    CodeRule,
+    Deadline,
+    DeadlineInput,
+    DeadlineRule,
+    Notification,
+    ReferenceStamp,
+    StatusTransition,
+)
 from .screens import ScreenSetting
 from .search import SearchEntry
 from .statistics import Bulletin, RepeatRule, RepeatSubmission
@@ -38,7 +47,7 @@ __all__ = [
     "Visit", "DeepDive", "UrgentReport", "ImmediateFix", "Finding", "Recommendation", "InspectionReport",
     "TalkReport", "Feedback", "FeedbackSignature", "Rectification", "RectificationItem", "Supervision",
     "RoutingRule", "ClueExhibit", "Transfer", "Submission", "ArchiveVolume", "ArchiveItem", "ArchiveRequirement", "DestructionRecord",
-    "CalendarDay", "CodeRule", "DeadlineRule", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate",
+    "CalendarDay", "CodeRule", "DeadlineRule", "ReferenceStamp", "Deadline", "DeadlineInput", "Notification", "DocumentTemplate",
     "Document", "StatusEvent", "StatusTransition", "ChangeLog", "ReadLog", "UserSession", "LoginThrottle",
     "SsoGroupRole", "CasTicket", "Job",
     "FeedbackItem", "MeetingAttendee", "ReboundCheck", "Bulletin", "RepeatRule", "RepeatSubmission", "ScreenSetting",

@@ -150,3 +150,12 @@ class CodeRule(Timestamps, Model):
 
     def __str__(self) -> str:
         return f"{CODED_MODELS_LABELS.get(self.model, self.model)}：{self.pattern}"
+
+
+class ReferenceStamp(Model):
+    """One row: a random value the database renews on every write to the reference tables admins keep (triggers of
+    migration 0005o), so each process keeps those tables in memory while it holds (app.reference)."""
+
+    __tablename__ = "reference_stamp"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(sa.String(40), nullable=False)

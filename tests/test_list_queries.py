@@ -28,7 +28,15 @@ def _fill(app):
             clue = m.Clue(inspection=insp, source="信访", category="作风", summary=f"线索{i}", petition=petition)
             item = m.RectificationItem(inspection=insp, task=f"整改任务{i}", responsible=person)
             rows += [petition, talk, clue, item]
-        db.session.add_all(rows)
+        # the unit's next inspection: its page's 回头看 panel shows these 110 ledger rows, some with evidence and a check
+        later_round = m.Round(name="测试：下一轮巡察", year=insp.round.year + 1, kind=insp.round.kind)
+        later = m.Inspection(round=later_round, team=insp.team, unit=insp.unit, notice_no="测试下一轮",
+                             entry_date=date(insp.round.year + 1, 3, 2))
+        evidence = db.session.scalar(sa.select(m.Document).limit(1))
+        for item in rows[3::4][:20]:
+            item.evidence = [evidence]
+            rows.append(m.ReboundCheck(inspection=later, previous_item=item, result="已巩固"))
+        db.session.add_all(rows + [later_round, later])
         db.session.commit()
 
 
@@ -112,3 +120,32 @@ def test_every_answer_within_the_ceiling(app, login):
     assert measured > 100, measured
     assert not over, f"超过 {STATEMENT_CEILING} 条语句：\n" + "\n".join(over)
 
+
+
+def test_the_inspection_page_within_the_ceiling(app, login):
+    """The inspection page (the inspection, its clocks and checks, the 回头看 panel over the previous ledger's 110
+    rows with evidence and checks, the ledger count, the 24 附件, repeat flags, the archive, the step buttons) runs at
+    most STATEMENT_CEILING statements for every demo role, the fixed ones of a request included: the reference data
+    admins keep is read once per process (app.reference)."""
+    from app.extensions import db
+    from app.scope import scoped
+    from seeds.demo import DEMO_USERS
+
+    with app.app_context():
+        later = db.session.scalar(sa.select(m.Inspection.id).where(m.Inspection.notice_no == "测试下一轮"))
+        users = {u.username: u for u in app.appbuilder.sm.get_all_users()}
+        first = {who: db.session.scalar(scoped(sa.select(sa.func.min(m.Inspection.id)), m.Inspection, users[who]))
+                 for who in DEMO_USERS}
+    pages = [("office", later)] + [(who, pk) for who, pk in first.items() if pk is not None]
+    assert len(pages) >= 8, pages
+    over = []
+    for who, pk in pages:
+        client = login(who)
+        url = f"/inspectionview/show/{pk}"
+        html = client.get(url).get_data(as_text=True)  # warm caches
+        if pk == later:
+            assert "上一轮巡察整改落实情况" in html and html.count("已巩固") >= 20 and "整改任务109" in html
+        count = _statements(app, client.get, url)
+        if count > STATEMENT_CEILING:
+            over.append(f"{who} {url}: {count}")
+    assert not over, f"巡察页超过 {STATEMENT_CEILING} 条语句：\n" + "\n".join(over)

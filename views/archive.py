@@ -200,7 +200,8 @@ def archive_panel(inspection: Inspection) -> dict:
     """The inspection page's 立卷归档 panel: its volume as the caller may see it, with what is still missing."""
     volume = db.session.scalar(in_scope(sa.select(ArchiveVolume).where(ArchiveVolume.inspection_id == inspection.id),
                                         ArchiveVolume).options(lazyload(ArchiveVolume.inspection)))  # the page's own
-    return {"archive": {"volume": volume, "missing": flow.check_volume(volume).messages if volume else None}}
+    check = flow.check_volume(volume) if volume else None
+    return {"archive": {"volume": volume, "missing": check and check.messages, "items": check and check.collected}}
 
 
 class ArchiveFlowView(BaseView):

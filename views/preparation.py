@@ -13,8 +13,8 @@ from flask_appbuilder.security.decorators import protect
 from app.commands import CommandError
 from app.commands.deadlines import inspection_checks, inspection_deadlines, scan
 from app.commands.documents import attachment_menu, generate_attachment
-from app.commands.rectification import ledger_count, previous_rectification
-from app.commands.supervision import checks_of
+from app.commands.rectification import ledger_count
+from app.commands.supervision import previous_with_checks
 from app.extensions import db
 from app.permissions import READ
 from app.rules.deadlines import STATUS_LABELS
@@ -132,12 +132,12 @@ class InspectionView(LazyRelatedTabs, XctModelView):  # its 18 tabs load when op
             today, pk = date.today(), int(kwargs["pk"])
             deadlines = inspection_deadlines(pk, today)
             inspection = self.datamodel.get(pk)
-            previous, previous_items = previous_rectification(inspection)
+            previous = previous_with_checks(inspection)
             kwargs.update(
                 deadlines=deadlines, checks=inspection_checks(pk, today, deadlines),
                 today=today, status_labels=STATUS_LABELS, check_labels=CHECK_LABELS,
-                ledger={"items": ledger_count(inspection), "previous": previous,
-                        "previous_items": previous_items, "checks": checks_of(inspection),
+                ledger={"items": ledger_count(inspection), "previous": previous["previous"],
+                        "previous_items": previous["items"], "checks": previous["checks"],
                         "round_id": inspection.round_id},
                 attachments=attachment_menu(g.user, inspection),
                 intake=intake_url(inspection),  # 码上巡察 (views.intake), while open

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.errors import error
 from app.extensions import db
+from app.reference import kept
 from app.rules.archive import ArchiveCheck, Collected, Requirement, check_archive
 from app.scope import scoped
 from app.storage import file_problem, storage_path
@@ -103,7 +104,8 @@ def check_volume(volume: ArchiveVolume) -> ArchiveCheck:
         .outerjoin(ArchiveRequirement, ArchiveRequirement.id == ArchiveItem.requirement_id)
         .outerjoin(Document, Document.id == ArchiveItem.document_id)
         .where(ArchiveItem.volume_id == volume.id).order_by(ArchiveItem.seq))]
-    return check_archive([_rule(r) for r in requirements()], items, record_types(volume.inspection_id))
+    rules = kept("archive_requirements", lambda: [_rule(r) for r in requirements()])  # (app.reference)
+    return check_archive(rules, items, record_types(volume.inspection_id))
 
 
 def check_answer(volume: ArchiveVolume) -> dict:

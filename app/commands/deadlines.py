@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.mail import send_notifications
+from app.reference import kept
 from app.uow import after_commit, transaction
 from app.rules.calendar import WorkCalendar
 from app.rules.checks import Check, attendance, from_deadline, talk_interviewers, team_composition
@@ -48,23 +49,28 @@ from schema import (
 from schema.base import utcnow
 from schema.fieldwork import talk_interviewer
 
-from .holds import team_roles
 
 INSPECTION_ANCHORS = ("entry_date", "work_start", "work_end", "committee_report_date", "feedback_date",
                       "feedback_done_date")
 DEMOCRATIC_MEETING = "专题民主生活会"
+ROLE_SEPARATOR = "|"  # joins a team's roles (组长, 副组长, 成员) in one column
 CHUNK = 5_000
 
 
 def load_rules() -> list[Rule]:
-    rows = db.session.scalars(sa.select(DeadlineRule).where(DeadlineRule.is_active.is_(True)).order_by(DeadlineRule.id))
-    return [Rule(r.code, r.title, r.anchor, r.direction, r.offset, r.time_unit, r.offset_max, r.warn_only,
-                 r.done_field) for r in rows]
+    """The active deadline rules (kept per process while the reference stamp holds: app.reference)."""
+    def read():
+        rows = db.session.scalars(sa.select(DeadlineRule).where(DeadlineRule.is_active.is_(True))
+                                  .order_by(DeadlineRule.id))
+        return [Rule(r.code, r.title, r.anchor, r.direction, r.offset, r.time_unit, r.offset_max, r.warn_only,
+                     r.done_field) for r in rows]
+    return list(kept("deadline_rules", read))
 
 
 def load_calendar() -> WorkCalendar:
-    """The whole calendar table (a few thousand rows), read afresh so an added year counts at once."""
-    return WorkCalendar(dict(db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday)).all()))
+    """The whole calendar table (a few thousand rows); an added year counts at once (app.reference)."""
+    return kept("calendar", lambda: WorkCalendar(dict(
+        db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday)).all())))
 
 
 def thresholds() -> Thresholds:
@@ -137,22 +143,24 @@ def inspection_checks(inspection_id: int, today: date | None = None,
     if deadlines is None:
         deadlines = inspection_deadlines(inspection_id, today)
     checks = [from_deadline(d) for d in deadlines]
-    staff = db.session.scalar(
-        sa.select(Unit.staff_count).join(Inspection, Inspection.unit_id == Unit.id).where(Inspection.id == inspection_id)
-    )
-    meeting = db.session.execute(
-        sa.select(Meeting.expected_count, Meeting.present_count)
-        .where(Meeting.inspection_id == inspection_id, Meeting.kind == "动员会").order_by(Meeting.held_on.desc())
-    ).first()
-    checks.append(attendance(staff, *(meeting or (None, None))))
+    mobilization = sa.select(Meeting).where(Meeting.inspection_id == Inspection.id, Meeting.kind == "动员会") \
+        .order_by(Meeting.held_on.desc()).limit(1)  # the latest 动员会
+    facts = db.session.execute(sa.select(  # one statement: the unit's staff, the 动员会's counts, the team's roles
+        sa.select(Unit.staff_count).where(Unit.id == Inspection.unit_id).scalar_subquery(),
+        mobilization.with_only_columns(Meeting.expected_count).scalar_subquery(),
+        mobilization.with_only_columns(Meeting.present_count).scalar_subquery(),
+        sa.select(sa.func.aggregate_strings(TeamMember.role, ROLE_SEPARATOR))
+        .where(TeamMember.team_id == Inspection.team_id).scalar_subquery(),
+    ).where(Inspection.id == inspection_id)).first()
+    staff, expected, present, roles = facts or (None, None, None, None)
+    checks.append(attendance(staff, expected, present))
     counts = (
         sa.select(Talk.id, sa.func.count(talk_interviewer.c.person_id), Talk.single_approved_on.is_not(None))
         .outerjoin(talk_interviewer, talk_interviewer.c.talk_id == Talk.id)
         .where(Talk.inspection_id == inspection_id).group_by(Talk.id, Talk.single_approved_on).order_by(Talk.id)
     )
     checks.append(talk_interviewers([(tid, n, bool(ok)) for tid, n, ok in db.session.execute(counts)]))
-    team_id = db.session.scalar(sa.select(Inspection.team_id).where(Inspection.id == inspection_id))
-    checks.append(team_composition(team_roles(team_id)))
+    checks.append(team_composition(roles.split(ROLE_SEPARATOR) if roles else []))
     return checks
 
 

@@ -20,6 +20,7 @@ from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
 from app.exports.template_check import check_upload
 from app.extensions import db
+from app.reference import kept
 from app.rules.documents import content_key, formed_on
 from app.scope import current_scope_user, liaison_attachment, scope_criterion, scoped
 from app.storage import MAX_UPLOAD_BYTES, safe_name, storage_path, store, write_file
@@ -155,11 +156,12 @@ def may_export(no: int, user) -> str | None:
 def attachment_menu(user, inspection: Inspection | None = None) -> list[dict]:
     """The 24 附件 for an inspection page: number, title, format, why the user may not have it (or None), and the
     versions of the inspection's document the user may see (newest first)."""
-    active = {t.attachment_no: t for t in db.session.scalars(
-        sa.select(DocumentTemplate).where(DocumentTemplate.is_active.is_(True)))}
+    active = kept("active_templates", lambda: {no: (title, file_format) for no, title, file_format in db.session.execute(
+        sa.select(DocumentTemplate.attachment_no, DocumentTemplate.title, DocumentTemplate.file_format)
+        .where(DocumentTemplate.is_active.is_(True)))})  # (app.reference)
     panel = version_panel(inspection) if inspection is not None else {}
-    return [{"no": no, "title": active[no].title.removesuffix("模板") if no in active else f"附件{no}",
-             "file_format": active[no].file_format if no in active else "",
+    return [{"no": no, "title": active[no][0].removesuffix("模板") if no in active else f"附件{no}",
+             "file_format": active[no][1] if no in active else "",
              "reason": may_export(no, user) if no in active else f"附件{no}没有启用的模板",
              "versions": panel.get(no, [])} for no in REGISTRY]
 

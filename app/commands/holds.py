@@ -9,7 +9,7 @@ inspection whose archive was handed over (app.rules.handover); a date or count o
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 
 from app.extensions import db
 from app.labels import LABELS
@@ -74,11 +74,17 @@ def inspection_id_of(item) -> int | None:
 
 
 def handed_over_on(inspection_id: int | None):
+    """The day the inspection's archive was handed over (None: not yet). A page that reads (GET) asks it once per
+    inspection (its step buttons each check the lock: kept in g); a write asks the database every time."""
     if inspection_id is None:
         return None
-    with db.session.no_autoflush:
-        return db.session.scalar(sa.select(ArchiveVolume.handed_over_on)
-                                 .where(ArchiveVolume.inspection_id == inspection_id))
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    memo = g.setdefault("_xct_handed_over_on", {}) if reading else {}
+    if inspection_id not in memo:
+        with db.session.no_autoflush:
+            memo[inspection_id] = db.session.scalar(sa.select(ArchiveVolume.handed_over_on)
+                                                    .where(ArchiveVolume.inspection_id == inspection_id))
+    return memo[inspection_id]
 
 
 def handover_refusal(item) -> str | None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 import xlsxwriter
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.extensions import db
 from app.storage import store
@@ -37,7 +38,8 @@ def add_evidence(item: RectificationItem, user, *, data: bytes, filename: str) -
 
 def person_of(user) -> Person | None:
     username = getattr(user, "username", None)
-    return db.session.scalar(sa.select(Person).where(Person.username == username)) if username else None
+    return db.session.scalar(sa.select(Person).where(Person.username == username)
+                             .options(lazyload(Person.unit))) if username else None  # the unit when shown
 
 
 def full_name(user) -> str:
@@ -70,15 +72,22 @@ def item_write_problem(item: RectificationItem) -> tuple[str, str] | None:
     return None
 
 
-def previous_rectification(inspection: Inspection) -> tuple[Inspection | None, list[RectificationItem]]:
+def previous_inspection(inspection: Inspection) -> Inspection | None:
     """七（二） "巡察组对被巡察单位开展新一轮巡察，应当首先对上一轮巡察整改落实情况进行监督检查": the unit's last
-    inspection before this one (by entry date, then id) and its ledger, with each row's status and evidence."""
+    inspection before this one (by entry date, then id), with the round, team and unit that name it."""
     earlier = sa.or_(Inspection.entry_date < inspection.entry_date, sa.and_(
         Inspection.entry_date == inspection.entry_date, Inspection.id < inspection.id)) \
         if inspection.entry_date else Inspection.id < inspection.id
-    previous = db.session.scalar(sa.select(Inspection).where(
+    return db.session.scalar(sa.select(Inspection).where(
         Inspection.unit_id == inspection.unit_id, Inspection.id != inspection.id, earlier)
-        .order_by(Inspection.entry_date.desc().nulls_last(), Inspection.id.desc()).limit(1))
+        .order_by(Inspection.entry_date.desc().nulls_last(), Inspection.id.desc()).limit(1)
+        .options(lazyload("*"), joinedload(Inspection.round), joinedload(Inspection.team),
+                 joinedload(Inspection.unit)))
+
+
+def previous_rectification(inspection: Inspection) -> tuple[Inspection | None, list[RectificationItem]]:
+    """The unit's previous inspection (previous_inspection) and its ledger."""
+    previous = previous_inspection(inspection)
     return previous, (ledger_items(previous) if previous is not None else [])
 
 

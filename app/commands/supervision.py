@@ -10,25 +10,33 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.extensions import db
-from schema import Inspection, ReboundCheck, RectificationItem, Supervision
+from schema import Inspection, Person, ReboundCheck, RectificationItem, Supervision
 from schema.enums import REBOUND_RESULTS
 
 from . import CommandError
-from .rectification import move_item, person_of, previous_rectification
-
-
-def checks_of(inspection: Inspection) -> dict[int, ReboundCheck]:
-    """previous item id → this inspection's check of it."""
-    return {c.previous_item_id: c for c in db.session.scalars(
-        sa.select(ReboundCheck).where(ReboundCheck.inspection_id == inspection.id))}
+from .rectification import move_item, person_of, previous_inspection, previous_rectification
 
 
 def previous_with_checks(inspection: Inspection) -> dict:
-    """The unit's previous inspection, its ledger (status, evidence) and this inspection's check of each row."""
-    previous, items = previous_rectification(inspection)
-    return {"previous": previous, "items": items, "checks": checks_of(inspection)}
+    """The unit's previous inspection, its ledger (status, evidence) and this inspection's check of each row, for
+    the inspection page's first panel, the round's page and the REST answer: two statements whatever the rows (one
+    when the unit has no earlier inspection)."""
+    previous = previous_inspection(inspection)
+    if previous is None:
+        return {"previous": None, "items": [], "checks": {}}
+    rows = db.session.execute(
+        sa.select(RectificationItem, ReboundCheck)
+        .outerjoin(ReboundCheck, sa.and_(ReboundCheck.previous_item_id == RectificationItem.id,
+                                         ReboundCheck.inspection_id == inspection.id))  # at most one (unique)
+        .where(RectificationItem.inspection_id == previous.id)
+        .order_by(RectificationItem.seq, RectificationItem.id)
+        .options(lazyload("*"), joinedload(RectificationItem.evidence).lazyload("*"),
+                 joinedload(RectificationItem.responsible).joinedload(Person.unit))).unique().all()
+    return {"previous": previous, "items": [item for item, _ in rows],
+            "checks": {item.id: check for item, check in rows if check is not None}}
 
 
 def record_check(inspection: Inspection, item_id, result: str, note: str | None, user, *,

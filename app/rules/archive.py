@@ -53,6 +53,7 @@ class StageCheck:
 class ArchiveCheck:
     stages: list[StageCheck]
     missing: list[Requirement]
+    collected: int = 0  # the volume's items
 
     @property
     def complete(self) -> bool:
@@ -101,4 +102,4 @@ def check_archive(requirements: Iterable[Requirement], items: Iterable[Collected
         else:
             stage.missing.append(label)
             missing.append(req)
-    return ArchiveCheck(list(stages.values()), missing)
+    return ArchiveCheck(list(stages.values()), missing, len(items))
