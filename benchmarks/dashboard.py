@@ -9,8 +9,9 @@ steps, sent ones in their transfer's list), rectification items (status spread),
 history (1,000,000 rows, 200 actors). The demo team leader `zuzhang` is made a member of one generated team per
 round, so the team-scope figures read a realistic share.
 
-Prints, for each chart of app.dashboards and for the home page (app.home), the median of 3 runs as 巡察办 (no row
-scope) and as 组长 (team scope), and for the slowest statement of a query over 300 ms its EXPLAIN (ANALYZE) plan.
+Prints, for each chart of app.dashboards and for the home page (app.home), the median of 3 runs as each demo user
+(every role, each with its own row scope: seeds.demo.DEMO_USERS), and for the slowest statement of a query over
+300 ms its EXPLAIN (ANALYZE) plan.
 
     .venv/bin/python benchmarks/dashboard.py [--clues 1000000] [--items 1000000] [--rebuild] [--database-url URL]
 """
@@ -244,8 +245,10 @@ def main() -> None:
         print("数据量：" + "，".join(f"{t} {n:,}" for t, n in counts.items()))
         statements = Statements(db.engine)
         sm = app.appbuilder.sm
-        viewers = {"巡察办（不限范围）": sm.find_user(username="office"), "组长（本组范围）": sm.find_user(username="zuzhang")}
-        print(f"\n{'查询':<34}" + "".join(f"{v:>20}" for v in viewers))
+        from seeds.demo import DEMO_USERS
+
+        viewers = {who: sm.find_user(username=who) for who in DEMO_USERS}  # every role, each with its own scope
+        print(f"\n{'查询':<34}" + "".join(f"{v:>12}" for v in viewers))
         notes = []
         with app.test_request_context("/"):
             for name, fn in [*CHARTS.items(), ("home: 即将到期", None), ("home: 待我处理", review_queues),
@@ -259,7 +262,7 @@ def main() -> None:
                         ms = median_ms(lambda u=user: my_deadlines(u, limit=10), statements)
                     else:
                         ms = median_ms(lambda f=fn, u=user: f(u), statements)
-                    cells.append(f"{ms:>17.1f} ms")
+                    cells.append(f"{ms:>9.1f} ms")
                     if ms > SLOW_MS:
                         notes.append(f"  {name}，{label}：{ms:.0f} ms")
                         notes += explain(db, statements)
