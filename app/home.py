@@ -154,8 +154,11 @@ def review_queues(user) -> list[dict]:
     urls = _show_views(user)
     out = []
     for q in queues:
-        # the first rows and, beside each, how many there are in all (one statement; none found: 0)
-        found = db.session.execute(scoped(sa.select(q.model, sa.func.count().over()).where(q.criterion()), q.model,
+        # the first rows and, beside each, how many there are in all: one statement, the count a subquery the
+        # database runs once (a window count would read every waiting row in full before the LIMIT: 0.5 s at 100,000)
+        total = scoped(sa.select(sa.func.count()).select_from(q.model).where(q.criterion()), q.model, user) \
+            .correlate(None)  # its own scan of the table, not the outer row's
+        found = db.session.execute(scoped(sa.select(q.model, total.scalar_subquery()).where(q.criterion()), q.model,
                                           user).order_by(q.order, q.model.id).limit(SHOWN)
                                    .options(*load_label(q.model))).all()
         rows, count = [r for r, _n in found], found[0][1] if found else 0

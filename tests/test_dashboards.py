@@ -476,3 +476,30 @@ def test_a_zero_slice_has_no_label():
                              "series": [{"name": "期限数", "data": [0, 3], "links": [None, None]}]})
     red, green = option["series"][0]["data"]
     assert red["label"] == {"show": False} and red["labelLine"] == {"show": False} and "label" not in green
+
+
+def test_a_queue_counts_every_waiting_row_in_scope_beyond_those_it_lists(dash_app, clients):
+    """The badge counts every row waiting, though the queue lists only SHOWN of them (the count is its own scan of
+    the table, not one per listed row)."""
+    import schema as m
+    from app.extensions import db
+    from app.home import SHOWN
+
+    with dash_app.app_context():
+        insp = db.session.scalar(sa.select(m.Inspection).order_by(m.Inspection.id))
+        added = [m.Clue(inspection=insp, source="信访", category="作风", summary=f"测试排队线索{i}", status="巡察办审核")
+                 for i in range(SHOWN + 3)]
+        db.session.add_all(added)
+        db.session.commit()
+        ids = [c.id for c in added]
+    try:
+        waiting = sql(dash_app, "SELECT count(*) FROM clue WHERE status = '巡察办审核'")[0][0]
+        assert waiting > SHOWN
+        review = section(home(clients, "office"), "review")
+        shown = re.search(r"待巡察办审核的问题线索</strong> <span class=\"badge\">(\d+)</span>(.*?)</ul>", review, re.S)
+        assert int(shown.group(1)) == waiting
+        assert shown.group(2).count("/clueview/show/") == SHOWN and f"另有 {waiting - SHOWN} 项" in review
+    finally:
+        with dash_app.app_context():
+            db.session.execute(sa.delete(m.Clue).where(m.Clue.id.in_(ids)))
+            db.session.commit()
