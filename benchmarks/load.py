@@ -268,6 +268,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 SERIAL_RUNS = 5
+SERIAL_WARMUP = 8  # twice the default workers: a cold worker's first render is not the page's time
 
 
 async def serial_times(clients: list, mix: dict, visible: dict) -> dict:
@@ -284,6 +285,8 @@ async def serial_times(clients: list, mix: dict, visible: dict) -> dict:
             if "{inspection}" in path and not visible[role]:
                 continue
             url = path.format(inspection=visible[role][0] if visible[role] else 0)
+            for _ in range(SERIAL_WARMUP):  # every worker has compiled the page's templates and filled its caches
+                await client.request("GET", url)
             runs = []
             for _ in range(SERIAL_RUNS):
                 t0 = time.perf_counter()
