@@ -21,13 +21,15 @@ export PG_TEST_URL=${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 # Both engines at once, each in a process of its own (two cores: one each; the PostgreSQL server's work overlaps the
 # SQLite run's), started first: bandit, ruff and pip-audit (mostly waiting on the network) run while they do. Each
 # run writes its log, printed when both are done; each gets its own Redis database (the Redis tests empty theirs) and
-# its own pytest temporary folder.
+# its own pytest temporary folder. --split-engines: the modules that do not depend on the engine (tests/conftest.py's
+# ONE_ENGINE, the browser tests) run in one of the two runs only.
 logs=$(mktemp -d)
 REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379/14} \
-  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
+  .venv/bin/python -m pytest -q --split-engines --basetemp="$logs/tmp-sqlite" "$@" >"$logs/sqlite.log" 2>&1 &
 sqlite_pid=$!
 REDIS_TEST_URL=${REDIS_TEST_URL_PG:-redis://127.0.0.1:6379/15} \
-  .venv/bin/python -m pytest -q --basetemp="$logs/tmp-postgresql" --db=postgresql "$@" >"$logs/postgresql.log" 2>&1 &
+  .venv/bin/python -m pytest -q --split-engines --basetemp="$logs/tmp-postgresql" --db=postgresql "$@" \
+  >"$logs/postgresql.log" 2>&1 &
 pg_pid=$!
 trap 'kill $sqlite_pid $pg_pid 2>/dev/null' INT TERM
 echo "== bandit =="
