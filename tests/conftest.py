@@ -8,7 +8,10 @@ per database; a copy costs a fraction of one.
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
+import sys
 import shutil
 import sqlite3
 import uuid
@@ -21,6 +24,54 @@ import sqlalchemy as sa
 
 def pytest_addoption(parser):
     parser.addoption("--db", default="sqlite", choices=("sqlite", "postgresql"), help="数据库引擎")
+    parser.addoption("--split-engines", action="store_true",
+                     help="ONE_ENGINE 中的模块只在分配给它的引擎上运行（scripts/test.sh 的两轮同时运行时用）")
+
+
+# Modules whose subject does not depend on the engine, run by one of the two runs of scripts/test.sh (which passes
+# --split-engines to both) instead of by both; alone (`pytest -m browser --db=postgresql`) every module runs on the
+# engine asked. The browser tests: a real Chromium driving our HTML and JavaScript, ~4 minutes of the two cores per
+# engine, the largest cost of the suite. What they ask of the server is asked over HTTP on both engines too: the
+# relation dropdowns and list filters searched on the server (test_screens_forms, test_scope, test_fab_compat), every
+# menu page per role (test_screens_layout, test_matrix), the steps and their buttons (test_holds_steps,
+# test_step_links), the charts (test_dashboards). Not over HTTP from start to end: the procedure typed into the add
+# forms (test_browser), which stays on PostgreSQL, the production engine, whose strict types are where a form's value
+# of the wrong type fails. The other three go to SQLite, the lighter run without them (measured 2026-12-04, both runs
+# at once on 2 cores: SQLite 760 s, PostgreSQL 882 s; test_browser 89 s on PostgreSQL, the other three 70 + 73 + 21 s).
+ONE_ENGINE = {
+    "test_browser.py": "postgresql",
+    "test_browser_forms.py": "sqlite",
+    "test_browser_roles.py": "sqlite",
+    "test_browser_screens.py": "sqlite",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--split-engines"):
+        return
+    engine = config.getoption("--db")
+    other = [item for item in items if ONE_ENGINE.get(item.path.name, engine) != engine]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [item for item in items if ONE_ENGINE.get(item.path.name, engine) == engine]
+
+
+# Once pytest is done, the interpreter's own teardown frees every app the session built (each module's demo copy,
+# each test's sibling app: dozens), ~0.5 s per app: 48 s after the last test of a full PostgreSQL run; a bare loop of
+# 10 `create_app` took 5 s to exit. Nothing of the suite is left to run by then (results, caches and JUnit files are
+# written, fixtures torn down, threads joined before atexit), so the process ends there with pytest's own exit code.
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config):
+    status = yield  # pytest's whole run, unconfigure and cleanup included; an error raised there exits as usual
+    atexit.register(_exit_now, int(status))
+    return status
+
+
+def _exit_now(status: int) -> None:
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _pg_admin_url() -> str:

@@ -244,3 +244,15 @@ def test_the_read_log_does_not_commit_the_request_session(app):
     assert _days(app) == 0
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ReadLog)) == before + 1  # append-only
+
+
+def test_each_module_run_on_one_engine_exists():
+    """tests/conftest.py's ONE_ENGINE names modules that exist and an engine the suite has: a renamed module would
+    quietly run on both engines again (safe, but no longer the split its comment measures)."""
+    from pathlib import Path
+
+    from tests.conftest import ONE_ENGINE
+
+    here = Path(__file__).resolve().parent
+    assert ONE_ENGINE and all((here / name).is_file() for name in ONE_ENGINE), ONE_ENGINE
+    assert set(ONE_ENGINE.values()) <= {"sqlite", "postgresql"}

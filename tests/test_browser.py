@@ -6,8 +6,10 @@ guard, form filling) is tests/browser_walk.py; the other browser tests are tests
 (test_browser_forms), the 8 demo users' menus and steps (test_browser_roles), the screenshots per role at desk and
 phone size (test_browser_screens).
 
-Runs on both engines (the suite runs twice in CI): the screens' queries and forms differ by engine (PostgreSQL's strict
-types), and one walk takes well under a minute.
+In scripts/test.sh's two runs it runs on PostgreSQL only (tests/conftest.py ONE_ENGINE): the forms typed here differ
+by engine through PostgreSQL's strict types, the production engine's; every screen's queries are asked over HTTP on
+both engines by the HTTP-level tests. Run alone (`pytest -m browser`, with or without --db=postgresql), on the engine
+asked.
 """
 
 from __future__ import annotations
