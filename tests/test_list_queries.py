@@ -95,7 +95,7 @@ def _answers(app):
 
 def test_every_answer_within_the_ceiling(app, login):
     """Every list screen, REST list (100 rows) and REST item of 巡察办 (who reads nearly everything) runs at most
-    STATEMENT_CEILING statements, the fixed ones of a request (user, session, permissions, screen setting)
+    STATEMENT_CEILING statements, the fixed ones of a request (session and user, reference stamp, screen setting)
     included."""
     client = login("office")
     headers = token_cache(app)("office")
