@@ -220,8 +220,8 @@ def occurrences(ids: sa.Select | None = None, **selection) -> list[Occurrence]:
     parts = []
     for field_name, model, column in (("问题方面", Finding, Finding.aspect), ("线索类别", Clue, Clue.category)):
         parts.append(_scoped(
-            sa.select(sa.literal(field_name), sa.type_coerce(column, sa.String), Inspection.unit_id, Unit.name, Inspection.round_id, Round.name,
-                      Round.starts_on, Inspection.id, sa.func.count())
+            sa.select(sa.literal(field_name), sa.type_coerce(column, sa.String), Inspection.unit_id, Unit.name,
+                      Inspection.round_id, Round.name, Round.starts_on, Inspection.id, sa.func.count())
             .select_from(model).join(Inspection, Inspection.id == model.inspection_id)
             .join(Unit, Unit.id == Inspection.unit_id).join(Round, Round.id == Inspection.round_id)
             .where(Inspection.id.in_(ids))

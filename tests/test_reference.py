@@ -39,7 +39,8 @@ SAMPLE = {
     "calendar_day": ("INSERT INTO calendar_day (day, is_workday) VALUES ('2099-01-01', false)",
                      "UPDATE calendar_day SET note = '测试' WHERE day = '2099-01-01'",
                      "DELETE FROM calendar_day WHERE day = '2099-01-01'"),
-    "document_template": ("UPDATE document_template SET title = title WHERE id = (SELECT min(id) FROM document_template)",),
+    "document_template": ("UPDATE document_template SET title = title WHERE id = (SELECT min(id) FROM "
+                          "document_template)",),
     "repeat_rule": ("UPDATE repeat_rule SET threshold = threshold WHERE id = (SELECT min(id) FROM repeat_rule)",),
     "archive_requirement": ("UPDATE archive_requirement SET title = title WHERE id = (SELECT min(id) FROM "
                             "archive_requirement)",),

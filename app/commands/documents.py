@@ -156,9 +156,10 @@ def may_export(no: int, user) -> str | None:
 def attachment_menu(user, inspection: Inspection | None = None) -> list[dict]:
     """The 24 附件 for an inspection page: number, title, format, why the user may not have it (or None), and the
     versions of the inspection's document the user may see (newest first)."""
-    active = kept("active_templates", lambda: {no: (title, file_format) for no, title, file_format in db.session.execute(
-        sa.select(DocumentTemplate.attachment_no, DocumentTemplate.title, DocumentTemplate.file_format)
-        .where(DocumentTemplate.is_active.is_(True)))})  # (app.reference)
+    active = kept("active_templates", lambda: {  # number → (title, format), kept per process (app.reference)
+        no: (title, file_format) for no, title, file_format in db.session.execute(
+            sa.select(DocumentTemplate.attachment_no, DocumentTemplate.title, DocumentTemplate.file_format)
+            .where(DocumentTemplate.is_active.is_(True)))})
     panel = version_panel(inspection) if inspection is not None else {}
     return [{"no": no, "title": active[no][0].removesuffix("模板") if no in active else f"附件{no}",
              "file_format": active[no][1] if no in active else "",
