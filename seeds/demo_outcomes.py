@@ -77,10 +77,10 @@ class RoundOutcomes:
         collected, handed over with every file verified (D12 done). 党委学生工作部 collected while in the field:
         its check lists what is still missing."""
         from app.commands import archive as flow
-        from app.commands.documents import export_attachment, file_transfer_list, finalize
+        from app.commands.documents import export_attachment, file_transfer_list, finalize_all
 
         i, office = self.i1, self.sm.find_user(username="office")
-        present = flow.record_types(i.id)
+        present, drafts = flow.record_types(i.id), []
         for req in flow.requirements():
             if req.attachment_no is None or (req.applies_if and req.applies_if not in present):
                 continue
@@ -88,21 +88,18 @@ class RoundOutcomes:
                 docs = [file_transfer_list(t, office) for t in self.transfers if t.inspection is i]
             else:
                 docs = [export_attachment(i, req.attachment_no, office)]
-                self.s.flush()
-                finalize(docs[0], office)  # 定稿: the version the archive files, formed on its record's date
+                drafts += docs
             for doc in docs:
                 doc.uploaded_by = ACTOR
+        # 学工部: the team has begun the volume during the field work, its notice final
+        notice = export_attachment(self.i5, 4, office)
+        notice.uploaded_by = ACTOR
         self.s.flush()
+        finalize_all([*drafts, notice], office)  # 定稿: the versions the archive files, formed on their records' dates
         volume, _ = flow.collect(i)
         volume.volume_no = "XC-2026-01-01"
         flow.handover(volume, office, handed_by="陈静", received_by="孙雅琴", handed_over_on=d("2026-05-28"))
-        # 学工部: the team has begun the volume during the field work
-        i5 = self.i5
-        notice = export_attachment(i5, 4, office)
-        self.s.flush()
-        finalize(notice, office)
-        notice.uploaded_by = ACTOR
-        volume, _ = flow.collect(i5)
+        volume, _ = flow.collect(self.i5)
         volume.volume_no = "XC-2026-02-01"
 
     def package(self, clue, *, report=True):

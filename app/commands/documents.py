@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -14,7 +16,7 @@ import seeds
 from app.audit import EXPORT, READ_LOGGED, record_read
 from app.errors import error
 from app.exports.attachments import REGISTRY, SECRET, contents, sent_transfers, transfer_context
-from app.exports.pdf import pages_of
+from app.exports.pdf import OfficeUnavailable, cached_pdfs, pages_of
 from app.exports.records import form_of, record_context, record_count, record_label
 from app.exports.render import MACRO_SUFFIXES, render
 from app.exports.samples import sample_context
@@ -509,6 +511,15 @@ def finalize(doc: Document, user) -> Document:
     doc.page_count = pages_of(storage_path(doc.storage_name).read_bytes(), Path(doc.original_name).suffix.lstrip("."))
     db.session.flush()
     return doc
+
+
+def finalize_all(docs: list[Document], user) -> list[Document]:
+    """finalize each of `docs`, their PDFs (页数) rendered first by one LibreOffice run instead of one each."""
+    files = [(storage_path(d.storage_name).read_bytes(), Path(d.original_name).suffix.lstrip(".")) for d in docs
+             if d.subject is not None and storage_path(d.storage_name).is_file()]
+    with suppress(OfficeUnavailable):  # finalize answers 页数 None where LibreOffice is absent
+        cached_pdfs([f for f in files if f[1] in ("docx", "xlsx")])
+    return [finalize(doc, user) for doc in docs]
 
 
 def talk_final_refusal(talk: Talk, doc: Document) -> str | None:
