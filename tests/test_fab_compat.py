@@ -77,6 +77,22 @@ def test_the_patched_functions_are_installed_once():
         fab_api.jsonschema.validate({"page": "x"}, fab_api.get_list_schema)
 
 
+def test_rest_schemas_are_converted_once_per_process_and_still_validate(app, tokens, tmp_path):
+    """RestInfoMixin._init_model_schemas: a second app of the process takes each API's schemas as converted for the
+    first (a REST API's four schemas, the same objects), and they still refuse a bad body with the field named."""
+    from tests.conftest import make_app
+
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path))
+    apis = {type(v): v for v in app.appbuilder.baseviews if hasattr(v, "add_model_schema")}
+    pairs = [(apis[type(v)], v) for v in other.appbuilder.baseviews if type(v) in apis]
+    assert len(pairs) > 50
+    for mine, theirs in pairs:
+        for kind in ("list", "add", "edit", "show"):
+            assert getattr(mine, f"{kind}_model_schema") is getattr(theirs, f"{kind}_model_schema"), (mine, kind)
+    resp = other.test_client().post("/api/v1/meeting/", json={"held_on": "不是日期"}, headers=tokens("office"))
+    assert resp.status_code == 400 and "held_on" in resp.get_data(as_text=True)
+
+
 def test_an_unknown_fab_version_is_refused_unless_allowed(monkeypatch):
     monkeypatch.setattr(flask_appbuilder, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="Flask-AppBuilder 9.9.9 未经本系统验证"):

@@ -305,3 +305,36 @@ def test_with_redis_the_pdf_job_is_the_workers(redis_app, tokens, printed, long_
         SimpleWorker([q], connection=q.connection).work(burst=True)
     assert _job_row(app, job_id).state == "完成", _job_row(app, job_id).error
     _result_is_the_pdf(app, tokens, job_id, _expected_pages(app, 14)[0])
+
+
+def test_a_batch_is_converted_by_one_libreoffice_run_each_pdf_its_own_file(app, printed, tmp_path, monkeypatch):
+    """pdf.cached_pdfs (documents.finalize_all, the demo's archive): the files not rendered yet go to one soffice run,
+    each PDF answers for its own file (same order, same pages as one by one), and a second call runs nothing."""
+    import docx
+    from app.exports import pdf as office
+
+    runs = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(office.subprocess, "Popen",
+                        lambda cmd, **kw: ("--convert-to" in cmd and runs.append(cmd)) or popen(cmd, **kw))
+    files = []
+    for n, pages in enumerate((3, 1)):
+        document = docx.Document()
+        for page in range(pages):
+            document.add_paragraph(f"批量转换第{n}份第{page + 1}页")
+            if page < pages - 1:
+                document.add_page_break()
+        out = io.BytesIO()
+        document.save(out)
+        files.append((out.getvalue(), "docx"))
+    files.append((printed[24][0], "xlsx"))  # 附件24, rendered already (the `printed` download): not converted again
+    with app.app_context():
+        pdfs = office.cached_pdfs(files)
+        sources = [arg for arg in runs[0] if arg.endswith((".docx", ".xlsx"))] if len(runs) == 1 else runs
+        assert [Path(s).suffix for s in sources] == [".docx", ".docx"]
+        assert [office.page_count(p) for p in pdfs[:2]] == [3, 1]
+        assert office.page_count(pdfs[2]) == office.page_count(printed[24][1])
+        for n, data in enumerate(pdfs[:2]):
+            (tmp_path / f"{n}.pdf").write_bytes(data)
+            assert f"批量转换第{n}份第1页" in _poppler("pdftotext", tmp_path / f"{n}.pdf").replace(" ", "")
+        assert office.cached_pdfs(files) == pdfs and len(runs) == 1
