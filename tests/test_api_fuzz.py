@@ -57,6 +57,8 @@ def test_no_5xx(api_schema, fuzz_headers, mode):
     examples = 0
 
     for operation in _operations(api_schema):
+        if mode == GenerationMode.NEGATIVE and not _declares_input(operation):
+            continue  # nothing of it can be made invalid: hypothesis would search ~0.5 s to say so (Unsatisfiable)
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
                   suppress_health_check=list(HealthCheck))
@@ -76,6 +78,13 @@ def test_no_5xx(api_schema, fuzz_headers, mode):
     print(f"{mode}: {examples} examples")
     assert examples > 100
     assert not failures, "\n".join(failures[:30])
+
+
+def _declares_input(operation) -> bool:
+    """Whether the spec declares a parameter, a body or a security scheme (a malformed token is a negative case) of
+    the operation. Our own @expose routes declare none: their path values (any non-empty text) have no invalid form,
+    and their positive cases reach them."""
+    return any(operation.definition.raw.get(key) for key in ("parameters", "requestBody", "security"))
 
 
 def _is_file(response) -> bool:
