@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: install with test extras, run bandit and pip-audit, then the suite on SQLite and on PostgreSQL, both
-# at once. Arguments go to both pytest runs: `bash scripts/test.sh -m "not slow"` leaves out the generated sweeps.
+# at once. Arguments go to both pytest runs: `bash scripts/test.sh -m "not slow"` leaves out the generated sweeps,
+# the browser walks and the fault injections.
 # Without a PostgreSQL server the second run's tests skip and say why.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -12,7 +12,7 @@ import pytest
 from tests import browser_walk
 from tests.browser_walk import CJK, ERROR_PAGES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 chromium, served, walk = browser_walk.chromium, browser_walk.served, browser_walk.walk  # the harness's fixtures
 
 

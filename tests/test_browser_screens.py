@@ -19,7 +19,7 @@ import pytest
 from tests import browser_walk
 from tests.browser_walk import CJK, ROOT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 chromium, served, walk = browser_walk.chromium, browser_walk.served, browser_walk.walk  # the harness's fixtures
 
 SIZES = {"desk": (1440, 900), "phone": (390, 844)}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.dbfaults import DB_DOWN
 from tests.conftest import make_app
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 PASSWORD = "Faults@2026x"
 READS = ("/api/v1/unit/", "/api/v1/job/", "/todo/")

@@ -16,7 +16,7 @@ from tests.conftest import make_app
 
 from .conftest import wait_until
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 PARAMS = {"view": "PetitionApi", "path": "/api/v1/petition/export", "query": ""}
 
