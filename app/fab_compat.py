@@ -280,8 +280,8 @@ class RestInfoMixin:
         held = _SCHEMAS.get(key)
         if held is None:
             super()._init_model_schemas()
-            held = _SCHEMAS[key] = (self.list_model_schema, self.add_model_schema,
-                                                  self.edit_model_schema, self.show_model_schema)
+            held = _SCHEMAS[key] = (self.list_model_schema, self.add_model_schema, self.edit_model_schema,
+                                    self.show_model_schema)
         self.list_model_schema, self.add_model_schema, self.edit_model_schema, self.show_model_schema = held
 
     def _description_columns_json(self, cols=None):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import suppress
-
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
