@@ -338,3 +338,28 @@ def test_a_batch_is_converted_by_one_libreoffice_run_each_pdf_its_own_file(app, 
             (tmp_path / f"{n}.pdf").write_bytes(data)
             assert f"批量转换第{n}份第1页" in _poppler("pdftotext", tmp_path / f"{n}.pdf").replace(" ", "")
         assert office.cached_pdfs(files) == pdfs and len(runs) == 1
+
+
+def test_a_batch_the_user_may_not_finalize_converts_nothing_and_is_refused(app, monkeypatch):
+    """documents.finalize_all renders only the drafts the user may finalize: the inspected unit's liaison gets the
+    same refusal as from finalize, and LibreOffice never starts for him."""
+    from app.commands.documents import export_attachment, finalize_all
+    from app.errors import CommandError
+    from app.exports import pdf as office
+    from app.extensions import db
+    from tests.conftest import open_inspection
+
+    runs = []
+    monkeypatch.setattr(office.subprocess, "Popen", lambda cmd, **kw: runs.append(cmd))
+    pk = open_inspection(app)
+    with app.app_context():
+        sm = app.appbuilder.sm
+        drafts = [export_attachment(db.session.get(m.Inspection, pk), n, sm.find_user(username="office"))
+                  for n in (4, 5)]
+        db.session.flush()
+        liaison = sm.find_user(username="liaison")
+        assert [d.state for d in drafts] == ["草稿", "草稿"] and liaison
+        with pytest.raises(CommandError) as refused:
+            finalize_all(drafts, liaison)
+        db.session.rollback()
+    assert refused.value.status == 403 and "定稿须由本巡察组组长或巡察办确认" in refused.value.message and runs == []

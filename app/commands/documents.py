@@ -513,9 +513,11 @@ def finalize(doc: Document, user) -> Document:
 
 
 def finalize_all(docs: list[Document], user) -> list[Document]:
-    """finalize each of `docs`, their PDFs (页数) rendered first by one LibreOffice run instead of one each."""
+    """finalize each of `docs`, their PDFs (页数) rendered first by one LibreOffice run instead of one each. Only the
+    drafts this user may finalize are rendered: a refused one costs no conversion (finalize then refuses it)."""
     files = [(storage_path(d.storage_name).read_bytes(), Path(d.original_name).suffix.lstrip(".")) for d in docs
-             if d.subject is not None and storage_path(d.storage_name).is_file()]
+             if d.subject is not None and d.state != "定稿" and may_finalize(d, user)
+             and storage_path(d.storage_name).is_file()]
     with suppress(OfficeUnavailable):  # finalize answers 页数 None where LibreOffice is absent
         cached_pdfs([f for f in files if f[1] in ("docx", "xlsx")])
     return [finalize(doc, user) for doc in docs]
