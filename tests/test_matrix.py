@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from app.permissions import READ, ROLE_GRANTS, SELF_SERVICE, WRITE
 from seeds.demo import DEMO_PASSWORD, DEMO_USERS
+from tests.conftest import demo_app, disconnect
 
 USERS = {login: role for login, (role, _name) in DEMO_USERS.items()}
 
@@ -176,15 +177,13 @@ def grant(role: str, resource: str) -> str | None:
 @pytest.fixture(scope="module")
 def matrix(databases, tmp_path_factory):
     """An app on its own database with the demo data; a signed-in client and a token header per demo user."""
-    from tests.conftest import demo_app
-
     demo = demo_app(databases, tmp_path_factory, "matrix")
     app = next(demo)
     with app.app_context():
         _documents_and_deadlines()
         _rows_outside_the_teams()
         _jobs_logs_and_settings()
-    _disconnect(app)
+    disconnect(app)
     SEEDED["url"] = databases.new(template=app.config["SQLALCHEMY_DATABASE_URI"])  # for test_delete to go back to
     signed_in = {user: _sign_in(app, user) for user in USERS}
     yield app, {u: c for u, (c, _) in signed_in.items()}, {u: h for u, (_, h) in signed_in.items()}
@@ -192,14 +191,6 @@ def matrix(databases, tmp_path_factory):
 
 
 SEEDED: dict[str, object] = {}  # the seeded database's copy, and which test_delete pass last started from it
-
-
-def _disconnect(app):
-    from app.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _sign_in(app, user: str):
@@ -522,7 +513,7 @@ def deleting(matrix, databases, user, kind):
     otherwise earlier passes would have emptied the small tables, and later cells would find nothing to delete."""
     app, clients, headers = matrix
     if SEEDED.get("pass") != (user, kind):
-        _disconnect(app)
+        disconnect(app)
         databases.restore(app.config["SQLALCHEMY_DATABASE_URI"], SEEDED["url"])
         SEEDED["pass"] = (user, kind)
         clients[user], headers[user] = _sign_in(app, user)
