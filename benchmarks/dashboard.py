@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from benchmarks.pgdb import PG_SERVER, create_database, database_exists
 DB_NAME = "xct_bench_dashboard"
 YEARS = range(2022, 2027)
 TEAMS_PER_ROUND = 8
@@ -43,15 +43,9 @@ def ensure_database(url: str | None, rebuild: bool) -> tuple[str, bool]:
     """(url, fresh): the database to use and whether it must be filled."""
     if url:
         return url, rebuild
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME})
-        if exists and rebuild:
-            conn.execute(sa.text(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)'))
-        if not exists or rebuild:
-            conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    return f"{PG_SERVER}/{DB_NAME}", not exists or rebuild
+    if rebuild or not database_exists(DB_NAME):
+        return create_database(DB_NAME), True
+    return f"{PG_SERVER}/{DB_NAME}", False
 
 
 def filled(db, clues: int) -> bool:

@@ -41,7 +41,8 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from benchmarks.pgdb import PG_SERVER, create_database, drop_database
+
 TODAY = date(2026, 11, 26)
 CHUNK = 5_000
 TEAMS_PER_ROUND = 10
@@ -96,20 +97,6 @@ class RssSampler(threading.Thread):
 # ------------------------------------------------------------------------------------------------ databases
 
 
-def create_pg_database() -> tuple[str, str]:
-    name = f"xct_bench_scan_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return name, f"{PG_SERVER}/{name}"
-
-
-def drop_pg_database(name: str) -> None:
-    engine = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -419,12 +406,13 @@ def main(argv=None) -> int:
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://"):]
     else:
-        created, url = create_pg_database()
+        created = f"xct_bench_scan_{uuid.uuid4().hex[:10]}"
+        url = create_database(created)
     try:
         return run(args, url, str(Path(tmp.name) / "storage"))
     finally:
         if created and not args.keep:
-            drop_pg_database(created)
+            drop_database(created)
             print(f"\n已删除数据库 {created}")
         elif created:
             print(f"\n保留数据库 {created}（--keep）")

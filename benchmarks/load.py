@@ -46,7 +46,8 @@ for path in (ROOT, ROOT / "benchmarks"):
 
 import sqlalchemy as sa
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from benchmarks.pgdb import create_database, drop_database
+
 ROLES = ("office", "zuzhang", "zuyuan", "liaison", "leader", "jiwei")
 # role → (page label, path, weight); "{inspection}" is one inspection the user may open. Each role's mix is what
 # its user does most: 巡察办 runs the lists and the dashboard, the team its inspection and records, 联络人 its
@@ -83,20 +84,6 @@ def stock_mix() -> dict:
 # ------------------------------------------------------------------------------------------------ the database
 
 
-def create_database() -> tuple[str, str]:
-    name = f"xct_bench_load_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, f"{PG_SERVER}/{name}"
-
-
-def drop_database(name: str) -> None:
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def prepare(url: str, storage: str, scale: int) -> dict[str, list[int]]:
@@ -351,7 +338,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="The HMAC key is")
 
-    name, url = create_database()
+    name = f"xct_bench_load_{uuid.uuid4().hex[:8]}"
+    url = create_database(name)
     storage = tempfile.TemporaryDirectory(prefix="xct-bench-load-")
     proc = None
     try:

@@ -28,7 +28,8 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from benchmarks.pgdb import PG_SERVER, create_database, drop_database
+
 DB_NAME = "xct_bench_search"
 GOAL_MS = 100
 PAIRS = ("经费", "采购", "党费", "招生", "合同")  # two characters: no trigram; common words, thousands of hits
@@ -63,20 +64,6 @@ def _text(seed: str) -> str:
             f" FROM generate_series(1, 6 + ({seed}) % 7) k), '，') || '。'")
 
 
-def create_database() -> str:
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    return f"{PG_SERVER}/{DB_NAME}"
-
-
-def drop_database() -> None:
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _copy_rows(db, table: str, count: int, overrides: dict[str, str]) -> int:
@@ -195,7 +182,7 @@ def main() -> None:
     from app.extensions import db
     from seeds.demo import load_demo
 
-    url = f"{PG_SERVER}/{DB_NAME}" if args.reuse else create_database()
+    url = f"{PG_SERVER}/{DB_NAME}" if args.reuse else create_database(DB_NAME)
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=tempfile.mkdtemp())
     try:
         with app.app_context():
@@ -239,7 +226,7 @@ def main() -> None:
             db.engine.dispose()
     finally:
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":
