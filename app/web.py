@@ -38,7 +38,7 @@ def _bad(message: str, code: int = 400):
     if not hasattr(g, "user"):  # CSRF and other early refusals run before FAB sets g.user for the base template
         g.user = current_user
     page = render_template(_ERROR_PAGE, code=code, message=message, appbuilder=appbuilder,
-                                  base_template=appbuilder.base_template)
+                           base_template=appbuilder.base_template)
     return page, code
 
 
